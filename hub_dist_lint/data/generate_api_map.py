@@ -1,0 +1,705 @@
+"""Generate the TensorFlow public <-> private API map shipped with hub-dist-lint.
+
+Run as ``python -m hub_dist_lint.data.generate_api_map`` (or as a script).
+
+What it reads
+-------------
+For every TensorFlow minor release 2.2 ... 2.21 (latest patch, see ``RELEASES``)
+the ``tensorflow-cpu`` wheel, plus the packages that hold ``tf.keras`` once it
+moved out of TensorFlow (``keras`` 2.6-2.15; ``tf-keras`` of the same minor and a
+Keras 3 release for 2.16-2.21, see ``KERAS``).  Wheels are fetched with
+``pip download --no-deps`` into ``--wheel-dir`` (default
+``~/.cache/hub-dist-lint/wheels``; re-used when present) and read *statically*
+with ``zipfile`` + ``ast``.  TensorFlow is never imported, nothing is installed.
+
+1. Generated API files.  ``tensorflow/_api/v2/**/__init__.py`` plus the root
+   file (``tensorflow/_api/v2/v2.py``; ``_api/v2/__init__.py`` or
+   ``tensorflow/__init__.py`` if that is empty/missing) map to public modules
+   (``.../distribute/__init__.py`` -> ``tf.distribute``, root -> ``tf``).  Each
+   top-level ``from <home module> import Name [as Public]`` whose module is not
+   an API module itself (``tensorflow._api``, ``keras.api``, relative ...) is an
+   export ``tf.<module>.<Public>`` -> ``<home module>.Name``.  ``tf.compat.v2.*``
+   (and ``tf.compat.v1.compat.*``) duplicate other names and are dropped.
+   Keras API files (``tensorflow/python/keras/api/_v{1,2}/keras`` for 2.2-2.5,
+   ``keras/api/_v{1,2}/keras``, ``tf_keras/api/_v{1,2}/keras``,
+   ``keras/_tf_keras/keras``) map to ``tf.keras.*`` / ``tf.compat.v1.keras.*``.
+2. Every ``tensorflow/python/**/*.py`` module, parsed with ``ast`` (files that
+   fail to parse are skipped and counted): top-level names it defines
+   (def/class/assignment targets) and its re-export aliases (module-level
+   ``from tensorflow.x import y [as z]``, ``import tensorflow.x as z``, star
+   imports, ``Name = alias.Attr`` and ``Name = OtherLocalName``).
+3. "Counterparts": an unexported top-level function ``M.f`` whose name equals
+   the last component of a public name exported from ``M'.g`` where ``M'`` is
+   ``M`` or a module ``M`` imports and ``g`` starts with ``f`` (e.g.
+   ``ops.convert_to_tensor`` vs ``tf.convert_to_tensor`` =
+   ``ops.convert_to_tensor_v2``), with both parameter lists.
+
+What it writes (next to this file)
+----------------------------------
+* ``api_map.json.gz``: everything the linter needs (exports, public modules,
+  module list, alias table, counterparts).
+* ``symbol_history.json.gz``: per-release history of top-level names defined in
+  ``tensorflow/python/**`` and of module paths (for ``explain``).
+
+Release sets are stored as int bitmasks: bit ``i`` = ``releases[i]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+# minor release -> (tensorflow-cpu version, python version for `pip download`)
+RELEASES = [
+    ("2.2", "2.2.3", "3.8"),
+    ("2.3", "2.3.4", "3.8"),
+    ("2.4", "2.4.4", "3.8"),
+    ("2.5", "2.5.3", "3.9"),
+    ("2.6", "2.6.5", "3.9"),
+    ("2.7", "2.7.4", "3.9"),
+    ("2.8", "2.8.4", "3.10"),
+    ("2.9", "2.9.3", "3.10"),
+    ("2.10", "2.10.1", "3.10"),
+    ("2.11", "2.11.1", "3.10"),
+    ("2.12", "2.12.1", "3.11"),
+    ("2.13", "2.13.1", "3.11"),
+    ("2.14", "2.14.1", "3.11"),
+    ("2.15", "2.15.1", "3.11"),
+    ("2.16", "2.16.2", "3.11"),
+    ("2.17", "2.17.1", "3.11"),
+    ("2.18", "2.18.1", "3.11"),
+    ("2.19", "2.19.1", "3.11"),
+    ("2.20", "2.20.0", "3.11"),
+    ("2.21", "2.21.0", "3.11"),
+]
+
+# Packages holding tf.keras when it is not inside the TensorFlow wheel.  For
+# 2.16+ both tf-keras (TF_USE_LEGACY_KERAS=1) and Keras 3 (the default) are
+# read; the Keras 3 release is one satisfying that TF release's
+# `Requires-Dist: keras>=...` that was current around it.
+KERAS = {
+    "2.6": [("keras", "2.6.0")],
+    "2.7": [("keras", "2.7.0")],
+    "2.8": [("keras", "2.8.0")],
+    "2.9": [("keras", "2.9.0")],
+    "2.10": [("keras", "2.10.0")],
+    "2.11": [("keras", "2.11.0")],
+    "2.12": [("keras", "2.12.0")],
+    "2.13": [("keras", "2.13.1")],
+    "2.14": [("keras", "2.14.0")],
+    "2.15": [("keras", "2.15.0")],
+    "2.16": [("tf-keras", "2.16.0"), ("keras", "3.3.3")],
+    "2.17": [("tf-keras", "2.17.0"), ("keras", "3.5.0")],
+    "2.18": [("tf-keras", "2.18.0"), ("keras", "3.6.0")],
+    "2.19": [("tf-keras", "2.19.0"), ("keras", "3.9.2")],
+    "2.20": [("tf-keras", "2.20.1"), ("keras", "3.10.0")],
+    "2.21": [("tf-keras", "2.21.0"), ("keras", "3.15.1")],
+}
+
+PLATFORMS = [
+    "manylinux2010_x86_64",
+    "manylinux2014_x86_64",
+    "manylinux_2_17_x86_64",
+    "manylinux_2_27_x86_64",
+]
+
+DEFAULT_WHEEL_DIR = Path("~/.cache/hub-dist-lint/wheels").expanduser()
+OUT_DIR = Path(__file__).resolve().parent
+
+# zip path prefix of a generated API tree -> public name of its root
+TF_API_ROOT = "tensorflow/_api/v2/"
+KERAS_API_ROOTS = [
+    ("keras/api/_v2/keras/", "tf.keras"),
+    ("keras/api/_v1/keras/", "tf.compat.v1.keras"),
+    ("tf_keras/api/_v2/keras/", "tf.keras"),
+    ("tf_keras/api/_v1/keras/", "tf.compat.v1.keras"),
+    ("keras/_tf_keras/keras/", "tf.keras"),
+    ("keras/api/_tf_keras/keras/", "tf.keras"),
+]
+TF_INTERNAL_KERAS_ROOTS = [
+    ("tensorflow/python/keras/api/_v2/keras/", "tf.keras"),
+    ("tensorflow/python/keras/api/_v1/keras/", "tf.compat.v1.keras"),
+]
+# Imports from these modules inside API files link API modules, not symbols.
+API_MODULE_PREFIXES = (
+    "tensorflow._api",
+    "tensorflow.python.keras.api",
+    "keras.api",
+    "keras._tf_keras",
+    "tf_keras.api",
+    "tensorflow_estimator",
+    "tensorboard",
+)
+KERAS_ALIAS_MODULES = ("losses", "metrics", "optimizers", "initializers")
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# wheels
+
+
+def _dist_prefix(name: str, version: str) -> str:
+    return f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}-"
+
+
+def ensure_wheel(name: str, version: str, pyver: str | None, wheel_dir: Path) -> Path:
+    """Return the path of ``name==version``'s wheel, downloading it if needed."""
+    prefix = _dist_prefix(name, version)
+    found = sorted(p for p in wheel_dir.glob("*.whl") if p.name.lower().startswith(prefix))
+    if found:
+        return found[0]
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "-d", str(wheel_dir), f"{name}=={version}"]
+    if pyver:
+        cmd += ["--python-version", pyver]
+        for plat in PLATFORMS:
+            cmd += ["--platform", plat]
+    log("downloading:", " ".join(cmd[3:]))
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    found = sorted(p for p in wheel_dir.glob("*.whl") if p.name.lower().startswith(prefix))
+    if not found:
+        raise RuntimeError(f"pip download did not produce a wheel for {name}=={version}")
+    return found[0]
+
+
+# --------------------------------------------------------------------------
+# API files
+
+
+def _is_api_module(mod: str) -> bool:
+    return any(mod == p or mod.startswith(p + ".") for p in API_MODULE_PREFIXES)
+
+
+def _public_ok(last: str) -> bool:
+    return not last.startswith("_") or (last.startswith("__") and last.endswith("__"))
+
+
+def _drop_public_module(public_mod: str) -> bool:
+    parts = public_mod.split(".")
+    if len(parts) >= 3 and parts[1] == "compat":
+        if parts[2] == "v2":
+            return True
+        if parts[2] == "v1" and len(parts) >= 4 and parts[3] == "compat":
+            return True
+    return False
+
+
+def scan_api_file(text: str, public_mod: str, exports: list, stats: dict) -> None:
+    """Record ``(public, home)`` pairs of one generated API file."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        stats["api_parse_failures"] += 1
+        return
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level or not node.module or _is_api_module(node.module):
+            continue
+        if node.module.split(".")[0] in ("__future__", "sys", "os"):
+            continue
+        for a in node.names:
+            if a.name == "*":
+                continue
+            last = a.asname or a.name
+            if not _public_ok(last):
+                continue
+            exports.append((f"{public_mod}.{last}", f"{node.module}.{a.name}"))
+
+
+def scan_api_tree(zf: zipfile.ZipFile, names: list, prefix: str, public_root: str,
+                  exports: list, public_modules: set, stats: dict) -> None:
+    for n in names:
+        if not n.startswith(prefix) or not n.endswith("/__init__.py"):
+            continue
+        rel = n[len(prefix):-len("__init__.py")].strip("/")
+        public_mod = public_root + ("." + rel.replace("/", ".") if rel else "")
+        if _drop_public_module(public_mod):
+            continue
+        public_modules.add(public_mod)
+        stats["api_files"] += 1
+        scan_api_file(zf.read(n).decode("utf-8", "replace"), public_mod, exports, stats)
+
+
+def tf_root_file(zf: zipfile.ZipFile, names: set) -> tuple[str, str]:
+    for cand in ("tensorflow/_api/v2/v2.py", "tensorflow/_api/v2/__init__.py", "tensorflow/__init__.py"):
+        if cand in names:
+            text = zf.read(cand).decode("utf-8", "replace")
+            if "import" in text:
+                return cand, text
+    raise RuntimeError("no TensorFlow API root file found")
+
+
+# --------------------------------------------------------------------------
+# tensorflow/python/** modules
+
+
+def fn_params(fn) -> dict:
+    a = fn.args
+    return {
+        "args": [x.arg for x in a.posonlyargs + a.args],
+        "posonly": len(a.posonlyargs),
+        "ndefaults": len(a.defaults),
+        "kwonly": [x.arg for x in a.kwonlyargs],
+        "kwonly_required": [x.arg for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is None],
+        "varargs": a.vararg is not None,
+        "varkw": a.kwarg is not None,
+        # source text of the default values (args and kwonly), so a fixer can
+        # also check that omitted arguments default the same way
+        "defaults": {x.arg: ast.unparse(d) for x, d in zip(
+            (a.posonlyargs + a.args)[len(a.posonlyargs + a.args) - len(a.defaults):], a.defaults)},
+        "kwonly_defaults": {x.arg: ast.unparse(d) for x, d in zip(a.kwonlyargs, a.kw_defaults)
+                            if d is not None},
+    }
+
+
+def _attr_chain(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+def _target_names(t, out):
+    if isinstance(t, ast.Name):
+        out.append(t.id)
+    elif isinstance(t, (ast.Tuple, ast.List)):
+        for e in t.elts:
+            _target_names(e, out)
+    elif isinstance(t, ast.Starred):
+        _target_names(t.value, out)
+
+
+def scan_module(modname: str, is_pkg: bool, tree) -> dict:
+    """Top-level defs, function signatures and re-export aliases of a module."""
+    defs: set = set()
+    funcs: dict = {}
+    aliases: dict = {}
+    stars: list = []
+    all_names = None
+    package = modname if is_pkg else modname.rpartition(".")[0]
+
+    def bind_other(name):
+        aliases.pop(name, None)
+
+    def resolve_base(node):
+        if not node.level:
+            return node.module
+        base = package.split(".")
+        if node.level > 1:
+            base = base[: len(base) - (node.level - 1)]
+        return ".".join(base + ([node.module] if node.module else []))
+
+    def visit(body):
+        nonlocal all_names
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs.add(node.name)
+                funcs[node.name] = fn_params(node)
+                bind_other(node.name)
+            elif isinstance(node, ast.ClassDef):
+                defs.add(node.name)
+                funcs.pop(node.name, None)
+                bind_other(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if isinstance(node, ast.AnnAssign) and node.value is None:
+                    continue
+                names = []
+                for t in targets:
+                    _target_names(t, names)
+                for n in names:
+                    defs.add(n)
+                if (len(targets) == 1 and isinstance(targets[0], ast.Name)):
+                    name = targets[0].id
+                    if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
+                        all_names = [e.value for e in node.value.elts
+                                     if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                    chain = _attr_chain(node.value)
+                    target = None
+                    if chain:
+                        head = chain[0]
+                        if head in aliases:
+                            target = ".".join([aliases[head]] + chain[1:])
+                        elif head in defs and head != name:
+                            target = ".".join([modname] + chain)
+                    if target:
+                        aliases[name] = target
+                        funcs.pop(name, None)
+                    else:
+                        bind_other(name)
+                        if chain:
+                            funcs.pop(name, None)
+                else:
+                    for n in names:
+                        bind_other(n)
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.asname:
+                        if a.name.startswith("tensorflow."):
+                            aliases[a.asname] = a.name
+                        else:
+                            bind_other(a.asname)
+            elif isinstance(node, ast.ImportFrom):
+                base = resolve_base(node)
+                tf = bool(base) and (base == "tensorflow" or base.startswith("tensorflow."))
+                for a in node.names:
+                    if a.name == "*":
+                        if tf:
+                            stars.append(base)
+                        continue
+                    local = a.asname or a.name
+                    if tf:
+                        aliases[local] = f"{base}.{a.name}"
+                    else:
+                        bind_other(local)
+            elif isinstance(node, ast.If):
+                visit(node.orelse)
+                visit(node.body)
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                for h in node.handlers:
+                    visit(h.body)
+                visit(node.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                visit(node.body)
+
+    visit(tree.body)
+    return {"defs": defs, "funcs": funcs, "aliases": aliases, "stars": stars, "all": all_names}
+
+
+def _module_name(path: str) -> tuple[str, bool] | None:
+    """zip member path -> (dotted module name, is_package)."""
+    if path.endswith(".py"):
+        stem = path[:-3]
+    elif path.endswith(".so"):
+        d, _, base = path.rpartition("/")
+        base = base.split(".")[0]
+        if base.startswith("lib"):
+            return None
+        stem = f"{d}/{base}"
+    else:
+        return None
+    parts = stem.split("/")
+    if not all(p.isidentifier() for p in parts):
+        return None
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+# --------------------------------------------------------------------------
+# one release
+
+
+def _pref_key(public: str):
+    parts = public.split(".")
+    return ("compat" in parts[1:3] and "v1" in parts[2:3],
+            "__internal__" in parts,
+            any("experimental" in p for p in parts),
+            "raw_ops" in parts,
+            len(public), public)
+
+
+def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
+    t0 = time.time()
+    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0}
+    notes = []
+    exports: list = []
+    public_modules: set = set()
+    module_aliases: dict = {}
+    zf = zipfile.ZipFile(tf_wheel)
+    names = zf.namelist()
+    nameset = set(names)
+
+    # ---- generated API
+    root_path, root_text = tf_root_file(zf, nameset)
+    notes.append(f"root={root_path}")
+    public_modules.add("tf")
+    scan_api_file(root_text, "tf", exports, stats)
+    stats["api_files"] += 1
+    scan_api_tree(zf, [n for n in names if n != TF_API_ROOT + "__init__.py"], TF_API_ROOT, "tf",
+                  exports, public_modules, stats)
+    if "# line:" in root_text:
+        notes.append("api-format=line-comments")
+    if "python.keras.api._v2" in root_text:
+        notes.append("keras=tensorflow.python.keras")
+        for prefix, pub in TF_INTERNAL_KERAS_ROOTS:
+            scan_api_tree(zf, names, prefix, pub, exports, public_modules, stats)
+    else:
+        for kw in keras_wheels:
+            notes.append("keras=" + os.path.basename(kw))
+            kz = zipfile.ZipFile(kw)
+            knames = kz.namelist()
+            for prefix, pub in KERAS_API_ROOTS:
+                scan_api_tree(kz, knames, prefix, pub, exports, public_modules, stats)
+    public_modules.update({"tf.keras", "tf.compat.v1.keras"})
+    if "tensorflow_estimator" in root_text:
+        public_modules.update({"tf.estimator", "tf.compat.v1.estimator"})
+    for m in KERAS_ALIAS_MODULES:
+        if re.search(rf"""(\b{m}\s*=\s*keras\.{m}\b|["']{m}["'])""", root_text):
+            module_aliases[f"tf.{m}"] = f"tf.keras.{m}"
+    exports = sorted(set(exports))
+
+    # ---- modules
+    modules: set = set()
+    pymods: dict = {}
+    failures: list = []
+    for n in names:
+        if not n.startswith("tensorflow/") or n.startswith(TF_API_ROOT):
+            continue
+        mn = _module_name(n)
+        if mn is None:
+            continue
+        mod, is_pkg = mn
+        modules.add(mod)
+        # parent packages
+        p = mod.rpartition(".")[0]
+        while p and p not in modules:
+            modules.add(p)
+            p = p.rpartition(".")[0]
+        if not (n.startswith("tensorflow/python/") and n.endswith(".py")):
+            continue
+        stats["py_files"] += 1
+        src = zf.read(n)
+        try:
+            tree = ast.parse(src, filename=n)
+        except (SyntaxError, ValueError):
+            failures.append(n)
+            continue
+        pymods[mod] = scan_module(mod, is_pkg, tree)
+    modules.discard("")
+
+    # star imports: bind the public names of the source module (two passes for chains)
+    for _ in range(2):
+        for mod, info in pymods.items():
+            for src in info["stars"]:
+                s = pymods.get(src)
+                if not s:
+                    continue
+                cand = s["all"] if s["all"] is not None else [
+                    x for x in (s["defs"] | set(s["aliases"])) if not x.startswith("_")]
+                for name in cand:
+                    if name not in info["defs"] and name not in info["aliases"]:
+                        info["aliases"][name] = f"{src}.{name}"
+
+    # ---- counterparts
+    exported_homes = {h for _, h in exports}
+    by_last: dict = {}
+    for pub, home in exports:
+        if home.startswith("tensorflow."):
+            by_last.setdefault(pub.rpartition(".")[2], []).append((pub, home))
+    counterparts = {}
+    for mod, info in pymods.items():
+        imported = None
+        for f, params in info["funcs"].items():
+            if f not in by_last or f"{mod}.{f}" in exported_homes or f.startswith("_"):
+                continue
+            if imported is None:
+                imported = {mod}
+                for tgt in info["aliases"].values():
+                    imported.add(tgt if tgt in modules else tgt.rpartition(".")[0])
+            cands = []
+            for pub, home in by_last[f]:
+                hmod, _, g = home.rpartition(".")
+                hparams = pymods.get(hmod, {}).get("funcs", {}).get(g)
+                # same family only: a variant name (f_v2, f_with_dispatch, ...)
+                # whose first parameter has the same name as ours
+                if (hmod in imported and g != f and g.startswith(f) and hparams
+                        and params["args"][:1] == hparams["args"][:1] != []):
+                    cands.append((_pref_key(pub), pub, home))
+            if cands:
+                _, pub, home = min(cands)
+                hmod, _, g = home.rpartition(".")
+                counterparts[f"{mod}.{f}"] = {
+                    "public": pub, "public_home": home,
+                    "private_params": params, "public_params": pymods[hmod]["funcs"][g]}
+
+    result = {
+        "release": rel,
+        "exports": exports,
+        "public_modules": sorted(public_modules),
+        "module_aliases": module_aliases,
+        "modules": sorted(modules),
+        "pymods": {m: {"defs": sorted(i["defs"]), "aliases": i["aliases"], "funcs": i["funcs"]}
+                   for m, i in pymods.items()},
+        "counterparts": counterparts,
+        "failures": failures,
+        "stats": stats,
+        "notes": notes,
+        "seconds": round(time.time() - t0, 1),
+    }
+    log(f"{rel}: {len(exports)} exports, {len(public_modules)} public modules, "
+        f"{len(pymods)} py modules ({len(failures)} unparsable), {len(counterparts)} counterparts, "
+        f"{result['seconds']}s; {'; '.join(notes)}")
+    return result
+
+
+# --------------------------------------------------------------------------
+# merge
+
+
+def build(results: list, versions: dict) -> tuple[dict, dict]:
+    rels = [r["release"] for r in results]
+    exports: dict = {}
+    public_modules: dict = {}
+    module_aliases: dict = {}
+    modules: dict = {}
+    symbols: dict = {}
+    binding: dict = {}       # (mod, name) -> alias target or None (def), latest release wins
+    counterparts: dict = {}
+    for i, r in enumerate(results):
+        bit = 1 << i
+        for pub, home in r["exports"]:
+            d = exports.setdefault(home, {})
+            d[pub] = d.get(pub, 0) | bit
+        for m in r["public_modules"]:
+            public_modules[m] = public_modules.get(m, 0) | bit
+        for a, t in r["module_aliases"].items():
+            e = module_aliases.setdefault(a, [t, 0])
+            e[1] |= bit
+        for m in r["modules"]:
+            modules[m] = modules.get(m, 0) | bit
+        for m, info in r["pymods"].items():
+            sm = symbols.setdefault(m, {})
+            for n in info["defs"]:
+                sm[n] = sm.get(n, 0) | bit
+                binding[(m, n)] = None
+            for n, t in info["aliases"].items():
+                binding[(m, n)] = t
+        for path, cp in r["counterparts"].items():
+            old = counterparts.get(path)
+            counterparts[path] = dict(cp, releases=(old["releases"] if old else 0) | bit)
+
+    # Signatures for the target of each counterpart: use the newest release in
+    # which the public name is exported from a def we parsed.
+    latest_funcs = {}
+    for r in results:
+        for m, info in r["pymods"].items():
+            for f, p in info["funcs"].items():
+                latest_funcs[f"{m}.{f}"] = p
+    pub_latest_home = {}
+    for r in results:
+        for pub, home in r["exports"]:
+            pub_latest_home[pub] = home
+    for path, cp in counterparts.items():
+        home = pub_latest_home.get(cp["public"])
+        if home and home in latest_funcs:
+            cp["public_home"] = home
+            cp["public_params"] = latest_funcs[home]
+        if path in latest_funcs:
+            cp["private_params"] = latest_funcs[path]
+
+    aliases: dict = {}
+    for (m, n), t in sorted(binding.items()):
+        if t is not None and t != f"{m}.{n}":
+            aliases.setdefault(m, {})[n] = t
+
+    api_map = {
+        "format": FORMAT_VERSION,
+        "releases": rels,
+        "versions": versions,
+        "exports": exports,
+        "public_modules": public_modules,
+        "public_module_aliases": module_aliases,
+        "modules": modules,
+        "aliases": aliases,
+        "counterparts": counterparts,
+    }
+    history = {
+        "format": FORMAT_VERSION,
+        "releases": rels,
+        "modules": modules,
+        "symbols": symbols,
+        "parse_failures": {r["release"]: r["failures"] for r in results},
+    }
+    return api_map, history
+
+
+def write_gz(obj, path: Path) -> int:
+    raw = json.dumps(obj, separators=(",", ":"), sort_keys=True).encode()
+    # mtime=0 -> byte-identical output for identical input
+    with open(path, "wb") as fh:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=9, mtime=0) as gz:
+            gz.write(raw)
+    return path.stat().st_size
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--wheel-dir", type=Path, default=DEFAULT_WHEEL_DIR,
+                    help="cache directory for downloaded wheels (default: %(default)s)")
+    ap.add_argument("--releases", default=None,
+                    help="comma-separated minor releases to process (default: all of "
+                         + ", ".join(r[0] for r in RELEASES) + ")")
+    ap.add_argument("--out-dir", type=Path, default=OUT_DIR,
+                    help="where to write the .json.gz files (default: the package data dir)")
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    args = ap.parse_args(argv)
+
+    wheel_dir = args.wheel_dir.expanduser().resolve()
+    repo_root = OUT_DIR.parent.parent
+    if wheel_dir == repo_root or repo_root in wheel_dir.parents:
+        ap.error(f"--wheel-dir must be outside the repository ({repo_root})")
+    wanted = RELEASES
+    if args.releases:
+        sel = [s.strip() for s in args.releases.split(",") if s.strip()]
+        unknown = set(sel) - {r[0] for r in RELEASES}
+        if unknown:
+            ap.error(f"unknown releases: {sorted(unknown)}")
+        wanted = [r for r in RELEASES if r[0] in sel]
+
+    t0 = time.time()
+    jobs = []
+    versions = {}
+    for rel, tfver, pyver in wanted:
+        tfw = ensure_wheel("tensorflow-cpu", tfver, pyver, wheel_dir)
+        kws = [ensure_wheel(n, v, "3.11", wheel_dir) for n, v in KERAS.get(rel, [])]
+        versions[rel] = {"tensorflow-cpu": tfver, **{n: v for n, v in KERAS.get(rel, [])}}
+        jobs.append((rel, str(tfw), [str(k) for k in kws]))
+    log(f"wheels ready in {time.time() - t0:.1f}s")
+
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as ex:
+            results = list(ex.map(analyse_release, *zip(*jobs)))
+    else:
+        results = [analyse_release(*j) for j in jobs]
+
+    api_map, history = build(results, versions)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    s1 = write_gz(api_map, args.out_dir / "api_map.json.gz")
+    s2 = write_gz(history, args.out_dir / "symbol_history.json.gz")
+    n_public = len({p for d in api_map["exports"].values() for p in d})
+    n_fail = sum(len(v) for v in history["parse_failures"].values())
+    log(f"releases: {len(api_map['releases'])}; public names: {n_public}; private homes: "
+        f"{len(api_map['exports'])}; public modules: {len(api_map['public_modules'])}; "
+        f"aliases: {sum(len(v) for v in api_map['aliases'].values())}; "
+        f"counterparts: {len(api_map['counterparts'])}; unparsable files: {n_fail}")
+    log(f"api_map.json.gz: {s1} bytes; symbol_history.json.gz: {s2} bytes; "
+        f"total time {time.time() - t0:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
