@@ -1,0 +1,294 @@
+"""Lazy, stdlib-only query API over the generated TensorFlow API map.
+
+The data (``hub_dist_lint/data/api_map.json.gz`` and ``symbol_history.json.gz``)
+is produced by ``python -m hub_dist_lint.data.generate_api_map`` from the
+TensorFlow / Keras wheels of releases 2.2 ... 2.21.  Importing this module reads
+nothing; each file is loaded (and cached) on the first call that needs it.
+TensorFlow is never imported.
+
+Vocabulary:
+
+* *private path*: a dotted path such as
+  ``tensorflow.python.distribute.mirrored_strategy.MirroredStrategy``.
+* *home*: the private path a public name is imported from by TensorFlow's
+  generated API files (the defining module, as the API generator sees it).
+* *public name*: spelled with a ``tf.`` prefix, e.g. ``tf.distribute.MirroredStrategy``.
+* *release*: a minor release string, ``"2.2"`` ... ``"2.21"``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+_API_MAP_FILE = _DATA_DIR / "api_map.json.gz"
+_HISTORY_FILE = _DATA_DIR / "symbol_history.json.gz"
+
+# name -> loaded object; filled on first use only ("api", "history", "by_public")
+_cache: dict = {}
+
+
+def _load(path: Path) -> dict:
+    with gzip.open(path, "rb") as fh:
+        return json.loads(fh.read())
+
+
+def _api() -> dict:
+    d = _cache.get("api")
+    if d is None:
+        d = _cache["api"] = _load(_API_MAP_FILE)
+    return d
+
+
+def _history() -> dict:
+    d = _cache.get("history")
+    if d is None:
+        d = _cache["history"] = _load(_HISTORY_FILE)
+    return d
+
+
+def _by_public() -> dict:
+    """public name -> {home: mask} (built on first use)."""
+    d = _cache.get("by_public")
+    if d is None:
+        d = {}
+        for home, pubs in _api()["exports"].items():
+            for pub, mask in pubs.items():
+                d.setdefault(pub, {})[home] = mask
+        _cache["by_public"] = d
+    return d
+
+
+def _rels(mask: int) -> tuple:
+    rels = _api()["releases"]
+    return tuple(r for i, r in enumerate(rels) if mask >> i & 1)
+
+
+def _bit(release: str) -> int:
+    rels = _api()["releases"]
+    try:
+        return 1 << rels.index(release)
+    except ValueError:
+        raise ValueError(f"unknown release {release!r}; known: {', '.join(rels)}") from None
+
+
+# ---------------------------------------------------------------------------
+# releases
+
+
+def releases() -> tuple:
+    """All releases covered by the data, oldest first: ("2.2", ..., "2.21")."""
+    return tuple(_api()["releases"])
+
+
+def latest_release() -> str:
+    return _api()["releases"][-1]
+
+
+# ---------------------------------------------------------------------------
+# private side
+
+
+def _split_module(path: str, modules: dict):
+    """Longest prefix of ``path`` that is a known module -> (module, rest parts)."""
+    parts = path.split(".")
+    for k in range(len(parts), 0, -1):
+        mod = ".".join(parts[:k])
+        if mod in modules:
+            return mod, parts[k:]
+    return None, parts
+
+
+def canonical(path: str) -> str:
+    """Follow re-export aliases / submodule steps to the defining home.
+
+    ``tensorflow.python.keras.layers.Dense.call`` ->
+    ``tensorflow.python.keras.layers.core.Dense.call``.  Aliases are taken from
+    the newest release in which the name was bound in its module.  Returns
+    ``path`` unchanged when nothing is known about it.
+    """
+    api = _api()
+    modules, aliases = api["modules"], api["aliases"]
+    seen = set()
+    while path not in seen:
+        seen.add(path)
+        mod, rest = _split_module(path, modules)
+        if mod is None or not rest:
+            return path
+        target = aliases.get(mod, {}).get(rest[0])
+        if target is None:
+            return path
+        path = ".".join([target] + rest[1:])
+    return path
+
+
+def is_module(path: str) -> bool:
+    """True if the dotted path was a module/package in any release (after canonicalisation)."""
+    modules = _api()["modules"]
+    return path in modules or canonical(path) in modules
+
+
+def _export_masks(path: str) -> dict:
+    exports = _api()["exports"]
+    out: dict = {}
+    for p in dict.fromkeys((canonical(path), path)):
+        for pub, mask in exports.get(p, {}).items():
+            out[pub] = out.get(pub, 0) | mask
+    return out
+
+
+def public_names(path: str) -> dict:
+    """public name -> releases in which it exported this private symbol.
+
+    ``path`` is canonicalised first; exports recorded for the raw path itself
+    (e.g. an older home that later became an alias) are merged in.
+    """
+    return {pub: _rels(mask) for pub, mask in sorted(_export_masks(path).items())}
+
+
+def _pref_key(public: str):
+    parts = public.split(".")
+    return (
+        len(parts) > 2 and parts[1] == "compat" and parts[2] == "v1",
+        "__internal__" in parts,
+        any("experimental" in p for p in parts),
+        "raw_ops" in parts,
+        len(public),
+        public,
+    )
+
+
+def _best(cands):
+    return min(cands, key=_pref_key) if cands else None
+
+
+def public_name_for(path: str, target: str | None = None) -> str | None:
+    """Best public spelling of a private symbol for release ``target`` (default: latest).
+
+    1. a public name that exports it in ``target``;
+    2. else a name from the most recent release that exported it, provided that
+       public name still exists in ``target`` (e.g. ``tf.keras.layers.Dense``);
+    3. else None.
+    Ties: non-``compat.v1`` first, then non-``__internal__``, non-experimental,
+    non-``raw_ops``, then shortest.
+    """
+    target = target or latest_release()
+    tbit = _bit(target)
+    masks = _export_masks(path)
+    if not masks:
+        return None
+    best = _best([p for p, m in masks.items() if m & tbit])
+    if best:
+        return best
+    nrel = len(_api()["releases"])
+    for i in range(nrel - 1, -1, -1):
+        cands = [p for p, m in masks.items() if m >> i & 1]
+        if cands:
+            return _best([p for p in cands if public_exists(p, target)])
+    return None
+
+
+def counterpart(path: str) -> dict | None:
+    """Public counterpart of an unexported internal function, or None.
+
+    ``{"public": "tf.convert_to_tensor", "public_home": ..., "private_params":
+    {...}, "public_params": {...}, "releases": (...)}``.  Param dicts have
+    ``args`` (positional-or-keyword names in order, positional-only first;
+    ``posonly`` counts those), ``ndefaults``, ``defaults`` (source text),
+    ``kwonly``, ``kwonly_required``, ``kwonly_defaults``, ``varargs``, ``varkw``.
+    ``releases`` lists the releases where the relationship was observed;
+    parameter lists come from the newest release defining each function.
+    """
+    cps = _api()["counterparts"]
+    cp = cps.get(path) or cps.get(canonical(path))
+    if cp is None:
+        return None
+    out = dict(cp)
+    out["releases"] = _rels(cp["releases"])
+    return out
+
+
+# ---------------------------------------------------------------------------
+# public side
+
+
+def _public_variants(public: str):
+    """Yield ``(name, limit_mask)``: ``public`` itself and the names it is an alias of.
+
+    ``tf.compat.v2.X`` is ``tf.X`` (those duplicates are not stored);
+    ``tf.losses`` / ``tf.metrics`` / ``tf.optimizers`` / ``tf.initializers``
+    are aliases of the ``tf.keras`` submodules in the releases that set them.
+    """
+    yield public, -1
+    parts = public.split(".")
+    if parts[:3] == ["tf", "compat", "v2"]:
+        yield ".".join(["tf"] + parts[3:]), -1
+    for alias, (tgt, amask) in _api()["public_module_aliases"].items():
+        if public == alias or public.startswith(alias + "."):
+            yield tgt + public[len(alias):], amask
+
+
+def _public_mask(public: str) -> int:
+    api, by_pub = _api(), _by_public()
+    mask = 0
+    for name, limit in _public_variants(public):
+        m = api["public_modules"].get(name, 0)
+        for hm in by_pub.get(name, {}).values():
+            m |= hm
+        mask |= m & limit
+    return mask
+
+
+def public_exists(public: str, release: str) -> bool:
+    """Public name (symbol or module) exists in ``release`` (tf.keras included)."""
+    return bool(_public_mask(public) & _bit(release))
+
+
+def public_releases(public: str) -> tuple:
+    """Releases in which the public name (symbol or module) exists."""
+    return _rels(_public_mask(public))
+
+
+def private_homes(public: str) -> dict:
+    """Reverse map: home path -> releases in which ``public`` was imported from it."""
+    out: dict = {}
+    by_pub = _by_public()
+    for name, limit in _public_variants(public):
+        for home, m in by_pub.get(name, {}).items():
+            m &= limit
+            if m:
+                out[home] = out.get(home, 0) | m
+    return {h: _rels(m) for h, m in sorted(out.items())}
+
+
+# ---------------------------------------------------------------------------
+# history (symbol_history.json.gz; loaded only here)
+
+
+def symbol_releases(path: str) -> tuple:
+    """Releases in which the name was defined at top level of its module.
+
+    Looks at both the canonical and the raw path (union).  A path with trailing
+    attributes (``Class.method``) is judged by its first component after the
+    module.
+    """
+    hist = _history()
+    modules, symbols = hist["modules"], hist["symbols"]
+    mask = 0
+    for p in dict.fromkeys((canonical(path), path)):
+        mod, rest = _split_module(p, modules)
+        if mod is None or not rest:
+            continue
+        mask |= symbols.get(mod, {}).get(rest[0], 0)
+    return _rels(mask)
+
+
+def module_releases(path: str) -> tuple:
+    """Releases in which the dotted path was a module/package (raw or canonical path)."""
+    modules = _history()["modules"]
+    mask = 0
+    for p in dict.fromkeys((path, canonical(path))):
+        mask |= modules.get(p, 0)
+    return _rels(mask)
