@@ -1,0 +1,218 @@
+"""Command-line front ends: `hub-dist-lint` (check) and `hub-dist-fix` (rewrite).
+
+Thin by design: reading files, choosing output, exit codes. The findings come
+from engine.analyze, the rewrites from fixing.fix_source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import List, Optional, Sequence, Tuple
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> Tuple[str, ...]:
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories to check; - reads standard input")
+    parser.add_argument("--select", type=_codes, default=None,
+                        help="rule codes or prefixes to enable (default: HDL)")
+    parser.add_argument("--ignore", type=_codes, default=(), help="rule codes or prefixes to disable")
+    parser.add_argument("--extend-select", type=_codes, default=(),
+                        help="codes or prefixes to enable on top of --select")
+    parser.add_argument("--target-tf", metavar="RELEASE", default=None,
+                        help="TF release whose public names to suggest (default: newest known, e.g. 2.21)")
+    parser.add_argument("--stdin-filename", default="<stdin>", help="name to report for standard input")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def _config(args):
+    from .config import Config
+    from . import apimap
+
+    if args.target_tf and args.target_tf not in apimap.releases():
+        known = ", ".join(apimap.releases())
+        raise SystemExit(_usage_error(f"--target-tf {args.target_tf}: unknown release (known: {known})"))
+    select = (args.select or ("HDL",)) + tuple(args.extend_select)
+    return Config(select=select, ignore=tuple(args.ignore), target_tf=args.target_tf)
+
+
+def _usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _inputs(args) -> Tuple[List[Tuple[str, Optional[str]]], int]:
+    """(display path, file path or None for stdin) pairs; and an error count."""
+    from .files import discover
+
+    if not args.paths:
+        raise SystemExit(_usage_error("no paths given (use . for the current directory, - for stdin)"))
+    items: List[Tuple[str, Optional[str]]] = []
+    real = [p for p in args.paths if p != "-"]
+    files, missing = discover(real)
+    for path, reason in missing:
+        print(f"{path}: error: {reason}", file=sys.stderr)
+    if "-" in args.paths:
+        items.append((args.stdin_filename, None))
+    items.extend((f, f) for f in files)
+    return items, len(missing)
+
+
+def _read(file_path: Optional[str]) -> bytes:
+    if file_path is None:
+        return sys.stdin.buffer.read()
+    from .files import read_bytes
+
+    return read_bytes(file_path)
+
+
+def _report_error(display: str, reason: str, line: Optional[int] = None) -> None:
+    where = f"{display}:{line}" if line else display
+    print(f"{where}: error: {reason}", file=sys.stderr)
+
+
+SUBCOMMANDS = ("rule",)
+
+
+def lint_main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return _rule_main(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="hub-dist-lint",
+        description="Find private TensorFlow imports and distribution-strategy traps. "
+        "Subcommands: rule CODE|--all.")
+    _common_options(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    args = parser.parse_args(argv)
+    from .diagnostics import LintError
+    from .engine import analyze
+
+    config = _config(args)
+    items, errors = _inputs(args)
+    findings = 0
+    records = []
+    want_fixes = args.format == "json"
+    for display, file_path in items:
+        try:
+            source = _read(file_path)
+            analysis = analyze(source, display, config, fixes=want_fixes)
+        except LintError as exc:
+            _report_error(display, exc.reason, exc.line)
+            errors += 1
+            continue
+        except OSError as exc:
+            _report_error(display, exc.strerror or str(exc))
+            errors += 1
+            continue
+        for diag in analysis.diagnostics:
+            findings += 1
+            if args.format == "text":
+                print(f"{display}:{diag.line}:{diag.column}: {diag.code} {diag.message}")
+            else:
+                from .edits import fix_as_json
+
+                records.append({
+                    "path": display, "line": diag.line, "column": diag.column,
+                    "end_line": diag.end_line, "end_column": diag.end_column,
+                    "code": diag.code, "message": diag.message,
+                    "fix": fix_as_json(analysis, diag),
+                })
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    if errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def fix_main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="hub-dist-fix",
+        description="Rewrite private TensorFlow imports to public names (formatting and comments kept).")
+    _common_options(parser)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    mode.add_argument("--check", action="store_true", help="exit 1 if anything would change; write nothing")
+    args = parser.parse_args(argv)
+    from .diagnostics import LintError
+    from .fixing import fix_source, unified_diff, write_atomically
+
+    config = _config(args)
+    items, errors = _inputs(args)
+    changed = remaining = 0
+    for display, file_path in items:
+        try:
+            source = _read(file_path)
+            new, fixed, left = fix_source(source, display, config)
+        except LintError as exc:
+            _report_error(display, exc.reason, exc.line)
+            errors += 1
+            if file_path is None:
+                sys.stdout.buffer.write(source)  # a filter must not eat its input
+            continue
+        except OSError as exc:
+            _report_error(display, exc.strerror or str(exc))
+            errors += 1
+            continue
+        for diag in left:
+            remaining += 1
+            why = f" (not fixed: {diag.no_fix_reason})" if diag.no_fix_reason else ""
+            print(f"{display}:{diag.line}:{diag.column}: {diag.code} {diag.message}{why}",
+                  file=sys.stderr if file_path is None else sys.stdout)
+        if file_path is None:
+            sys.stdout.buffer.write(new)
+            changed += new != source
+            continue
+        if new == source:
+            continue
+        changed += 1
+        if args.diff:
+            sys.stdout.write(unified_diff(source, new, display))
+        elif args.check:
+            print(f"would fix {len(fixed)} finding(s) in {display}")
+        else:
+            try:
+                write_atomically(file_path, new)
+            except OSError as exc:
+                _report_error(display, f"cannot write: {exc.strerror or exc}")
+                errors += 1
+                continue
+            print(f"fixed {len(fixed)} finding(s) in {display}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if (changed or remaining) else EXIT_CLEAN
+
+
+def _rule_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="hub-dist-lint rule", description="Print a rule's documentation.")
+    parser.add_argument("code", nargs="?")
+    parser.add_argument("--all", action="store_true", help="list every rule")
+    args = parser.parse_args(argv)
+    from .docs import rule_markdown, rules_table
+    from .engine import rule_by_code
+
+    if args.all or not args.code:
+        print(rules_table())
+        return EXIT_CLEAN
+    rule = rule_by_code(args.code)
+    if rule is None:
+        return _usage_error(f"unknown rule {args.code} (see `hub-dist-lint rule --all`)")
+    print(rule_markdown(rule))
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(lint_main())

@@ -1,0 +1,66 @@
+"""The values every front end consumes: diagnostics, and the fixes attached to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+import libcst as cst
+
+
+@dataclass(frozen=True, eq=False)
+class Ensure:
+    """A statement the fix needs, e.g. `import tensorflow as tf`.
+
+    Put before `anchor` (a statement line), or in its place when the fix empties
+    it. Several fixes needing the same statement in one file get one copy: the
+    first anchor of each scope, and none in functions after a module-level copy.
+    """
+
+    anchor: cst.CSTNode
+    statement: str
+    scope: cst.CSTNode
+    order: Tuple[int, int]  # (top-level statement index, import ordinal)
+
+
+@dataclass(frozen=True, eq=False)
+class Fix:
+    """A rewrite plan over the parsed module, kept as CST node operations.
+
+    Plans (not text edits) so that several fixes touching one import statement
+    compose: `from m import A, B` with both A and B fixed loses the whole line,
+    with only A fixed keeps `from m import B`.
+    """
+
+    description: str
+    # ImportAlias nodes (or whole Import/ImportFrom small statements) to delete.
+    remove: Tuple[cst.CSTNode, ...] = ()
+    # (original node, replacement node), matched by identity.
+    replace: Tuple[Tuple[cst.CSTNode, cst.CSTNode], ...] = ()
+    ensure: Tuple[Ensure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int  # 1-based, exclusive
+    fix: Optional[Fix] = field(default=None, compare=False)
+    # Why a finding that could have had a fix has none (shown by hub-dist-fix).
+    no_fix_reason: Optional[str] = field(default=None, compare=False)
+
+    @property
+    def sort_key(self):
+        return (self.line, self.column, self.code, self.message)
+
+
+class LintError(Exception):
+    """A file that could not be checked: it says where and why in one line."""
+
+    def __init__(self, reason: str, line: Optional[int] = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line

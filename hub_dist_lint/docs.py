@@ -1,0 +1,44 @@
+"""Rule documentation, written once on each rule and rendered from there."""
+
+from __future__ import annotations
+
+from .engine import all_rules
+
+_FIX = {"always": "always available", "sometimes": "sometimes available", "never": "none"}
+
+
+def rule_markdown(rule) -> str:
+    parts = [f"## {rule.code} {rule.name}", "", rule.summary + ".", "", rule.explanation, "",
+             f"Fix: {_FIX[rule.fix_availability]}."]
+    for example in rule.INVALID:
+        parts += ["", "Flagged:", "```python", example.code.rstrip("\n"), "```"]
+        if example.fixed is not None:
+            parts += ["", "After `hub-dist-fix`:", "```python", example.fixed.rstrip("\n"), "```"]
+    for example in rule.VALID[:1]:
+        parts += ["", "Not flagged:", "```python", example.rstrip("\n"), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def rules_table() -> str:
+    rows = [f"{r.code}  {r.name:<32} {r.summary}" for r in all_rules()]
+    return "\n".join(rows)
+
+
+def rules_document() -> str:
+    """docs/rules.md; a test fails when the checked-in copy drifts from this."""
+    head = ["# Rules", "",
+            "Generated from the rules' own documentation by `python -m hub_dist_lint.docs`; "
+            "do not edit by hand.", "",
+            "| code | name | summary | fix |", "| --- | --- | --- | --- |"]
+    head += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.summary} | "
+             f"{_FIX[r.fix_availability]} |" for r in all_rules()]
+    return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in all_rules())
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules.md")
+    target.write_text(rules_document(), encoding="utf-8")
+    print(f"wrote {target}")

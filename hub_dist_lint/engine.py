@@ -1,0 +1,158 @@
+"""The one engine: `lint(source) -> diagnostics (+ fixes)`.
+
+The CLI, the flake8 plugin, the fixer, the language server and the tests all
+come through `analyze`/`lint`, so their findings cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Union
+
+import libcst as cst
+
+from .config import Config
+from .diagnostics import Diagnostic, Fix, LintError
+from .imports import ImportedName, collect_imports, import_statements_in_order
+from .positions import Locator, Span
+from .rules import CHECKERS
+from .rules.base import Checker, Rule
+
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*))?", re.I)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does (BOM, coding cookie, else UTF-8)."""
+    if b"\0" in data:
+        raise LintError("binary file (contains NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # unknown codec in the cookie
+        raise LintError(f"cannot decode: {exc.msg}") from None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise LintError(f"cannot decode as {encoding}: {exc}") from None
+
+
+class LintContext:
+    """What a checker sees of one file. Expensive views are built on demand."""
+
+    def __init__(self, text: str, module: cst.Module, path: str, config: Config,
+                 want_fixes: bool, tree: Optional[ast.Module] = None):
+        self.text = text
+        self.module = module
+        self.path = path
+        self.config = config
+        self.want_fixes = want_fixes
+        self.locator = Locator(text, module, tree)
+        self._imports: Optional[List[ImportedName]] = None
+        self._import_statements = None
+        self._scopes = None
+        self.cache: Dict[str, object] = {}  # per-file memo for checkers
+
+    @property
+    def imports(self) -> List[ImportedName]:
+        if self._imports is None:
+            self._imports = collect_imports(self.module)
+        return self._imports
+
+    def import_span(self, imported: ImportedName) -> Span:
+        if self._import_statements is None:
+            self._import_statements = [s for s, _ in import_statements_in_order(self.module)]
+        return self.locator.import_span(imported.statement, imported.ordinal, self._import_statements)
+
+    def scopes(self):
+        """libcst scope analysis (a full walk: only for fixes)."""
+        if self._scopes is None:
+            from libcst.metadata import MetadataWrapper, ScopeProvider
+
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._scopes = wrapper.resolve(ScopeProvider)
+        return self._scopes
+
+    def diagnostic(self, rule: type, message: str, span: Span, fix: Optional[Fix] = None,
+                   no_fix_reason: Optional[str] = None) -> Diagnostic:
+        line, col, end_line, end_col = span
+        return Diagnostic(rule.code, message, line, col, end_line, end_col, fix, no_fix_reason)
+
+
+@dataclass
+class Analysis:
+    path: str
+    text: Optional[str]
+    module: Optional[cst.Module]
+    diagnostics: List[Diagnostic] = field(default_factory=list)
+    # files no checker's gate let through are never parsed
+    parsed: bool = False
+
+
+def _wanted(checker: Checker, config: Config) -> bool:
+    return any(config.is_selected(rule.code) for rule in checker.rules)
+
+
+def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
+            fixes: bool = False, tree: Optional[ast.Module] = None,
+            noqa: bool = True) -> Analysis:
+    """Lint one file's source. Raises LintError for a file that cannot be checked."""
+    config = config or Config()
+    text = decode_source(source) if isinstance(source, bytes) else source
+    checkers = [c for c in CHECKERS if _wanted(c, config) and c.gate.search(text)]
+    if not checkers:
+        return Analysis(path, text, None)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise LintError(f"syntax error: {exc.message}", exc.raw_line) from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise LintError(f"cannot decode: {exc}") from None
+    ctx = LintContext(text, module, path, config, fixes, tree)
+    found: List[Diagnostic] = []
+    for checker in checkers:
+        found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
+    if noqa and found:
+        lines = text.splitlines()
+        found = [d for d in found if not _suppressed(d, lines)]
+    found.sort(key=lambda d: d.sort_key)
+    return Analysis(path, text, module, found, parsed=True)
+
+
+def lint(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
+         fixes: bool = False) -> List[Diagnostic]:
+    return analyze(source, path, config, fixes).diagnostics
+
+
+def _suppressed(diag: Diagnostic, lines: List[str]) -> bool:
+    """flake8's `# noqa` / `# noqa: HDL101,HDL2` on any line of the reported statement."""
+    for number in range(diag.line, min(diag.end_line, len(lines)) + 1):
+        line = lines[number - 1]
+        if "#" not in line:
+            continue
+        match = _NOQA.search(line)
+        if not match:
+            continue
+        codes = match.group("codes")
+        if codes is None:
+            return True
+        if any(diag.code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c):
+            return True
+    return False
+
+
+def all_rules() -> Sequence[type]:
+    return [rule for checker in CHECKERS for rule in checker.rules]
+
+
+def rule_by_code(code: str) -> Optional[type]:
+    for rule in all_rules():
+        if rule.code == code.upper():
+            return rule
+    return None
+
+
+__all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintError", "Rule", "analyze", "lint",
+           "all_rules", "rule_by_code", "decode_source"]

@@ -1,0 +1,50 @@
+"""Which files a run looks at, and reading them without surprises."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import Iterable, Iterator, List, Sequence, Tuple
+
+# Directories nobody wants linted (ruff's defaults, plus build output).
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox",
+    ".pants.d", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__",
+    "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    "__pycache__", ".hub-dist-lint-cache", "*.egg-info",
+)
+
+
+def _excluded(name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def discover(paths: Iterable[str], exclude: Sequence[str] = DEFAULT_EXCLUDE) -> Tuple[List[str], List[Tuple[str, str]]]:
+    """Python files under `paths`, sorted; plus (path, reason) for paths that do not exist.
+
+    Files named explicitly are always checked, whatever their name; directories
+    are walked for *.py/*.pyi without following symlinked directories (no loops).
+    """
+    found: List[str] = []
+    missing: List[Tuple[str, str]] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found.extend(_walk(path, exclude))
+        elif os.path.exists(path) or os.path.islink(path):
+            found.append(path)
+        else:
+            missing.append((path, "no such file or directory"))
+    return sorted(dict.fromkeys(found)), missing
+
+
+def _walk(root: str, exclude: Sequence[str]) -> Iterator[str]:
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _excluded(d, exclude))
+        for name in filenames:
+            if name.endswith((".py", ".pyi")) and not _excluded(name, exclude):
+                yield os.path.join(directory, name)
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()

@@ -1,0 +1,185 @@
+"""Apply fix plans to a module, and write fixed files safely."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import tempfile
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .diagnostics import Diagnostic, Ensure, Fix, LintError
+
+
+class _Applier(cst.CSTTransformer):
+    def __init__(self, fixes: Sequence[Fix]):
+        super().__init__()
+        self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
+        self.remove = set()
+        ensures: List[Ensure] = []
+        for fix in fixes:
+            self.replace.update(fix.replace)
+            self.remove.update(fix.remove)
+            ensures.extend(fix.ensure)
+        self.ensure_at = _dedupe_ensures(ensures)
+        self._doomed = set()  # placeholder lines to drop, keeping their comments
+        self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
+
+    # Replacements are matched on the original node, whatever its children became.
+    def on_leave(self, original_node, updated_node):
+        if original_node in self.replace:
+            return self.replace[original_node]
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Import(self, original_node, updated_node):
+        return self._drop_names(original_node, updated_node)
+
+    def leave_ImportFrom(self, original_node, updated_node):
+        return self._drop_names(original_node, updated_node)
+
+    def _drop_names(self, original, updated):
+        if original in self.remove:
+            return cst.RemoveFromParent()
+        if isinstance(original.names, cst.ImportStar):
+            return updated
+        keep = [new for old, new in zip(original.names, updated.names) if old not in self.remove]
+        if not keep:
+            return cst.RemoveFromParent()
+        if len(keep) == len(original.names):
+            return updated
+        # The new last name takes the old last name's comma: none outside parentheses.
+        last_comma = original.names[-1].comma if getattr(updated, "lpar", None) else cst.MaybeSentinel.DEFAULT
+        keep[-1] = keep[-1].with_changes(comma=last_comma)
+        return updated.with_changes(names=keep)
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        statement = self.ensure_at.get(original_node)
+        if not updated_node.body:
+            if statement is not None:
+                return updated_node.with_changes(body=[_small_statement(statement)])
+            placeholder = updated_node.with_changes(body=[cst.Pass()])
+            self._doomed.add(placeholder)
+            return placeholder
+        if statement is not None:
+            self._prepend[updated_node] = cst.parse_statement(statement)
+        return updated_node
+
+    def leave_SimpleStatementSuite(self, original_node, updated_node):
+        if not updated_node.body:
+            statement = self.ensure_at.get(original_node)
+            body = [_small_statement(statement)] if statement else [cst.Pass()]
+            return updated_node.with_changes(body=body)
+        return updated_node
+
+    def leave_IndentedBlock(self, original_node, updated_node):
+        body, footer = self._rebuild(updated_node.body, updated_node.footer)
+        if not body:
+            body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=footer)]
+            footer = []
+        return updated_node.with_changes(body=body, footer=footer)
+
+    def leave_Module(self, original_node, updated_node):
+        body, footer = self._rebuild(updated_node.body, updated_node.footer)
+        return updated_node.with_changes(body=body, footer=footer)
+
+    def _rebuild(self, body, footer):
+        """Drop emptied lines (their comments move down) and insert ensured imports."""
+        out: List[cst.CSTNode] = []
+        carry: List[cst.EmptyLine] = []
+        for stmt in body:
+            if stmt in self._doomed:
+                carry.extend(stmt.leading_lines)
+                comment = stmt.trailing_whitespace.comment
+                if comment is not None:
+                    carry.append(cst.EmptyLine(comment=comment))
+                continue
+            extra = self._prepend.get(stmt)
+            if carry:
+                stmt = stmt.with_changes(leading_lines=[*carry, *stmt.leading_lines])
+                carry = []
+            if extra is not None:
+                out.append(extra.with_changes(leading_lines=stmt.leading_lines))
+                stmt = stmt.with_changes(leading_lines=[])
+            out.append(stmt)
+        return out, [*carry, *footer]
+
+
+def _small_statement(source: str) -> cst.BaseSmallStatement:
+    return cst.parse_statement(source).body[0]
+
+
+def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, str]:
+    """One copy per statement text: the first module-level anchor, else first per scope."""
+    chosen: Dict[cst.CSTNode, str] = {}
+    by_text: Dict[str, List[Ensure]] = {}
+    for item in ensures:
+        by_text.setdefault(item.statement, []).append(item)
+    for text, items in by_text.items():
+        items.sort(key=lambda e: e.order)
+        module_level = [e for e in items if isinstance(e.scope, cst.Module)]
+        first_module = module_level[0] if module_level else None
+        seen_scopes = set()
+        for item in items:
+            if first_module is not None and item is not first_module:
+                if isinstance(item.scope, cst.Module) or item.order[0] > first_module.order[0]:
+                    continue
+            if item.scope in seen_scopes:
+                continue
+            seen_scopes.add(item.scope)
+            chosen[item.anchor] = text
+    return chosen
+
+
+def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+    if not fixes:
+        return module
+    return module.visit(_Applier(fixes))
+
+
+def fix_source(source: bytes, path: str = "<stdin>", config=None):
+    """Fix one file's bytes. Returns (new bytes, diagnostics that had a fix, the rest).
+
+    The result is re-parsed before anyone may write it: a fix that produced
+    code which does not parse is a bug, reported as a LintError, never written.
+    """
+    from .engine import analyze
+
+    analysis = analyze(source, path, config, fixes=True)
+    fixed = [d for d in analysis.diagnostics if d.fix is not None]
+    left = [d for d in analysis.diagnostics if d.fix is None]
+    if not fixed:
+        return source, [], left
+    new_module = apply_fixes(analysis.module, [d.fix for d in fixed])
+    new_bytes = new_module.bytes
+    try:
+        cst.parse_module(new_bytes)
+        compile(new_module.code, path, "exec", dont_inherit=True)
+    except (cst.ParserSyntaxError, SyntaxError) as exc:
+        raise LintError(f"internal error: the fix does not re-parse ({exc}); file left unchanged")
+    return new_bytes, fixed, left
+
+
+def unified_diff(old: bytes, new: bytes, path: str, encoding: str = "utf-8") -> str:
+    a = old.decode(encoding, "replace").splitlines(True)
+    b = new.decode(encoding, "replace").splitlines(True)
+    return "".join(difflib.unified_diff(a, b, path, path))
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace `path` with `data` in one rename, keeping its permission bits."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".hub-dist-fix-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

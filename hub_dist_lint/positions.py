@@ -1,0 +1,131 @@
+"""Line/column for CST nodes without libcst's PositionProvider.
+
+PositionProvider re-generates the whole file with position tracking (about
+4x a parse). `ast.parse` costs about 0.15x a parse and carries positions, so
+we parse with `ast` once, only when a file has something to report, and pair
+its nodes with the CST's by their order in the file: both trees list import
+statements (and calls) in the same source order.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+Span = Tuple[int, int, int, int]  # line, column, end line, end column; 1-based, end exclusive
+
+
+def _ast_statement_bodies(node: ast.AST):
+    # Same order as the CST walk: body, except handlers, else, finally.
+    body = getattr(node, "body", None)
+    if isinstance(body, list):
+        yield body
+    for handler in getattr(node, "handlers", ()) or ():
+        yield handler.body
+    for name in ("orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            yield value
+    for case in getattr(node, "cases", ()) or ():
+        yield case.body
+
+
+def ast_imports_in_order(tree: ast.Module) -> List[ast.stmt]:
+    """Import statements in the order `imports.iter_statement_lines` visits them."""
+    out: List[ast.stmt] = []
+
+    def walk(body):
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                out.append(stmt)
+            elif isinstance(stmt, ast.If):
+                # CST visits elif chains as nested Ifs too; same order.
+                walk(stmt.body)
+                walk(stmt.orelse)
+            else:
+                for inner in _ast_statement_bodies(stmt):
+                    walk(inner)
+
+    walk(tree.body)
+    return out
+
+
+class Locator:
+    """Maps CST nodes of one file to source spans, lazily."""
+
+    def __init__(self, text: str, module: cst.Module, tree: Optional[ast.Module] = None):
+        self._text = text
+        self._module = module
+        self._tree = tree
+        self._lines: Optional[List[str]] = None
+        self._import_spans: Optional[List[Span]] = None
+        self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
+
+    def _ast(self) -> Optional[ast.Module]:
+        if self._tree is None:
+            try:
+                self._tree = ast.parse(self._text)
+            except (SyntaxError, ValueError):
+                return None  # grammar newer than this Python: fall back below
+        return self._tree
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        if self._lines is None:
+            self._lines = self._text.splitlines(True)
+        text = self._lines[line - 1] if line - 1 < len(self._lines) else ""
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def span_of_ast(self, node: ast.AST) -> Span:
+        return (
+            node.lineno,
+            self._char_col(node.lineno, node.col_offset) + 1,
+            node.end_lineno or node.lineno,
+            self._char_col(node.end_lineno or node.lineno, node.end_col_offset or 0) + 1,
+        )
+
+    def import_span(self, statement: cst.CSTNode, ordinal: int, expected: Sequence) -> Span:
+        """Span of the `ordinal`-th import statement of the file.
+
+        `expected` is the file's list of CST import statements, used to check the
+        pairing; a mismatch (which would be a bug) falls back to PositionProvider.
+        """
+        if self._import_spans is None:
+            tree = self._ast()
+            spans: Optional[List[Span]] = None
+            if tree is not None:
+                found = ast_imports_in_order(tree)
+                if len(found) == len(expected) and all(
+                    _same_import(a, c) for a, c in zip(found, expected)
+                ):
+                    spans = [self.span_of_ast(a) for a in found]
+            self._import_spans = spans or []
+        if self._import_spans:
+            return self._import_spans[ordinal]
+        return self._slow_span(statement)
+
+    def _slow_span(self, node: cst.CSTNode) -> Span:
+        if self._fallback is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+            positions = wrapper.resolve(PositionProvider)
+            self._fallback = {
+                n: (p.start.line, p.start.column + 1, p.end.line, p.end.column + 1)
+                for n, p in positions.items()
+            }
+        return self._fallback[node]
+
+
+def _same_import(a: ast.stmt, c: cst.CSTNode) -> bool:
+    from .imports import dotted_name
+
+    if isinstance(a, ast.Import) and isinstance(c, cst.Import):
+        return [n.name for n in a.names] == [dotted_name(n.name) for n in c.names]
+    if isinstance(a, ast.ImportFrom) and isinstance(c, cst.ImportFrom):
+        module = dotted_name(c.module) if c.module is not None else None
+        return a.module == module and a.level == len(c.relative)
+    return False

@@ -1,0 +1,46 @@
+"""What a rule is: a code, its documentation, and examples the test suite runs.
+
+A rule family (one module under rules/) owns a `Checker` that reports for
+several related codes from one analysis; each code is a small `Rule` class that
+carries its documentation and inline VALID/INVALID examples (Fixit style).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Pattern, Tuple, Type
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+    from ..engine import LintContext
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code that must produce the rule's code; `fixed` is what hub-dist-fix makes of it."""
+
+    code: str
+    fixed: Optional[str] = None
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case
+    summary: ClassVar[str]  # one line
+    explanation: ClassVar[str]  # markdown: what it finds, why it matters
+    fix_availability: ClassVar[str] = "never"  # "always", "sometimes" or "never"
+    VALID: ClassVar[Tuple[str, ...]] = ()
+    INVALID: ClassVar[Tuple[Invalid, ...]] = ()
+
+
+class Checker:
+    """One analysis that reports for a family of rules."""
+
+    rules: ClassVar[Tuple[Type[Rule], ...]]
+    # The file text must match this for the checker to run: files that cannot
+    # contain a finding are never parsed.
+    gate: ClassVar[Pattern[str]] = re.compile("")
+
+    def check(self, ctx: "LintContext") -> Iterable["Diagnostic"]:
+        raise NotImplementedError

@@ -1,0 +1,346 @@
+"""HDL1xx: imports of TensorFlow's private modules (`tensorflow.python.*` and kin).
+
+Private modules are not API: they move or vanish between releases and the
+code breaks with an ImportError nobody can explain. Every private import is
+reported; the fix rewrites it to the public `tf.*` name that TensorFlow's own
+generated API files export for the same object (see data/generate_api_map.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import libcst as cst
+
+from .. import apimap, history
+from ..diagnostics import Diagnostic, Ensure, Fix
+from ..imports import ImportedName, dotted_name
+from .base import Checker, Invalid, Rule
+
+PRIVATE_ROOTS = (
+    "tensorflow.python",
+    "tensorflow.core",
+    "tensorflow.lite.python",
+    "tensorflow.compiler",
+    "tensorflow.dtensor.python",
+    "tensorflow.tsl",
+)
+
+
+def is_private(path: str) -> bool:
+    return any(path == root or path.startswith(root + ".") for root in PRIVATE_ROOTS)
+
+
+class PrivateImport(Rule):
+    code = "HDL101"
+    name = "private-import"
+    summary = "Import of a private TensorFlow symbol that has a public name"
+    explanation = """\
+Modules under `tensorflow.python` (and `tensorflow.core`, `tensorflow.lite.python`, ...)
+are TensorFlow's implementation, not its API. They are moved, renamed and deleted
+between releases without notice, so code that imports them breaks with an
+`ImportError` on upgrade. The same object is exported under a public `tf.*` name,
+which is stable. The public name comes from TensorFlow's own generated API files.
+
+The fix removes the private import, adds (or reuses) `import tensorflow as tf` and
+rewrites every use. It is not applied when a use cannot be rewritten safely: the
+name is rebound, used only in a string annotation, never used in the file (it may
+be re-exported), or the public counterpart takes different arguments than a call
+passes."""
+    fix_availability = "sometimes"
+    VALID = (
+        "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
+        "from tensorflow.keras.layers import Dense\nlayer = Dense(3)\n",
+        "from .python.framework import ops  # relative: not TensorFlow's\nops.x\n",
+    )
+    INVALID = (
+        Invalid(
+            "from tensorflow.python.distribute.mirrored_strategy import MirroredStrategy\n"
+            "strategy = MirroredStrategy()\n",
+            "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
+        ),
+        Invalid(
+            "import tensorflow as tf\n"
+            "from tensorflow.python.keras.layers import Dense  # old home\n"
+            "layer = Dense(3)\n",
+            "import tensorflow as tf\n"
+            "# old home\n"
+            "layer = tf.keras.layers.Dense(3)\n",
+        ),
+    )
+
+
+class PrivateImportWithoutPublicName(Rule):
+    code = "HDL102"
+    name = "private-import-no-public-name"
+    summary = "Import of a private TensorFlow symbol that has no public name"
+    explanation = """\
+The imported name is TensorFlow-internal and no public `tf.*` name exports it in the
+target release: it may have been removed altogether (`AutoPolicy` existed in 2.3-2.4
+only) or never been API. The message says which releases had it. There is nothing
+to rewrite it to, so there is no fix; the code has to stop depending on it."""
+    VALID = ("import tensorflow as tf\ntf.distribute.get_strategy()\n",)
+    INVALID = (
+        Invalid("from tensorflow.python.distribute.values import AutoPolicy\n"),
+    )
+
+
+class PrivateModuleImport(Rule):
+    code = "HDL103"
+    name = "private-module-import"
+    summary = "Import of a private TensorFlow module"
+    explanation = """\
+A private module (`from tensorflow.python.framework import ops`) is imported and its
+members are used through it. The module is not API; its members that are API have
+public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
+`tf.convert_to_tensor`) and removes the import, when every use has a public name."""
+    fix_availability = "sometimes"
+    VALID = ("import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",)
+    INVALID = (
+        Invalid(
+            "from tensorflow.python.framework import ops as tf_ops\n"
+            "x = tf_ops.convert_to_tensor([1.0])\n",
+            "import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",
+        ),
+        Invalid(
+            "import tensorflow.python.framework.ops\n"
+            "x = tensorflow.python.framework.ops.convert_to_tensor([1.0])\n",
+            "import tensorflow\n"
+            "x = tensorflow.convert_to_tensor([1.0])\n",
+        ),
+    )
+
+
+class PrivateStarImport(Rule):
+    code = "HDL104"
+    name = "private-star-import"
+    summary = "Star import from a private TensorFlow module"
+    explanation = """\
+`from tensorflow.python.x import *` pulls an unknown, release-dependent set of
+private names into the module. There is no automatic fix: import the public names
+you use from `tensorflow` instead."""
+    VALID = ("from tensorflow import *  # public, if unwise\n",)
+    INVALID = (Invalid("from tensorflow.python.ops.array_ops import *\n"),)
+
+
+class PrivateImportChecker(Checker):
+    rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport)
+    gate = re.compile(
+        r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
+    )
+
+    def check(self, ctx) -> Iterable[Diagnostic]:
+        privates = [imp for imp in ctx.imports if is_private(imp.path)]
+        if not privates:
+            return
+        target = ctx.config.target()
+        planner = _FixPlanner(ctx, target) if ctx.want_fixes else None
+        for imp in privates:
+            span = ctx.import_span(imp)
+            if imp.is_star:
+                yield ctx.diagnostic(
+                    PrivateStarImport, f"star import from private module {imp.path}; "
+                    "import the public names you use from tensorflow instead", span)
+                continue
+            if _is_module_import(imp):
+                fix, reason = planner.plan(imp) if planner else (None, None)
+                yield ctx.diagnostic(
+                    PrivateModuleImport,
+                    f"private module import {imp.path}; use the public tf.* names of its members",
+                    span, fix, reason)
+                continue
+            public = apimap.public_name_for(imp.path, target)
+            counterpart = None if public else apimap.counterpart(imp.path)
+            if public or counterpart:
+                fix, reason = planner.plan(imp) if planner else (None, None)
+                if public:
+                    message = f"private import {imp.path}; use {public}"
+                else:
+                    message = (f"private import {imp.path}; its public counterpart is "
+                               f"{counterpart['public']} (fixed where a call fits both signatures)")
+                yield ctx.diagnostic(PrivateImport, message, span, fix, reason)
+            else:
+                yield ctx.diagnostic(
+                    PrivateImportWithoutPublicName,
+                    f"private import {imp.path}: {history.no_public_name(imp.path, target)}",
+                    span)
+
+
+def _is_module_import(imp: ImportedName) -> bool:
+    return isinstance(imp.statement, cst.Import) or apimap.is_module(imp.path)
+
+
+class _UseIndex(cst.CSTVisitor):
+    """Parents of attribute chains, the calls they head, and assignment targets."""
+
+    def __init__(self):
+        self.attribute_of: Dict[cst.CSTNode, cst.Attribute] = {}
+        self.call_of: Dict[cst.CSTNode, cst.Call] = {}
+        self.stored: set = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.attribute_of[node.value] = node
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.call_of[node.func] = node
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.stored.add(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.stored.add(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.stored.add(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self.stored.add(node.target)
+
+
+def _call_fits(call: Optional[cst.Call], params: dict) -> bool:
+    """Whether a call's arguments mean the same to the private and the public function."""
+    if call is None:
+        return False
+    private, public = params["private_params"], params["public_params"]
+    shared_positional = 0
+    for a, b in zip(private.get("args", ()), public.get("args", ())):
+        if a != b:
+            break
+        shared_positional += 1
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return False
+        if arg.keyword is None:
+            positional += 1
+            continue
+        name = arg.keyword.value
+        for side in (private, public):
+            if name not in side.get("args", ()) and name not in side.get("kwonly", ()):
+                return False
+    return positional <= shared_positional
+
+
+class _FixPlanner:
+    """Works out, per private import, whether every use can be rewritten."""
+
+    def __init__(self, ctx, target: str):
+        self.ctx = ctx
+        self.target = target
+        self.scopes = ctx.scopes()
+        self.uses = _UseIndex()
+        ctx.module.visit(self.uses)
+        self.alias, self.alias_top_index = self._choose_alias()
+        self.exports = self._all_names()
+
+    def _all_names(self) -> set:
+        if "__all__" not in self.ctx.text:
+            return set()
+        return set(re.findall(r"""['"]([A-Za-z_][A-Za-z0-9_]*)['"]""", self.ctx.text))
+
+    def _free(self, name: str) -> bool:
+        for scope in set(self.scopes.values()):
+            if scope is None:
+                continue
+            if name in scope.assignments or name in scope.accesses:
+                return False
+        return True
+
+    def _choose_alias(self) -> Tuple[Optional[str], Optional[int]]:
+        """Reuse the file's `import tensorflow as X`; else `tf`, if nothing uses that name."""
+        module = self.ctx.module
+        global_scope = self.scopes[module]
+        for imp in self.ctx.imports:
+            site = imp.site
+            if (imp.path == "tensorflow" and site.body is module.body and not site.in_try
+                    and imp.bound and len(global_scope.assignments[imp.bound]) == 1):
+                return imp.bound, site.top_index
+        if self._free("tf"):
+            return "tf", None
+        return None, None
+
+    def _references(self, imp: ImportedName):
+        scope = self.scopes[imp.statement]
+        mine = [a for a in scope.assignments[imp.bound] if a.node is imp.statement]
+        if not mine:
+            return None
+        return [ref for a in mine for ref in a.references]
+
+    def plan(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+        if imp.site.in_try:
+            return None, "inside a try: block (a fallback import); rewrite it by hand"
+        dotted_plain = isinstance(imp.statement, cst.Import) and imp.alias.asname is None
+        if dotted_plain:
+            prefix = "tensorflow"
+            # `import tensorflow.python.x` also binds `tensorflow.python`, `tensorflow`:
+            # other private paths reached through it would break.
+            scope = self.scopes[imp.statement]
+            parts = imp.path.split(".")
+            for depth in range(2, len(parts)):
+                partial = ".".join(parts[:depth])
+                for assignment in scope.assignments[partial]:
+                    if assignment.node is imp.statement and assignment.references:
+                        return None, f"other private paths are reached through {partial}"
+        else:
+            if self.alias is None:
+                return None, "no free name for `import tensorflow as tf`"
+            prefix = self.alias
+            if imp.bound in self.exports:
+                return None, f"{imp.bound} is listed in __all__ (re-exported)"
+        refs = self._references(imp)
+        if refs is None:
+            return None, "could not resolve the import's binding"
+        if not refs:
+            return None, "not used in this file (it may be re-exported); remove it by hand"
+        replace: List[Tuple[cst.CSTNode, cst.CSTNode]] = []
+        renamed = set()
+        for ref in refs:
+            if len(ref.referents) != 1:
+                return None, f"{imp.bound} is bound more than once in this file"
+            node = ref.node
+            if not isinstance(node, (cst.Name, cst.Attribute)):
+                return None, f"{imp.bound} is used inside a string annotation"
+            done = self._rewrite_use(imp, node, prefix)
+            if done is None:
+                return None, f"a use of {imp.bound} has no public name"
+            replace.append(done[0])
+            renamed.add(done[1])
+        description = f"rewrite {imp.bound} to " + ", ".join(sorted(renamed))
+        if dotted_plain:
+            new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
+            return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
+        ensure: Tuple[Ensure, ...] = ()
+        if self.alias_top_index is None or self.alias_top_index >= imp.site.top_index:
+            statement = "import tensorflow as tf" if self.alias == "tf" else (
+                "import tensorflow" if self.alias == "tensorflow"
+                else f"import tensorflow as {self.alias}")
+            ensure = (Ensure(imp.site.line, statement, imp.site.scope,
+                             (imp.site.top_index, imp.ordinal)),)
+        return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
+
+    def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
+        """(original node, replacement) for one use, or None if it has no public name."""
+        chain = [node]
+        while chain[-1] in self.uses.attribute_of:
+            chain.append(self.uses.attribute_of[chain[-1]])
+        if any(n in self.uses.stored for n in chain):
+            return None  # assigning into a private module is not the same on `tf`
+        attrs = [n.attr.value for n in chain[1:]]
+        module_like = _is_module_import(imp)
+        for consumed in (range(1, len(attrs) + 1) if module_like else (0,)):
+            path = ".".join([imp.path] + attrs[:consumed])
+            target = chain[consumed]
+            public = apimap.public_name_for(path, self.target)
+            if public is None:
+                counterpart = apimap.counterpart(path)
+                if counterpart and _call_fits(self.uses.call_of.get(target), counterpart):
+                    public = counterpart["public"]
+            if public is not None:
+                spelled = prefix + public[len("tf"):]
+                new = cst.parse_expression(spelled)
+                new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
+                return (target, new), f"{public}"
+            if not apimap.is_module(path):
+                return None
+        return None

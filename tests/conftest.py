@@ -1,0 +1,22 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+def run_cli(*args, stdin=None, cwd=None, fix=False, env=None):
+    """Run the real command line in a subprocess, as a user would."""
+    cmd = [sys.executable, "-m", "hub_dist_lint"] + (["fix"] if fix else []) + [str(a) for a in args]
+    return subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd, env=env,
+                          timeout=300)
+
+
+@pytest.fixture
+def cli():
+    return run_cli

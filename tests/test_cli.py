@@ -1,0 +1,198 @@
+"""The command lines as a user runs them: exit codes, errors, stdin, writing files."""
+
+import os
+import shutil
+import stat
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+
+ISSUE_EXAMPLE = (
+    "from tensorflow.python.distribute.mirrored_strategy import MirroredStrategy\n"
+    "from tensorflow.python.framework import ops as tf_ops\n"
+    "\n"
+    "strategy = MirroredStrategy()\n"
+    "x = tf_ops.convert_to_tensor([1.0])\n"
+)
+
+
+def test_lint_reports_and_exits_1(tmp_path):
+    (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)
+    result = run_cli("a.py", cwd=tmp_path)
+    out = result.stdout.decode().splitlines()
+    assert result.returncode == 1, result.stderr
+    assert out[0] == ("a.py:1:1: HDL101 private import "
+                      "tensorflow.python.distribute.mirrored_strategy.MirroredStrategy; "
+                      "use tf.distribute.MirroredStrategy")
+    assert out[1].startswith("a.py:2:1: HDL103 private module import tensorflow.python.framework.ops")
+    assert len(out) == 2
+
+
+def test_clean_file_exits_0(tmp_path):
+    (tmp_path / "ok.py").write_text("import tensorflow as tf\nprint(tf.constant(1))\n")
+    result = run_cli(tmp_path)
+    assert (result.returncode, result.stdout) == (0, b"")
+
+
+def test_seed_example_1_flagged_as_removed():
+    result = run_cli(EXAMPLES / "seed_example1.py")
+    assert result.returncode == 1
+    line = result.stdout.decode().strip()
+    assert ":4:1: HDL102 private import tensorflow.python.distribute.values.AutoPolicy" in line
+    assert "removed in TF 2.5" in line and "never public" in line
+    assert "tf.distribute.MirroredStrategy()" in line and "tf.distribute.get_strategy()" in line
+
+
+def test_stdin(tmp_path):
+    result = run_cli("-", "--stdin-filename", "x.py", stdin=ISSUE_EXAMPLE.encode())
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("x.py:1:1: HDL101")
+
+
+def test_select_ignore_and_exit_zero(tmp_path):
+    (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)
+    only_103 = run_cli("--select", "HDL103", tmp_path / "a.py")
+    assert [l.split()[1] for l in only_103.stdout.decode().splitlines()] == ["HDL103"]
+    none = run_cli("--ignore", "HDL1", tmp_path / "a.py")
+    assert (none.returncode, none.stdout) == (0, b"")
+    zero = run_cli("--exit-zero", tmp_path / "a.py")
+    assert zero.returncode == 0 and zero.stdout
+
+
+def test_noqa(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "from tensorflow.python.framework import ops  # noqa: HDL103\n"
+        "from tensorflow.python.framework import dtypes  # noqa\n"
+        "from tensorflow.python.eager import context  # noqa: E501\n")
+    lines = run_cli(tmp_path / "a.py").stdout.decode().splitlines()
+    assert len(lines) == 1 and ":3:1: HDL103" in lines[0]
+
+
+def test_bad_input_reported_and_others_still_linted(tmp_path):
+    (tmp_path / "a_syntax.py").write_text("import tensorflow.python.framework.ops\ndef f(:\n")
+    (tmp_path / "b_binary.py").write_bytes(b"\x00\x01tensorflow.python")
+    (tmp_path / "c_latin1.py").write_bytes(b"x = '\xe9'  # tensorflow.python\n")
+    (tmp_path / "d_good.py").write_text(ISSUE_EXAMPLE)
+    result = run_cli(tmp_path)
+    err = result.stderr.decode().splitlines()
+    assert result.returncode == 2
+    assert any(l.startswith(f"{tmp_path / 'a_syntax.py'}:2: error: syntax error") for l in err), err
+    assert any(l.startswith(f"{tmp_path / 'b_binary.py'}: error: binary file") for l in err), err
+    assert any(l.startswith(f"{tmp_path / 'c_latin1.py'}: error: cannot decode") for l in err), err
+    assert "d_good.py:1:1: HDL101" in result.stdout.decode()
+
+
+def test_missing_path_is_an_error(tmp_path):
+    result = run_cli(tmp_path / "nope.py")
+    assert result.returncode == 2
+    assert "nope.py: error: no such file or directory" in result.stderr.decode()
+
+
+def test_unknown_target_release_is_a_usage_error(tmp_path):
+    (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)
+    result = run_cli("--target-tf", "9.9", tmp_path / "a.py")
+    assert result.returncode == 2 and "--target-tf 9.9" in result.stderr.decode()
+
+
+def test_excluded_directories_are_skipped(tmp_path):
+    for sub in (".venv", "build", "node_modules", "pkg"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "m.py").write_text(ISSUE_EXAMPLE)
+    out = run_cli(tmp_path).stdout.decode()
+    assert "pkg/m.py" in out
+    assert ".venv" not in out and "build" not in out and "node_modules" not in out
+
+
+def test_fix_rewrites_file_atomically_keeping_mode_eol_and_bom(tmp_path):
+    path = tmp_path / "a.py"
+    data = ("\ufeff# -*- coding: utf-8 -*-\r\n" + ISSUE_EXAMPLE.replace("\n", "\r\n")).encode("utf-8")
+    path.write_bytes(data)
+    os.chmod(path, 0o751)
+    result = run_cli(path, fix=True)
+    assert result.returncode == 1, result.stderr  # files changed
+    new = path.read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf# -*- coding: utf-8 -*-\r\nimport tensorflow as tf\r\n")
+    assert b"strategy = tf.distribute.MirroredStrategy()\r\n" in new
+    assert b"x = tf.convert_to_tensor([1.0])\r\n" in new
+    assert b"\n" not in new.replace(b"\r\n", b"")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o751
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".hub-dist-fix-")]
+    again = run_cli(path, fix=True)
+    assert again.returncode == 0 and path.read_bytes() == new
+
+
+def test_fix_keeps_latin1_encoding(tmp_path):
+    path = tmp_path / "a.py"
+    path.write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + ISSUE_EXAMPLE.encode())
+    assert run_cli(path, fix=True).returncode == 1
+    new = path.read_bytes()
+    assert b"# caf\xe9\n" in new and b"tf.distribute.MirroredStrategy()" in new
+
+
+def test_fix_diff_and_check_write_nothing(tmp_path):
+    path = tmp_path / "a.py"
+    path.write_text(ISSUE_EXAMPLE)
+    diff = run_cli("--diff", path, fix=True)
+    assert diff.returncode == 1
+    text = diff.stdout.decode()
+    assert "-strategy = MirroredStrategy()" in text and "+strategy = tf.distribute.MirroredStrategy()" in text
+    check = run_cli("--check", path, fix=True)
+    assert check.returncode == 1 and "would fix 2 finding(s)" in check.stdout.decode()
+    assert path.read_text() == ISSUE_EXAMPLE
+
+
+def test_fix_never_writes_a_file_it_cannot_parse(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from tensorflow.python.framework import ops\nx = (\n")
+    good = tmp_path / "good.py"
+    good.write_text(ISSUE_EXAMPLE)
+    result = run_cli(tmp_path, fix=True)
+    assert result.returncode == 2
+    assert bad.read_text() == "from tensorflow.python.framework import ops\nx = (\n"
+    assert "import tensorflow as tf" in good.read_text()
+
+
+def test_fix_reports_what_it_left(tmp_path):
+    path = tmp_path / "a.py"
+    path.write_text(EXAMPLES.joinpath("seed_example1.py").read_text())
+    result = run_cli(path, fix=True)
+    assert result.returncode == 1
+    assert "HDL102" in result.stdout.decode()
+    assert path.read_text() == EXAMPLES.joinpath("seed_example1.py").read_text()
+
+
+def test_fix_stdin_to_stdout():
+    result = run_cli("-", stdin=ISSUE_EXAMPLE.encode(), fix=True)
+    assert b"strategy = tf.distribute.MirroredStrategy()" in result.stdout
+
+
+def test_json_format_carries_fix_edits(tmp_path):
+    import json
+
+    (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)
+    result = run_cli("--format", "json", tmp_path / "a.py")
+    records = json.loads(result.stdout)
+    assert [r["code"] for r in records] == ["HDL101", "HDL103"]
+    first = records[0]
+    assert (first["line"], first["column"], first["end_line"]) == (1, 1, 1)
+    assert first["fix"]["edits"] and "tf.distribute.MirroredStrategy" in "".join(
+        e["content"] for e in first["fix"]["edits"])
+
+
+def test_rule_docs_command():
+    result = run_cli("rule", "HDL101")
+    assert result.returncode == 0 and result.stdout.decode().startswith("## HDL101 private-import")
+    listing = run_cli("rule", "--all").stdout.decode()
+    assert "HDL102" in listing and "HDL104" in listing
+    assert run_cli("rule", "HDL999").returncode == 2
+
+
+@pytest.mark.skipif(shutil.which("hub-dist-lint") is None, reason="console script not installed")
+def test_console_scripts_installed(tmp_path):
+    import subprocess
+
+    (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)
+    assert subprocess.run(["hub-dist-lint", "a.py"], cwd=tmp_path, capture_output=True).returncode == 1
+    assert subprocess.run(["hub-dist-fix", "--check", "a.py"], cwd=tmp_path,
+                          capture_output=True).returncode == 1

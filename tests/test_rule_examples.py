@@ -1,0 +1,34 @@
+"""Every rule's inline VALID/INVALID examples run here (Fixit style)."""
+
+import pytest
+
+from hub_dist_lint.engine import all_rules, lint
+from hub_dist_lint.fixing import fix_source
+
+CASES = [(rule, i, ex) for rule in all_rules() for i, ex in enumerate(rule.VALID)]
+BAD = [(rule, i, ex) for rule in all_rules() for i, ex in enumerate(rule.INVALID)]
+
+
+def test_every_rule_has_examples():
+    for rule in all_rules():
+        assert rule.INVALID, f"{rule.code} has no INVALID example"
+        assert rule.VALID, f"{rule.code} has no VALID example"
+        assert rule.code.startswith("HDL") and rule.summary and rule.explanation
+
+
+@pytest.mark.parametrize("rule,index,code", CASES, ids=[f"{r.code}-valid{i}" for r, i, _ in CASES])
+def test_valid(rule, index, code):
+    assert [d for d in lint(code) if d.code == rule.code] == []
+
+
+@pytest.mark.parametrize("rule,index,example", BAD, ids=[f"{r.code}-invalid{i}" for r, i, _ in BAD])
+def test_invalid(rule, index, example):
+    found = [d for d in lint(example.code) if d.code == rule.code]
+    assert found, f"{rule.code} did not fire on:\n{example.code}"
+    new, fixed, left = fix_source(example.code.encode())
+    if example.fixed is None:
+        assert all(d.code != rule.code for d in fixed)
+    else:
+        assert new.decode() == example.fixed
+        # a second run changes nothing
+        assert fix_source(new)[0] == new
