@@ -199,27 +199,73 @@ class _UseIndex(cst.CSTVisitor):
 
 
 def _call_fits(call: Optional[cst.Call], params: dict) -> bool:
-    """Whether a call's arguments mean the same to the private and the public function."""
+    """Whether a call means the same to the private function and its public counterpart.
+
+    Positional arguments must land on parameters of the same name in both, keywords
+    must exist in both, the public function's required parameters must be given,
+    and parameters left out must default to the same value in both.
+    """
     if call is None:
         return False
     private, public = params["private_params"], params["public_params"]
+    if private.get("varargs") or public.get("varargs"):
+        return False
     shared_positional = 0
     for a, b in zip(private.get("args", ()), public.get("args", ())):
         if a != b:
             break
         shared_positional += 1
+    given = set()
     positional = 0
     for arg in call.args:
         if arg.star:
             return False
         if arg.keyword is None:
+            if positional >= shared_positional:
+                return False
+            given.add(public["args"][positional])
             positional += 1
             continue
         name = arg.keyword.value
         for side in (private, public):
             if name not in side.get("args", ()) and name not in side.get("kwonly", ()):
                 return False
-    return positional <= shared_positional
+        given.add(name)
+    public_args = list(public.get("args", ()))
+    required = public_args[: len(public_args) - public.get("ndefaults", 0)]
+    required += list(public.get("kwonly_required", ()))
+    if not set(required) <= given:
+        return False
+    private_defaults = {**private.get("defaults", {}), **private.get("kwonly_defaults", {})}
+    public_defaults = {**public.get("defaults", {}), **public.get("kwonly_defaults", {})}
+    for name in set(private_defaults) & set(public_defaults) - given:
+        if private_defaults[name] != public_defaults[name]:
+            return False
+    return True
+
+
+def _exported_names(module: cst.Module) -> Optional[set]:
+    """Names a literal module-level `__all__` lists; None if `__all__` is computed."""
+    names: set = set()
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            targets = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            if not any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                continue
+            value = small.value
+            if not isinstance(value, (cst.List, cst.Tuple)):
+                return None
+            for element in value.elements:
+                if not isinstance(element.value, cst.SimpleString):
+                    return None
+                names.add(element.value.evaluated_value)
+    return names
 
 
 class _FixPlanner:
@@ -232,12 +278,7 @@ class _FixPlanner:
         self.uses = _UseIndex()
         ctx.module.visit(self.uses)
         self.alias, self.alias_top_index = self._choose_alias()
-        self.exports = self._all_names()
-
-    def _all_names(self) -> set:
-        if "__all__" not in self.ctx.text:
-            return set()
-        return set(re.findall(r"""['"]([A-Za-z_][A-Za-z0-9_]*)['"]""", self.ctx.text))
+        self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
 
     def _free(self, name: str) -> bool:
         for scope in set(self.scopes.values()):
@@ -286,7 +327,9 @@ class _FixPlanner:
             if self.alias is None:
                 return None, "no free name for `import tensorflow as tf`"
             prefix = self.alias
-            if imp.bound in self.exports:
+            if self.exports is None and isinstance(imp.site.scope, cst.Module):
+                return None, "__all__ is computed: the name may be re-exported"
+            if self.exports and imp.bound in self.exports:
                 return None, f"{imp.bound} is listed in __all__ (re-exported)"
         refs = self._references(imp)
         if refs is None:
@@ -301,9 +344,9 @@ class _FixPlanner:
             node = ref.node
             if not isinstance(node, (cst.Name, cst.Attribute)):
                 return None, f"{imp.bound} is used inside a string annotation"
-            done = self._rewrite_use(imp, node, prefix)
+            done, why = self._rewrite_use(imp, node, prefix)
             if done is None:
-                return None, f"a use of {imp.bound} has no public name"
+                return None, why
             replace.append(done[0])
             renamed.add(done[1])
         description = f"rewrite {imp.bound} to " + ", ".join(sorted(renamed))
@@ -320,27 +363,30 @@ class _FixPlanner:
         return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
-        """(original node, replacement) for one use, or None if it has no public name."""
+        """((original node, replacement), public name) for one use, or (None, why not)."""
         chain = [node]
         while chain[-1] in self.uses.attribute_of:
             chain.append(self.uses.attribute_of[chain[-1]])
         if any(n in self.uses.stored for n in chain):
-            return None  # assigning into a private module is not the same on `tf`
+            return None, f"{dotted_name(chain[-1])} is assigned to (not the same on tf)"
         attrs = [n.attr.value for n in chain[1:]]
         module_like = _is_module_import(imp)
         for consumed in (range(1, len(attrs) + 1) if module_like else (0,)):
             path = ".".join([imp.path] + attrs[:consumed])
             target = chain[consumed]
+            spelled_here = dotted_name(target) or imp.bound
             public = apimap.public_name_for(path, self.target)
             if public is None:
                 counterpart = apimap.counterpart(path)
-                if counterpart and _call_fits(self.uses.call_of.get(target), counterpart):
+                if counterpart:
+                    if not _call_fits(self.uses.call_of.get(target), counterpart):
+                        return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
+                                      "arguments that mean something else there")
                     public = counterpart["public"]
             if public is not None:
-                spelled = prefix + public[len("tf"):]
-                new = cst.parse_expression(spelled)
+                new = cst.parse_expression(prefix + public[len("tf"):])
                 new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
-                return (target, new), f"{public}"
+                return ((target, new), public), None
             if not apimap.is_module(path):
-                return None
-        return None
+                return None, f"{spelled_here} has no public name"
+        return None, f"{imp.bound} is used as a module object"

@@ -1,0 +1,49 @@
+"""A real flake8 runs the plugin and agrees with the CLI."""
+
+import subprocess
+import sys
+
+from conftest import FIXTURES, run_cli
+
+
+def _flake8(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "flake8", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def _codes_by_position(lines):
+    out = []
+    for line in lines:
+        path, row, col, rest = line.split(":", 3)
+        out.append((path, int(row), int(col), rest.split()[0], rest.strip()))
+    return sorted(out)
+
+
+def test_plugin_is_registered():
+    result = _flake8("--version", cwd=FIXTURES)
+    assert "hub-dist-lint" in result.stdout
+
+
+def test_flake8_agrees_with_cli():
+    files = ["lint/import_forms.py", "lint/seed_example1.py", "fix/not_fixable.in.py",
+             "fix/module_aliases.in.py"]
+    flake8 = _flake8("--select", "HDL", *files, cwd=FIXTURES)
+    cli = run_cli(*files, cwd=FIXTURES)
+    assert flake8.returncode == 1 and cli.returncode == 1
+    ours = _codes_by_position(cli.stdout.decode().splitlines())
+    theirs = _codes_by_position(flake8.stdout.splitlines())
+    assert theirs == ours and len(ours) >= 10
+
+
+def test_flake8_noqa_and_clean_file(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "from tensorflow.python.framework import ops  # noqa: HDL103\n"
+        "import tensorflow as tf\n")
+    result = _flake8("--select", "HDL", "a.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_flake8_survives_syntax_errors(tmp_path):
+    (tmp_path / "a.py").write_text("import tensorflow.python\ndef f(:\n")
+    result = _flake8("--select", "HDL,E999", "a.py", cwd=tmp_path)
+    assert "E999" in result.stdout and "Traceback" not in result.stderr
