@@ -80,17 +80,32 @@ def _report_error(display: str, reason: str, line: Optional[int] = None) -> None
     print(f"{where}: error: {reason}", file=sys.stderr)
 
 
-SUBCOMMANDS = ("rule",)
+# `hub-dist-lint NAME ...` runs these instead of linting: "module:function", each
+# taking the remaining arguments and returning an exit code. Imported on use only,
+# so linting never pays for them.
+SUBCOMMANDS = {
+    "rule": "hub_dist_lint.cli:rule_main",
+    "explain": "hub_dist_lint.explain:main",
+    "doctor": "hub_dist_lint.doctor:main",
+    "lsp": "hub_dist_lint.lsp:main",
+}
+
+
+def _run_subcommand(name: str, argv: Sequence[str]) -> int:
+    import importlib
+
+    module_name, function = SUBCOMMANDS[name].split(":")
+    return getattr(importlib.import_module(module_name), function)(list(argv))
 
 
 def lint_main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        return _rule_main(argv[1:])
+        return _run_subcommand(argv[0], argv[1:])
     parser = argparse.ArgumentParser(
         prog="hub-dist-lint",
         description="Find private TensorFlow imports and distribution-strategy traps. "
-        "Subcommands: rule CODE|--all.")
+        "Subcommands: " + ", ".join(SUBCOMMANDS) + " (e.g. `hub-dist-lint rule --all`).")
     _common_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -154,6 +169,7 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
     items, errors = _inputs(args)
     changed = remaining = 0
     for display, file_path in items:
+        source = b""
         try:
             source = _read(file_path)
             new, fixed, left = fix_source(source, display, config)
@@ -196,7 +212,7 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
     return EXIT_FINDINGS if (changed or remaining) else EXIT_CLEAN
 
 
-def _rule_main(argv: Sequence[str]) -> int:
+def rule_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="hub-dist-lint rule", description="Print a rule's documentation.")
     parser.add_argument("code", nargs="?")
     parser.add_argument("--all", action="store_true", help="list every rule")
