@@ -295,6 +295,10 @@ def scan_module(modname: str, is_pkg: bool, tree) -> dict:
     defs: set = set()
     funcs: dict = {}
     aliases: dict = {}
+    others: set = set()   # bound by imports from outside tensorflow
+    ambiguous: set = set()
+    bind_seq: dict = {}   # name -> statement number of its last binding
+    seq = [0]
     stars: list = []
     all_names = None
     package = modname if is_pkg else modname.rpartition(".")[0]
@@ -313,6 +317,18 @@ def scan_module(modname: str, is_pkg: bool, tree) -> dict:
     def visit(body):
         nonlocal all_names
         for node in body:
+            seq[0] += 1
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for al in node.names:
+                    bind_seq[(al.asname or al.name).split(".")[0]] = seq[0]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                tnames = []
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                    _target_names(t, tnames)
+                for n in tnames:
+                    bind_seq[n] = seq[0]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bind_seq[node.name] = seq[0]
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 defs.add(node.name)
                 funcs[node.name] = fn_params(node)
@@ -358,24 +374,39 @@ def scan_module(modname: str, is_pkg: bool, tree) -> dict:
                     if a.asname:
                         if a.name.startswith("tensorflow."):
                             aliases[a.asname] = a.name
+                            others.discard(a.asname)
                         else:
                             bind_other(a.asname)
+                            others.add(a.asname)
             elif isinstance(node, ast.ImportFrom):
                 base = resolve_base(node)
                 tf = bool(base) and (base == "tensorflow" or base.startswith("tensorflow."))
                 for a in node.names:
                     if a.name == "*":
                         if tf:
-                            stars.append(base)
+                            stars.append((seq[0], base))
                         continue
                     local = a.asname or a.name
                     if tf:
                         aliases[local] = f"{base}.{a.name}"
+                        others.discard(local)
                     else:
                         bind_other(local)
+                        others.add(local)
             elif isinstance(node, ast.If):
+                # the body wins, except for names the two branches alias to
+                # different things (e.g. version switches): those are ambiguous
+                before = dict(aliases)
                 visit(node.orelse)
+                after_else = dict(aliases)
+                aliases.clear()
+                aliases.update(before)
                 visit(node.body)
+                for n in set(after_else) | set(aliases):
+                    a, b = after_else.get(n), aliases.get(n)
+                    if a != b and a != before.get(n):
+                        aliases.pop(n, None)
+                        ambiguous.add(n)
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 for h in node.handlers:
                     visit(h.body)
@@ -386,7 +417,10 @@ def scan_module(modname: str, is_pkg: bool, tree) -> dict:
                 visit(node.body)
 
     visit(tree.body)
-    return {"defs": defs, "funcs": funcs, "aliases": aliases, "stars": stars, "all": all_names}
+    others |= ambiguous
+    others -= set(aliases) | defs
+    return {"defs": defs, "funcs": funcs, "aliases": aliases, "others": others,
+            "stars": stars, "all": all_names, "bind_seq": bind_seq}
 
 
 def _module_name(path: str) -> tuple[str, bool] | None:
@@ -491,18 +525,44 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
         pymods[mod] = scan_module(mod, is_pkg, tree)
     modules.discard("")
 
-    # star imports: bind the public names of the source module (two passes for chains)
+    # star imports: bind the public names of the source module unless the
+    # module binds the name again after the star import; a later star import
+    # wins over an earlier one (two passes so that chains of star imports resolve)
     for _ in range(2):
         for mod, info in pymods.items():
-            for src in info["stars"]:
+            done = set()
+            for sseq, src in sorted(info["stars"], reverse=True):
                 s = pymods.get(src)
                 if not s:
                     continue
                 cand = s["all"] if s["all"] is not None else [
                     x for x in (s["defs"] | set(s["aliases"])) if not x.startswith("_")]
                 for name in cand:
-                    if name not in info["defs"] and name not in info["aliases"]:
+                    if name in done or info["bind_seq"].get(name, -1) > sseq:
+                        continue
+                    done.add(name)
+                    if name in s["defs"] or name in s["aliases"]:
                         info["aliases"][name] = f"{src}.{name}"
+
+    # drop aliases into names that do not exist statically in this release
+    # (e.g. imports of test-only modules inside try/except)
+    def _alias_ok(target):
+        parts = target.split(".")
+        for k in range(len(parts), 0, -1):
+            m = ".".join(parts[:k])
+            if m in modules:
+                if k == len(parts) or m not in pymods:
+                    return True
+                i = pymods[m]
+                n = parts[k]
+                return n in i["defs"] or n in i["aliases"] or n in i["others"]
+        return False
+
+    for info in pymods.values():
+        for n, t in list(info["aliases"].items()):
+            if not _alias_ok(t):
+                del info["aliases"][n]
+                info["others"].add(n)
 
     # ---- counterparts
     exported_homes = {h for _, h in exports}
@@ -542,7 +602,8 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
         "public_modules": sorted(public_modules),
         "module_aliases": module_aliases,
         "modules": sorted(modules),
-        "pymods": {m: {"defs": sorted(i["defs"]), "aliases": i["aliases"], "funcs": i["funcs"]}
+        "pymods": {m: {"defs": sorted(i["defs"]), "aliases": i["aliases"], "funcs": i["funcs"],
+                       "others": sorted(i["others"])}
                    for m, i in pymods.items()},
         "counterparts": counterparts,
         "failures": failures,
@@ -568,6 +629,7 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
     modules: dict = {}
     symbols: dict = {}
     binding: dict = {}       # (mod, name) -> alias target or None (def), latest release wins
+    bound_last: dict = {}    # (mod, name) -> index of the newest release binding it
     counterparts: dict = {}
     for i, r in enumerate(results):
         bit = 1 << i
@@ -582,9 +644,13 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
         for m in r["modules"]:
             modules[m] = modules.get(m, 0) | bit
         for m, info in r["pymods"].items():
+            for n in info["defs"] + info["others"] + list(info["aliases"]):
+                bound_last[(m, n)] = i
             sm = symbols.setdefault(m, {})
             for n in info["defs"]:
                 sm[n] = sm.get(n, 0) | bit
+                binding[(m, n)] = None
+            for n in info["others"]:
                 binding[(m, n)] = None
             for n, t in info["aliases"].items():
                 binding[(m, n)] = t
@@ -611,10 +677,17 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
         if path in latest_funcs:
             cp["private_params"] = latest_funcs[path]
 
+    # An alias is kept only if its module binds the name statically in the
+    # newest release that has the module: a name that is bound in an older
+    # release only (then filled in dynamically, e.g. via globals().update, or
+    # removed) would otherwise resolve to a stale home.
     aliases: dict = {}
     for (m, n), t in sorted(binding.items()):
-        if t is not None and t != f"{m}.{n}":
-            aliases.setdefault(m, {})[n] = t
+        if t is None or t == f"{m}.{n}":
+            continue
+        if modules.get(m, 0).bit_length() > bound_last[(m, n)] + 1:
+            continue
+        aliases.setdefault(m, {})[n] = t
 
     api_map = {
         "format": FORMAT_VERSION,
