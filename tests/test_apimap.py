@@ -87,9 +87,16 @@ def test_canonical_module_alias_then_attribute():
     assert apimap.is_module("tensorflow.python.framework.ops")
     assert apimap.is_module("tensorflow.python.keras.layers")
     assert not apimap.is_module("tensorflow.python.keras.layers.Dense")
-    # ops.Tensor is an alias of tensor.Tensor in recent releases
+    # module alias (ops imports tensor as tensor_lib) followed by an attribute chain
+    assert apimap.canonical("tensorflow.python.framework.ops.tensor_lib.Tensor.shape") == \
+        "tensorflow.python.framework.tensor.Tensor.shape"
+    # ops.Tensor was the home of tf.Tensor until 2.13, then an alias of
+    # tensor.Tensor, and is not bound in ops at all in 2.21 (a stale alias is
+    # not followed); the raw path's own exports still give the public name.
     assert apimap.canonical("tensorflow.python.framework.ops.Tensor") == \
-        "tensorflow.python.framework.tensor.Tensor"
+        "tensorflow.python.framework.ops.Tensor"
+    assert apimap.public_names("tensorflow.python.framework.ops.Tensor")["tf.Tensor"] == \
+        span("2.2", "2.13")
     assert apimap.public_name_for("tensorflow.python.framework.ops.Tensor") == "tf.Tensor"
 
 
