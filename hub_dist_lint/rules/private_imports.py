@@ -277,6 +277,7 @@ class _FixPlanner:
         self.scopes = ctx.scopes()
         self.uses = _UseIndex()
         ctx.module.visit(self.uses)
+        self.alias_statement = "import tensorflow as tf"
         self.alias, self.alias_top_index = self._choose_alias()
         self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
 
@@ -294,8 +295,13 @@ class _FixPlanner:
         global_scope = self.scopes[module]
         for imp in self.ctx.imports:
             site = imp.site
-            if (imp.path == "tensorflow" and site.body is module.body and not site.in_try
-                    and imp.bound and len(global_scope.assignments[imp.bound]) == 1):
+            # `import tensorflow.compat.v2 as tf` (as in tf_keras) carries the same names.
+            if (imp.path in ("tensorflow", "tensorflow.compat.v2") and imp.bound
+                    and "." not in imp.bound
+                    and site.body is module.body and not site.in_try
+                    and len(global_scope.assignments[imp.bound]) == 1):
+                self.alias_statement = (f"import {imp.path}" if imp.bound == imp.path
+                                        else f"import {imp.path} as {imp.bound}")
                 return imp.bound, site.top_index
         if self._free("tf"):
             return "tf", None
@@ -355,10 +361,7 @@ class _FixPlanner:
             return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
         ensure: Tuple[Ensure, ...] = ()
         if self.alias_top_index is None or self.alias_top_index >= imp.site.top_index:
-            statement = "import tensorflow as tf" if self.alias == "tf" else (
-                "import tensorflow" if self.alias == "tensorflow"
-                else f"import tensorflow as {self.alias}")
-            ensure = (Ensure(imp.site.line, statement, imp.site.scope,
+            ensure = (Ensure(imp.site.line, self.alias_statement, imp.site.scope,
                              (imp.site.top_index, imp.ordinal)),)
         return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
 
