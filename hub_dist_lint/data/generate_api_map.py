@@ -30,7 +30,8 @@ with ``zipfile`` + ``ast``.  TensorFlow is never imported, nothing is installed.
    imports, ``Name = alias.Attr`` and ``Name = OtherLocalName``).
 3. "Counterparts": an unexported top-level function ``M.f`` whose name equals
    the last component of a public name exported from ``M'.g`` where ``M'`` is
-   ``M`` or a module ``M`` imports and ``g`` starts with ``f`` (e.g.
+   ``M`` or a module ``M`` imports, ``g`` is a variant of ``f`` (starts with
+   ``f`` but differs) and both take the same first parameter (e.g.
    ``ops.convert_to_tensor`` vs ``tf.convert_to_tensor`` =
    ``ops.convert_to_tensor_v2``), with both parameter lists.
 
