@@ -38,6 +38,12 @@ class Fix:
     # (original node, replacement node), matched by identity.
     replace: Tuple[Tuple[cst.CSTNode, cst.CSTNode], ...] = ()
     ensure: Tuple[Ensure, ...] = ()
+    # (consecutive statements of one body, header expression): put the statements
+    # in `with <header>:` where they stand.
+    wrap: Tuple[Tuple[Tuple[cst.CSTNode, ...], str], ...] = ()
+    # (statements, an adjacent `with` statement, at its start?): move the statements
+    # into that block, keeping their order relative to its body.
+    merge: Tuple[Tuple[Tuple[cst.CSTNode, ...], cst.CSTNode, bool], ...] = ()
 
 
 @dataclass(frozen=True)

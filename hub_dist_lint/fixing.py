@@ -19,10 +19,24 @@ class _Applier(cst.CSTTransformer):
         self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
         self.remove = set()
         ensures: List[Ensure] = []
+        # Statement moves: wrapped runs keyed by their first statement, merges by target.
+        self.wrap_group: Dict[int, Tuple[int, str]] = {}  # id(stmt) -> (id(first), header)
+        self.merge_into: Dict[int, Tuple[int, bool]] = {}  # id(stmt) -> (id(with), at start)
+        self.tracked = set()
         for fix in fixes:
             self.replace.update(fix.replace)
             self.remove.update(fix.remove)
             ensures.extend(fix.ensure)
+            for statements, header in fix.wrap:
+                for statement in statements:
+                    self.wrap_group[id(statement)] = (id(statements[0]), header)
+                    self.tracked.add(id(statement))
+            for statements, target, at_start in fix.merge:
+                for statement in statements:
+                    self.merge_into[id(statement)] = (id(target), at_start)
+                    self.tracked.add(id(statement))
+                self.tracked.add(id(target))
+        self._original_of: Dict[int, int] = {}  # id(updated statement) -> id(original)
         self.ensure_at = _dedupe_ensures(ensures)
         self._doomed = set()  # placeholder lines to drop, keeping their comments
         self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
@@ -31,7 +45,10 @@ class _Applier(cst.CSTTransformer):
     def on_leave(self, original_node, updated_node):
         if original_node in self.replace:
             return self.replace[original_node]
-        return super().on_leave(original_node, updated_node)
+        result = super().on_leave(original_node, updated_node)
+        if id(original_node) in self.tracked and isinstance(result, cst.CSTNode):
+            self._original_of[id(result)] = id(original_node)
+        return result
 
     def leave_Import(self, original_node, updated_node):
         return self._drop_names(original_node, updated_node)
@@ -103,7 +120,56 @@ class _Applier(cst.CSTTransformer):
                 out.append(extra.with_changes(leading_lines=stmt.leading_lines))
                 stmt = stmt.with_changes(leading_lines=[])
             out.append(stmt)
+        if self.tracked:
+            out = self._move_statements(out)
         return out, [*carry, *footer]
+
+    def _move_statements(self, body):
+        """Apply wraps and merges among the statements of one body."""
+        origin = [self._original_of.get(id(s)) for s in body]
+        moved: Dict[int, List[Tuple[bool, cst.CSTNode]]] = {}
+        for stmt, orig in zip(body, origin):
+            if orig in self.merge_into:
+                target, at_start = self.merge_into[orig]
+                moved.setdefault(target, []).append((at_start, stmt))
+        out: List[cst.CSTNode] = []
+        index = 0
+        while index < len(body):
+            stmt, orig = body[index], origin[index]
+            if orig in self.merge_into:
+                index += 1
+                continue
+            if orig in moved and isinstance(stmt, cst.With):
+                first = [s for at_start, s in moved[orig] if at_start]
+                last = [s for at_start, s in moved[orig] if not at_start]
+                inner = list(stmt.body.body)
+                if first:
+                    first[0] = _without_leading_blank(first[0])
+                stmt = stmt.with_changes(body=stmt.body.with_changes(body=[*first, *inner, *last]))
+            elif orig in self.wrap_group:
+                group, header = self.wrap_group[orig]
+                run = []
+                while index < len(body) and origin[index] in self.wrap_group and \
+                        self.wrap_group[origin[index]][0] == group:
+                    run.append(body[index])
+                    index += 1
+                leading = run[0].leading_lines
+                run[0] = run[0].with_changes(leading_lines=[])
+                out.append(cst.With(
+                    items=[cst.WithItem(cst.parse_expression(header))],
+                    body=cst.IndentedBlock(body=run),
+                    leading_lines=leading))
+                continue
+            out.append(stmt)
+            index += 1
+        return out
+
+
+def _without_leading_blank(statement):
+    lines = list(statement.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return statement.with_changes(leading_lines=lines)
 
 
 def _small_statement(source: str) -> cst.BaseSmallStatement:

@@ -61,6 +61,7 @@ class Locator:
         self._tree = tree
         self._lines: Optional[List[str]] = None
         self._import_spans: Optional[List[Span]] = None
+        self._call_spans: Optional[List[Span]] = None
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
 
     def _ast(self) -> Optional[ast.Module]:
@@ -106,6 +107,27 @@ class Locator:
         if self._import_spans:
             return self._import_spans[ordinal]
         return self._slow_span(statement)
+
+    def call_span(self, call: cst.Call, ordinal: int, total: int) -> Span:
+        """Span of the `ordinal`-th call of the file in CST pre-order (= source order).
+
+        `total` is how many calls the CST walk saw; the pairing is used only when
+        `ast` counts the same.
+        """
+        if self._call_spans is None:
+            tree = self._ast()
+            spans: List[Span] = []
+            if tree is not None:
+                calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+                if len(calls) == total:
+                    # Source order; a call that contains another starts first or ends later.
+                    calls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),
+                                              -(n.end_col_offset or 0)))
+                    spans = [self.span_of_ast(n) for n in calls]
+            self._call_spans = spans
+        if self._call_spans:
+            return self._call_spans[ordinal]
+        return self._slow_span(call)
 
     def _slow_span(self, node: cst.CSTNode) -> Span:
         if self._fallback is None:
