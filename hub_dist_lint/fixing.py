@@ -36,7 +36,9 @@ class _Applier(cst.CSTTransformer):
                     self.merge_into[id(statement)] = (id(target), at_start)
                     self.tracked.add(id(statement))
                 self.tracked.add(id(target))
-        self._original_of: Dict[int, int] = {}  # id(updated statement) -> id(original)
+        # updated statement -> id(original); keyed by the node itself so that it stays
+        # alive (an id() of a discarded node can be reused by a new one)
+        self._original_of: Dict[cst.CSTNode, int] = {}
         self.ensure_at = _dedupe_ensures(ensures)
         self._doomed = set()  # placeholder lines to drop, keeping their comments
         self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
@@ -47,7 +49,7 @@ class _Applier(cst.CSTTransformer):
             return self.replace[original_node]
         result = super().on_leave(original_node, updated_node)
         if id(original_node) in self.tracked and isinstance(result, cst.CSTNode):
-            self._original_of[id(result)] = id(original_node)
+            self._original_of[result] = id(original_node)
         return result
 
     def leave_Import(self, original_node, updated_node):
@@ -126,7 +128,7 @@ class _Applier(cst.CSTTransformer):
 
     def _move_statements(self, body):
         """Apply wraps and merges among the statements of one body."""
-        origin = [self._original_of.get(id(s)) for s in body]
+        origin = [self._original_of.get(s) for s in body]
         moved: Dict[int, List[Tuple[bool, cst.CSTNode]]] = {}
         for stmt, orig in zip(body, origin):
             if orig in self.merge_into:

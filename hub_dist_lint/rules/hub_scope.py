@@ -125,7 +125,8 @@ class _Unit:
     defs: Dict[str, List["_Unit"]] = field(default_factory=dict)  # nested functions by name
     # (order, name, block) of `name = <strategy constructor>(...)`
     creations: List[Tuple[int, str, cst.CSTNode]] = field(default_factory=list)
-    calls: List[Tuple[object, bool]] = field(default_factory=list)  # (callee key, in scope)
+    # (callee key, in scope, name the result is assigned to, statement order)
+    calls: List[Tuple[object, bool, Optional[str], int]] = field(default_factory=list)
     hub_calls: List["_HubCall"] = field(default_factory=list)
     opaque: bool = False  # enters a scope some other way: we cannot tell what is inside
 
@@ -167,6 +168,12 @@ class _Analyzer(cst.CSTVisitor):
         self.pipeline_names: Set[str] = set()
         self.hub_calls: List[_HubCall] = []
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
+        # (id(unit), name) -> [(statement order, inside a scope)] for every read of the name
+        self.uses: Dict[Tuple[int, str], List[Tuple[int, bool]]] = {}
+
+    def visit_AssignTarget(self, node):
+        if isinstance(node.target, cst.Name):
+            self.not_values.add(node.target)
 
     def visit_Param(self, node):
         self.not_values.add(node.name)
@@ -327,13 +334,15 @@ class _Analyzer(cst.CSTVisitor):
                 self.block_of.get(statement), tuple(self.blocks), _assigned_name(statement)))
             unit.hub_calls.append(self.hub_calls[-1])
             return
+        target = _assigned_name(self.statements[-1] if self.statements else None)
         if isinstance(func, cst.Name):
-            unit.calls.append((("name", func.value, unit), in_scope))
+            unit.calls.append((("name", func.value, unit), in_scope, target, self.order))
         elif (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
               and func.value.value == "self"):
             method_of = _method_owner(unit)
             if method_of is not None:
-                unit.calls.append((("method", func.attr.value, method_of), in_scope))
+                unit.calls.append((("method", func.attr.value, method_of), in_scope, target,
+                                   self.order))
 
     def _in_with_header(self, call) -> bool:
         statement = self.statements[-1] if self.statements else None
@@ -341,6 +350,9 @@ class _Analyzer(cst.CSTVisitor):
             item.item is call for item in statement.items)
 
     def visit_Name(self, node):
+        if node not in self.not_values:
+            unit = self.stack[-1]
+            self.uses.setdefault((id(unit), node.value), []).append((self.order, self.depth[-1] > 0))
         if node not in self.call_funcs and node not in self.not_values:
             self.escaped_names.add(node.value)
 
@@ -387,12 +399,12 @@ class _Proof:
 
     def __init__(self, analyzer: _Analyzer):
         self.a = analyzer
-        self.callers: Dict[int, List[Tuple[_Unit, bool]]] = {}
+        self.callers: Dict[int, List[Tuple[_Unit, bool, Optional[str], int]]] = {}
         self.ambiguous: Set[int] = set()
         for unit in analyzer.units:
-            for key, in_scope in unit.calls:
+            for key, in_scope, target, order in unit.calls:
                 for callee in self._resolve(key):
-                    self.callers.setdefault(id(callee), []).append((unit, in_scope))
+                    self.callers.setdefault(id(callee), []).append((unit, in_scope, target, order))
         self._memo: Dict[int, Optional[str]] = {}
 
     def _resolve(self, key) -> List[_Unit]:
@@ -440,7 +452,7 @@ class _Proof:
         sites = self.callers.get(id(unit), [])
         if not sites:
             return None
-        verdicts = {self.point(caller, in_scope) for caller, in_scope in sites}
+        verdicts = {self.point(caller, in_scope) for caller, in_scope, _, _ in sites}
         return verdicts.pop() if len(verdicts) == 1 else None
 
     def point(self, unit: _Unit, in_scope: bool, order: Optional[int] = None) -> Optional[str]:
@@ -507,9 +519,55 @@ class HubScopeChecker(Checker):
         handle = hub.call.args[0].value if hub.call.args else None
         if isinstance(handle, cst.SimpleString) and "preprocess" in handle.value.lower():
             return False
-        if hub.unit.kind == "function" and hub.unit.node.name.value in analyzer.pipeline_names:
+        if hub.unit.kind == "function" and _preprocessing_name(hub.unit.node.name.value):
             return False
-        return proof.point(hub.unit, False, hub.order) == "out"
+        if hub.api == "hub.KerasLayer" and hub.call.args and isinstance(
+                hub.call.args[0].value, cst.Attribute) and not _handle_like(hub.call.args[0].value):
+            return False  # wraps a function of an object loaded elsewhere: no variables of its own
+        if proof.point(hub.unit, False, hub.order) != "out":
+            return False
+        return not _used_only_outside(hub, proof, analyzer)
+
+
+def _text_of(node) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        return node.value
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        return ".".join(_dotted(node))
+    return None
+
+
+def _preprocessing_name(text: Optional[str]) -> bool:
+    """Preprocessors and tokenizers: the hub docs run them in tf.data, outside a scope."""
+    return bool(text) and any(word in text.lower() for word in ("preprocess", "tokeniz"))
+
+
+def _handle_like(node) -> bool:
+    last = node.attr.value.lower() if isinstance(node, cst.Attribute) else ""
+    return any(word in last for word in ("handle", "url", "path", "link", "model", "dir"))
+
+
+def _used_only_outside(hub: _HubCall, proof: _Proof, analyzer: _Analyzer) -> bool:
+    """The value is read after the call, never inside a scope: deliberately outside.
+
+    (Inference or preprocessing models built next to a strategy are common; what
+    breaks is variables made outside and used by what runs inside.)
+    """
+    sites = [(hub.unit, hub.target, hub.order)]
+    if hub.target is None and isinstance(hub.statement, cst.SimpleStatementLine) and any(
+            isinstance(small, cst.Return) for small in hub.statement.body):
+        sites = [(caller, target, order)
+                 for caller, _, target, order in proof.callers.get(id(hub.unit), [])]
+    verdicts = []
+    for unit, target, order in sites:
+        if target is None:
+            return False
+        if target in analyzer.pipeline_names:
+            verdicts.append(True)
+            continue
+        reads = [inside for at, inside in analyzer.uses.get((id(unit), target), []) if at > order]
+        verdicts.append(bool(reads) and not any(reads))
+    return bool(verdicts) and all(verdicts)
 
 
 def _close_pipeline_names(analyzer: _Analyzer) -> None:
