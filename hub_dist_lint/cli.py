@@ -7,7 +7,7 @@ from engine.analyze, the rewrites from fixing.fix_source.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from typing import List, Optional, Sequence, Tuple
 
@@ -17,7 +17,13 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(value: str) -> Tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    from .config import split_list
+
+    return tuple(split_list(value))
+
+
+def _globs(value: str) -> Tuple[str, ...]:
+    return tuple(g.strip() for g in value.split(",") if g.strip())
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
@@ -25,24 +31,45 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
                         help="files or directories to check; - reads standard input")
     parser.add_argument("--select", type=_codes, default=None,
                         help="rule codes or prefixes to enable (default: HDL)")
-    parser.add_argument("--ignore", type=_codes, default=(), help="rule codes or prefixes to disable")
+    parser.add_argument("--ignore", type=_codes, default=None, help="rule codes or prefixes to disable")
     parser.add_argument("--extend-select", type=_codes, default=(),
                         help="codes or prefixes to enable on top of --select")
+    parser.add_argument("--exclude", type=_globs, default=None, metavar="GLOBS",
+                        help="files and directories to skip (replaces the defaults: .git, venvs, build dirs, ...)")
+    parser.add_argument("--extend-exclude", type=_globs, default=(), metavar="GLOBS",
+                        help="files and directories to skip, on top of the defaults")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply the excludes to files named on the command line too (as pre-commit passes them)")
     parser.add_argument("--target-tf", metavar="RELEASE", default=None,
                         help="TF release whose public names to suggest (default: newest known, e.g. 2.21)")
-    parser.add_argument("--stdin-filename", default="<stdin>", help="name to report for standard input")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="use this pyproject.toml or setup.cfg instead of the nearest one")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parser.add_argument("--stdin-filename", default="<stdin>",
+                        help="name to report for standard input (also finds its configuration)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
 
 
-def _config(args):
-    from .config import Config
-    from . import apimap
+def _resolver(args):
+    """Settings from the configuration files and the flags; a bad flag value is a usage error."""
+    from .config import Overrides, Resolver, check_codes, check_target
 
-    if args.target_tf and args.target_tf not in apimap.releases():
-        known = ", ".join(apimap.releases())
-        raise SystemExit(_usage_error(f"--target-tf {args.target_tf}: unknown release (known: {known})"))
-    select = (args.select or ("HDL",)) + tuple(args.extend_select)
-    return Config(select=select, ignore=tuple(args.ignore), target_tf=args.target_tf)
+    def checked(flag, value, check):
+        try:
+            return check(value)
+        except ValueError as exc:
+            shown = ",".join(value) if isinstance(value, tuple) else value
+            raise SystemExit(_usage_error(f"{flag} {shown}: {exc}")) from None
+
+    codes = {}
+    for flag in ("select", "extend_select", "ignore"):
+        value = getattr(args, flag)
+        codes[flag] = None if value is None else checked("--" + flag.replace("_", "-"), value, check_codes)
+    target = None if args.target_tf is None else checked("--target-tf", args.target_tf, check_target)
+    return Resolver(Overrides(
+        select=codes["select"], extend_select=codes["extend_select"] or (), ignore=codes["ignore"],
+        exclude=args.exclude, extend_exclude=tuple(args.extend_exclude),
+        target_tf=target, config_file=args.config, isolated=args.isolated))
 
 
 def _usage_error(message: str) -> int:
@@ -50,20 +77,29 @@ def _usage_error(message: str) -> int:
     return EXIT_ERROR
 
 
-def _inputs(args) -> Tuple[List[Tuple[str, Optional[str]]], int]:
-    """(display path, file path or None for stdin) pairs; and an error count."""
+def _inputs(args, resolver) -> Tuple[List[Tuple[str, Optional[str], object]], int]:
+    """(display path, file path or None for stdin, engine Config) triples; and an error count.
+
+    Raises ConfigError before anything is linted when a configuration in play is bad.
+    """
     from .files import discover
 
     if not args.paths:
         raise SystemExit(_usage_error("no paths given (use . for the current directory, - for stdin)"))
-    items: List[Tuple[str, Optional[str]]] = []
+    items: List[Tuple[str, Optional[str], object]] = []
     real = [p for p in args.paths if p != "-"]
-    files, missing = discover(real)
+    if args.force_exclude:
+        real = [p for p in real
+                if not (os.path.exists(p) and resolver.settings_for(p).is_excluded_with_parents(p))]
+    files, missing = discover(real, resolver.excluded)
     for path, reason in missing:
         print(f"{path}: error: {reason}", file=sys.stderr)
     if "-" in args.paths:
-        items.append((args.stdin_filename, None))
-    items.extend((f, f) for f in files)
+        name = args.stdin_filename
+        skip = (args.force_exclude and not name.startswith("<")
+                and resolver.settings_for(name).is_excluded_with_parents(name))
+        items.append((name, None, None if skip else resolver.config_for(name)))
+    items.extend((f, f, resolver.config_for(f)) for f in files)
     return items, len(missing)
 
 
@@ -107,45 +143,62 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         description="Find private TensorFlow imports and distribution-strategy traps. "
         "Subcommands: " + ", ".join(SUBCOMMANDS) + " (e.g. `hub-dist-lint rule --all`).")
     _common_options(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    from .reporters import FORMATS
+
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default), json, sarif (2.1.0) or github (workflow commands)")
+    parser.add_argument("--output-file", "-o", metavar="FILE", default=None,
+                        help="write the report to FILE instead of standard output")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     args = parser.parse_args(argv)
+    from .config import ConfigError
+
+    try:
+        resolver = _resolver(args)
+        items, errors = _inputs(args, resolver)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    if args.output_file:
+        try:
+            out = open(args.output_file, "w", encoding="utf-8")
+        except OSError as exc:
+            return _usage_error(f"{args.output_file}: cannot write: {exc.strerror or exc}")
+        with out:
+            return _lint(args, items, errors, out)
+    return _lint(args, items, errors, sys.stdout)
+
+
+def _lint(args, items, errors: int, out) -> int:
     from .diagnostics import LintError
     from .engine import analyze
+    from .reporters import Failure, Record, make_reporter
 
-    config = _config(args)
-    items, errors = _inputs(args)
+    reporter = make_reporter(args.format, out)
     findings = 0
-    records = []
-    want_fixes = args.format == "json"
-    for display, file_path in items:
+    for display, file_path, config in items:
+        if config is None:  # stdin named after an excluded file, with --force-exclude
+            continue
         try:
             source = _read(file_path)
-            analysis = analyze(source, display, config, fixes=want_fixes)
-        except LintError as exc:
-            _report_error(display, exc.reason, exc.line)
-            errors += 1
-            continue
-        except OSError as exc:
-            _report_error(display, exc.strerror or str(exc))
+            analysis = analyze(source, display, config, fixes=reporter.needs_fixes)
+        except (LintError, OSError) as exc:
+            reason, line = ((exc.reason, exc.line) if isinstance(exc, LintError)
+                            else (exc.strerror or str(exc), None))
+            _report_error(display, reason, line)
+            reporter.failure(Failure(display, reason, line))
             errors += 1
             continue
         for diag in analysis.diagnostics:
             findings += 1
-            if args.format == "text":
-                print(f"{display}:{diag.line}:{diag.column}: {diag.code} {diag.message}")
-            else:
+            fix = None
+            if reporter.needs_fixes:
                 from .edits import fix_as_json
 
-                records.append({
-                    "path": display, "line": diag.line, "column": diag.column,
-                    "end_line": diag.end_line, "end_column": diag.end_column,
-                    "code": diag.code, "message": diag.message,
-                    "fix": fix_as_json(analysis, diag),
-                })
-    if args.format == "json":
-        json.dump(records, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+                fix = fix_as_json(analysis, diag)
+            reporter.finding(Record(display, diag.line, diag.column, diag.end_line,
+                                    diag.end_column, diag.code, diag.message, fix))
+    reporter.finish()
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
@@ -162,16 +215,23 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
     mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if anything would change; write nothing")
     args = parser.parse_args(argv)
+    from .config import ConfigError
     from .diagnostics import LintError
     from .fixing import fix_source, unified_diff, write_atomically
 
-    config = _config(args)
-    items, errors = _inputs(args)
+    try:
+        items, errors = _inputs(args, _resolver(args))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
     changed = remaining = 0
-    for display, file_path in items:
+    for display, file_path, config in items:
         source = b""
         try:
             source = _read(file_path)
+            if config is None:  # stdin named after an excluded file, with --force-exclude
+                sys.stdout.buffer.write(source)
+                continue
             new, fixed, left = fix_source(source, display, config)
         except LintError as exc:
             _report_error(display, exc.reason, exc.line)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from .engine import all_rules
 
-_FIX = {"always": "always available", "sometimes": "sometimes available", "never": "none"}
+FIX_AVAILABILITY = {"always": "always available", "sometimes": "sometimes available", "never": "none"}
 
 
 def rule_markdown(rule) -> str:
     parts = [f"## {rule.code} {rule.name}", "", rule.summary + ".", "", rule.explanation, "",
-             f"Fix: {_FIX[rule.fix_availability]}."]
+             f"Fix: {FIX_AVAILABILITY[rule.fix_availability]}."]
     for example in rule.INVALID:
         parts += ["", "Flagged:", "```python", example.code.rstrip("\n"), "```"]
         if example.fixed is not None:
@@ -31,7 +31,7 @@ def rules_document() -> str:
             "do not edit by hand.", "",
             "| code | name | summary | fix |", "| --- | --- | --- | --- |"]
     head += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.summary} | "
-             f"{_FIX[r.fix_availability]} |" for r in all_rules()]
+             f"{FIX_AVAILABILITY[r.fix_availability]} |" for r in all_rules()]
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in all_rules())
 
 

@@ -22,7 +22,10 @@ from .positions import Locator, Span
 from .rules import CHECKERS
 from .rules.base import Checker, Rule
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*))?", re.I)
+# flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEX), so both routes agree:
+# `# noqa`, `# noqa: HDL101,E501`, `# noqa:HDL1` (a prefix). A list that is not
+# codes (`# noqa: HDL`, `# noqa : X`) makes it a blanket `# noqa`, as in flake8.
+_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
 
 
 def decode_source(data: bytes) -> str:
@@ -115,7 +118,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     for checker in checkers:
         found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
     if noqa and found:
-        lines = text.splitlines()
+        lines = re.split(r"\r\n|\r|\n", text)  # as Python numbers lines (not \f, \u2028)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
     return Analysis(path, text, module, found, parsed=True)
@@ -127,20 +130,20 @@ def lint(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Conf
 
 
 def _suppressed(diag: Diagnostic, lines: List[str]) -> bool:
-    """flake8's `# noqa` / `# noqa: HDL101,HDL2` on any line of the reported statement."""
-    for number in range(diag.line, min(diag.end_line, len(lines)) + 1):
-        line = lines[number - 1]
-        if "#" not in line:
-            continue
-        match = _NOQA.search(line)
-        if not match:
-            continue
-        codes = match.group("codes")
-        if codes is None:
-            return True
-        if any(diag.code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c):
-            return True
-    return False
+    """`# noqa` on the reported line, read as flake8 reads it (Violation.is_inline_ignored)."""
+    if diag.line > len(lines):
+        return False
+    line = lines[diag.line - 1]
+    if "#" not in line:
+        return False
+    match = _NOQA.search(line)
+    if not match:
+        return False
+    codes = match.group("codes")
+    if codes is None:
+        return True
+    listed = tuple(c for c in re.split(r"[,\s]", codes) if c)
+    return diag.code in listed or diag.code.startswith(listed)
 
 
 def all_rules() -> Sequence[type]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, Iterator, List, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, List, Sequence, Tuple, Union
+
+# Name globs, or a predicate on a path under a walked directory (configuration-aware).
+Exclude = Union[Sequence[str], Callable[[str], bool]]
 
 # Directories nobody wants linted (ruff's defaults, plus build output).
 DEFAULT_EXCLUDE = (
@@ -19,7 +22,7 @@ def _excluded(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = DEFAULT_EXCLUDE) -> Tuple[List[str], List[Tuple[str, str]]]:
+def discover(paths: Iterable[str], exclude: Exclude = DEFAULT_EXCLUDE) -> Tuple[List[str], List[Tuple[str, str]]]:
     """Python files under `paths`, sorted; plus (path, reason) for paths that do not exist.
 
     Files named explicitly are always checked, whatever their name; directories
@@ -37,12 +40,18 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = DEFAULT_EXCLUDE) -> 
     return sorted(dict.fromkeys(found)), missing
 
 
-def _walk(root: str, exclude: Sequence[str]) -> Iterator[str]:
+def _walk(root: str, exclude: Exclude) -> Iterator[str]:
+    if callable(exclude):
+        skip = exclude
+    else:
+        def skip(path: str) -> bool:
+            return _excluded(os.path.basename(path), exclude)
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(d, exclude))
+        dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(directory, d)))
         for name in filenames:
-            if name.endswith((".py", ".pyi")) and not _excluded(name, exclude):
-                yield os.path.join(directory, name)
+            path = os.path.join(directory, name)
+            if name.endswith((".py", ".pyi")) and not skip(path):
+                yield path
 
 
 def read_bytes(path: str) -> bytes:
