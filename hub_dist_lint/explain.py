@@ -226,8 +226,11 @@ def _explain_public(query: str, public: str) -> Optional[dict]:
         else:
             relation = ", a different object: " + ", ".join(
                 h for h, r in stable_homes.items() if _latest() in r)
-        lines.append(("deprecation", f"superseded by {stable}, the {kind} name "
-                                     f"({_public_in(stable_rels)}{relation}); prefer it"))
+        first = stable_rels[0] if stable_rels else None
+        when = (f"public since TF {first}" if first and first != apimap.releases()[0]
+                else "public in every release of the data")
+        lines.append(("deprecation", f"superseded by {stable}, the {kind} name ({when}"
+                                     f"{relation}); prefer it"))
     if removed_in:
         summary = f"{public} was public in TF {_rels(rels)} and is gone since TF {removed_in}"
     else:
