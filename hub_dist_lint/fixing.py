@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 import os
 import stat
 import tempfile
@@ -223,7 +224,9 @@ def fix_source(source: bytes, path: str = "<stdin>", config=None):
     new_bytes = new_module.bytes
     try:
         cst.parse_module(new_bytes)
-        compile(new_module.code, path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(new_module.code, path, "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError) as exc:
         raise LintError(f"internal error: the fix does not re-parse ({exc}); file left unchanged")
     return new_bytes, fixed, left

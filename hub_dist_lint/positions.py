@@ -10,6 +10,7 @@ statements (and calls) in the same source order.
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -67,8 +68,10 @@ class Locator:
     def _ast(self) -> Optional[ast.Module]:
         if self._tree is None:
             try:
-                self._tree = ast.parse(self._text)
-            except (SyntaxError, ValueError):
+                with warnings.catch_warnings():  # the user's code warnings are not ours to print
+                    warnings.simplefilter("ignore")
+                    self._tree = ast.parse(self._text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None  # grammar newer than this Python: fall back below
         return self._tree
 
