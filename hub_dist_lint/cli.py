@@ -150,7 +150,15 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--output-file", "-o", metavar="FILE", default=None,
                         help="write the report to FILE instead of standard output")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="processes to use (default: all cores)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", default=None,
+                        help="where cached results live (default: ~/.cache/hub-dist-lint)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.jobs < 0:
+        return _usage_error(f"--jobs {args.jobs}: must be 0 (all cores) or more")
     from .config import ConfigError
 
     try:
@@ -170,34 +178,25 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _lint(args, items, errors: int, out) -> int:
-    from .diagnostics import LintError
-    from .engine import analyze
+    from . import runner
     from .reporters import Failure, Record, make_reporter
 
     reporter = make_reporter(args.format, out)
     findings = 0
-    for display, file_path, config in items:
-        if config is None:  # stdin named after an excluded file, with --force-exclude
-            continue
-        try:
-            source = _read(file_path)
-            analysis = analyze(source, display, config, fixes=reporter.needs_fixes)
-        except (LintError, OSError) as exc:
-            reason, line = ((exc.reason, exc.line) if isinstance(exc, LintError)
-                            else (exc.strerror or str(exc), None))
-            _report_error(display, reason, line)
-            reporter.failure(Failure(display, reason, line))
+    items = [item for item in items if item[2] is not None]  # stdin of an excluded name
+    stdin = sys.stdin.buffer.read() if any(path is None for _, path, _ in items) else None
+    cache_dir = None if args.no_cache else (args.cache_dir or runner.default_cache_dir())
+    progress = runner.Progress(len(items), enabled=not args.quiet)
+    for outcome in runner.run(items, args.jobs, reporter.needs_fixes, cache_dir, stdin, progress):
+        if outcome.error is not None:
+            reason, line = outcome.error
+            _report_error(outcome.display, reason, line)
+            reporter.failure(Failure(outcome.display, reason, line))
             errors += 1
             continue
-        for diag in analysis.diagnostics:
+        for record in outcome.records:
             findings += 1
-            fix = None
-            if reporter.needs_fixes:
-                from .edits import fix_as_json
-
-                fix = fix_as_json(analysis, diag)
-            reporter.finding(Record(display, diag.line, diag.column, diag.end_line,
-                                    diag.end_column, diag.code, diag.message, fix))
+            reporter.finding(Record(**record))
     reporter.finish()
     if errors:
         return EXIT_ERROR

@@ -42,12 +42,14 @@ def check(code: str) -> None:
     assert fix_source(new)[0] == new
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(prefix=PREFIX, body=hypothesmith.from_grammar(), suffix=SUFFIX)
 def test_generated_programs(prefix, body, suffix):
     check(prefix + body + suffix)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(prefix=PREFIX, body=hypothesmith.from_node(), suffix=SUFFIX)
 def test_generated_syntax_trees(prefix, body, suffix):

@@ -1,0 +1,59 @@
+"""-j and the result cache change speed, never output."""
+
+import os
+
+from conftest import FIXTURES, run_cli
+
+
+def _tree(tmp_path, count=40):
+    sources = sorted((FIXTURES / "lint").glob("*.py")) + sorted((FIXTURES / "fix").glob("*.in.py"))
+    for i in range(count):
+        src = sources[i % len(sources)]
+        (tmp_path / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"d{i % 3}" / f"m{i}.py").write_bytes(src.read_bytes())
+    (tmp_path / "broken.py").write_text("from tensorflow.python import x\ndef (:\n")
+    return tmp_path
+
+
+def test_output_is_the_same_whatever_jobs_and_sorted(tmp_path):
+    tree = _tree(tmp_path / "t")
+    one = run_cli("-j", "1", "--no-cache", tree)
+    two = run_cli("-j", "2", "--no-cache", tree)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    keys = []
+    for line in one.stdout.decode().splitlines():
+        path, row, col, _ = line.split(":", 3)
+        keys.append((path, int(row), int(col)))
+    assert keys == sorted(keys) and len(keys) > 40
+
+
+def test_cache_gives_identical_output_and_tracks_content(tmp_path):
+    tree = _tree(tmp_path / "t")
+    cache = tmp_path / "cache"
+    cold = run_cli("--cache-dir", cache, tree)
+    entries = sum(len(files) for _, _, files in os.walk(cache))
+    distinct = {p.read_bytes() for p in tree.rglob("*.py")}
+    assert entries == len(distinct)  # keyed by content: copies share an entry
+    warm = run_cli("--cache-dir", cache, tree)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    # changed content is not served from the cache
+    target = tree / "d0" / "m0.py"
+    target.write_text("import tensorflow as tf\n")
+    after = run_cli("--cache-dir", cache, tree)
+    assert str(target) not in after.stdout.decode()
+    # settings are part of the key
+    only = run_cli("--cache-dir", cache, "--select", "HDL2", tree)
+    assert "HDL1" not in only.stdout.decode()
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    tree = _tree(tmp_path / "t", 5)
+    cache = tmp_path / "cache"
+    run_cli("--no-cache", "--cache-dir", cache, tree)
+    assert not cache.exists()
+
+
+def test_bad_jobs_value(tmp_path):
+    result = run_cli("-j", "-3", tmp_path)
+    assert result.returncode == 2 and "--jobs -3" in result.stderr.decode()
