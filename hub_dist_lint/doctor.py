@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 EXIT_HEALTHY, EXIT_PROBLEM, EXIT_CANNOT_RUN = 0, 1, 2
 MARK = "HDL-DOCTOR-PROBE "
@@ -155,7 +155,7 @@ def _records(stdout: str) -> List[dict]:
 
 
 def _last_line(text: str) -> str:
-    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    lines = [s.strip() for s in text.strip().splitlines() if s.strip()]
     return lines[-1] if lines else ""
 
 
@@ -298,8 +298,8 @@ def diagnose(python: str, facts: dict, imports: dict) -> List[Finding]:
             out.append(Finding("tf-keras", "ok", f"tf-keras {tfk_v} fits TensorFlow {_mm(tf)}"))
         elif legacy_needed:
             out.append(Finding("tf-keras", "problem",
-                               f"tf-keras is not installed: on TensorFlow >= 2.16 hub.KerasLayer "
-                               f"needs it (tf.keras is Keras 3)", tfk_fix))
+                               "tf-keras is not installed: on TensorFlow >= 2.16 hub.KerasLayer "
+                               "needs it (tf.keras is Keras 3)", tfk_fix))
 
     # -- tensorflow-hub: installed, version, and whether it imports
     hub_v = dists.get("tensorflow-hub")
@@ -416,9 +416,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CannotRun as exc:
         message = f"cannot inspect {exc}"
         if args.format == "json":
-            json.dump({"python": args.python or sys.executable, "error": message,
-                       "exit_code": EXIT_CANNOT_RUN}, sys.stdout, indent=2)
-            sys.stdout.write("\n")
+            _write(json.dumps({"python": args.python or sys.executable, "error": message,
+                               "exit_code": EXIT_CANNOT_RUN}, indent=2) + "\n")
         print(f"hub-dist-lint doctor: error: {message}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     imports = probe_imports(python, args.timeout)
@@ -428,7 +427,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     code = EXIT_PROBLEM if problems else EXIT_HEALTHY
     venv = facts.get("prefix") != facts.get("base_prefix")
     if args.format == "json":
-        json.dump({
+        _write(json.dumps({
             "python": python, "python_version": facts.get("version"), "venv": venv,
             "packages": {k: v for k, v in facts.get("dists", {}).items()
                          if v or k in OTHER_DISTS or k == "tensorflow"},
@@ -436,14 +435,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "TF_USE_LEGACY_KERAS": facts.get("legacy_keras"),
             "checks": [asdict(f) for f in findings],
             "problems": problems, "notes": notes, "healthy": not problems, "exit_code": code,
-        }, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        }, indent=2) + "\n")
         return code
-    print(f"hub-dist-lint doctor: {python} (Python {facts.get('version')}"
-          f"{', a virtual environment' if venv else ''})")
+    out = [f"hub-dist-lint doctor: {python} (Python {facts.get('version')}"
+           f"{', a virtual environment' if venv else ''})"]
     for f in findings:
         fix = f"; fix: {f.fix}" if f.fix and f.status != "ok" else ""
-        print(f"{f.status:<8} {f.message}{fix}")
+        out.append(f"{f.status:<8} {f.message}{fix}")
     verdict = "healthy" if not problems else f"{problems} problem{'s' if problems != 1 else ''}"
-    print(f"result: {verdict}" + (f" ({notes} note{'s' if notes != 1 else ''})" if notes else ""))
+    out.append(f"result: {verdict}" + (f" ({notes} note{'s' if notes != 1 else ''})" if notes else ""))
+    _write("\n".join(out) + "\n")
     return code
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `doctor | head`: the reader left; the exit code still counts
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from . import apimap, history
 
@@ -92,7 +93,8 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
     status, removed_in = _status(st.exists)
     rec: dict = {
         "query": name, "name": name, "found": True,
-        "kind": "private module" if st.kind == "module" else "private symbol",
+        "kind": ("private module" if st.kind == "module" else
+                 "home outside TensorFlow" if st.module is None else "private symbol"),
         "module": st.module, "releases": list(st.exists), "removed_in": removed_in,
         "public_names": {p: list(r) for p, r in publics},
         "ever_public": bool(st.public), "what": st.what, "advice": st.instead,
@@ -100,8 +102,12 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
         "moved_to": st.moved_to, "use_instead": None, "counterpart": None,
     }
     lines: List[Tuple[str, str]] = []
+    outside = st.module is None  # e.g. keras.src...: the home of tf.keras names
     if st.kind == "module":
         lines.append(("what", "private module (not API: import the public tf.* names of its members)"))
+    elif outside:
+        lines.append(("what", "an implementation path outside TensorFlow (the home of public names; "
+                              "the data has no other history for it)"))
     else:
         what = f"private, a top-level name of {st.module}" if st.module else "private"
         if attribute:
@@ -110,9 +116,16 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
         if st.what:
             what += f": {st.what}"
         lines.append(("what", what))
-    lines.append(("releases", f"TF {_rels(st.exists)} (data covers {history.covered()})"))
+    if outside:
+        rec["releases"] = list(st.was_public)
+        status, removed_in = _status(st.was_public)
+        rec["removed_in"] = removed_in
+        lines.append(("releases", f"TF {_rels(st.was_public)} as the home of a public name "
+                                  f"(data covers {history.covered()})"))
+    else:
+        lines.append(("releases", f"TF {_rels(st.exists)} (data covers {history.covered()})"))
     if st.public:
-        lines.append(("public", "; ".join(f"{p}, {_public_in(r)}" for p, r in publics)))
+        lines.append(("public", "; ".join(_public_entry(p, r, tail) for p, r in publics)))
     elif st.kind == "module":
         members = _public_members(name)
         rec["public_members"] = members
@@ -149,6 +162,17 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
         f" (about {name}: the history of {st.path})" if attribute else "")
     rec["lines"] = lines
     return rec
+
+
+def _public_entry(public: str, exported: Sequence[str], tail: str) -> str:
+    """"tf.X, public in TF 2.2–2.21" plus "(exported from this path in 2.3–2.14)" when
+    the public name outlived (or predates) this path's export of it."""
+    owner = public[: len(public) - len(tail)] if tail else public
+    everywhere = apimap.public_releases(owner)
+    text = f"{public}, {_public_in(everywhere or exported)}"
+    if everywhere and tuple(everywhere) != tuple(exported):
+        text += f" (exported from this path in TF {_rels(exported)})"
+    return text
 
 
 def _summary_private(name: str, st: history.Story, use: Optional[str]) -> str:
@@ -307,6 +331,15 @@ def _render_text(rec: dict) -> str:
     return "\n".join(out)
 
 
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `explain ... | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _Parser(
@@ -332,8 +365,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.format == "json":
         for rec in records:
             rec["details"] = {k: v for k, v in rec.pop("lines")}
-        json.dump(records, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        _write(json.dumps(records, indent=2) + "\n")
     else:
-        print("\n\n".join(_render_text(rec) for rec in records))
+        _write("\n\n".join(_render_text(rec) for rec in records) + "\n")
     return EXIT_FOUND if all(rec["found"] for rec in records) else EXIT_NOT_FOUND

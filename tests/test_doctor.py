@@ -17,7 +17,6 @@ import json
 import os
 import shlex
 import site
-import stat
 import subprocess
 import sys
 import textwrap

@@ -6,6 +6,7 @@ TensorFlow 2.21 wheel installed in the test environment.
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -144,6 +145,30 @@ def test_moved_private_symbol_names_its_new_home():
 def test_internal_function_with_a_public_counterpart():
     _, (rec,), _ = explain_json("tensorflow.python.framework.ops.convert_to_tensor")
     assert rec["counterpart"] == "tf.convert_to_tensor"
+
+
+def test_public_name_that_outlived_this_path_says_both():
+    _, (rec,), _ = explain_json("tensorflow.core.protobuf.config_pb2.ConfigProto")
+    assert rec["details"]["public"] == ("tf.compat.v1.ConfigProto, public in TF 2.2\u20132.21 "
+                                        "(exported from this path in TF 2.3\u20132.14)")
+    assert rec["use_instead"] == "tf.compat.v1.ConfigProto"
+
+
+def test_keras_home_outside_tensorflow():
+    _, (rec,), _ = explain_json("keras.src.layers.core.dense.Dense")
+    assert rec["kind"] == "home outside TensorFlow"
+    assert rec["releases"][0] == "2.13" and rec["removed_in"] is None
+    assert rec["use_instead"] == "tf.keras.layers.Dense"
+
+
+def test_output_into_a_closed_pipe_is_not_an_error():
+    names = " ".join([AUTOPOLICY, MIRRORED, TPU_V2] * 200)
+    script = (f"{shlex.quote(sys.executable)} -m hub_dist_lint explain {names} | head -1; "
+              'echo "rc=${PIPESTATUS[0]}"')
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert result.stdout.splitlines() == [AUTOPOLICY, "rc=0"]
+    assert "Traceback" not in result.stderr
 
 
 # ---------------------------------------------------------------------------
@@ -390,7 +415,7 @@ def test_history_claims_hold_for_the_installed_2_21_wheel():
 
 @pytest.mark.tf
 def test_the_issue_examples_against_the_installed_wheel():
-    code = textwrap.dedent(f"""
+    code = textwrap.dedent("""
         import importlib
         import tensorflow as tf
         values = importlib.import_module("tensorflow.python.distribute.values")
