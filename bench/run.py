@@ -1,26 +1,50 @@
-"""Benchmark: hub-dist-lint against the libcst parse floor, measured in the same run.
+"""Benchmark: hub-dist-lint against the libcst parse floor, flake8 and ruff, in one run.
 
-    python bench/run.py [CORPUS_DIR] [-j N] [--repeat R]
+    python bench/run.py [CORPUS ...] [-j N] [--repeat R]
 
-Without CORPUS_DIR it lints a copy of the installed `tf_keras` package (586 files,
-166k lines; `pip install tf-keras==2.21.0`), where nearly every file imports
-`tensorflow.python` (the worst case for the private-import rules). Prints wall
-times and ratios; absolute times depend on the machine, ratios much less.
+CORPUS is a directory, or `tf_keras` (a copy of the installed tf_keras package: 586
+files, 166k lines, nearly all importing tensorflow.python: the worst case), or
+`tf_python` (tensorflow/python from the cached 2.21 tensorflow-cpu wheel, or the
+installed one). Default: tf_keras. Every figure is the best of R runs; ratios are
+against the libcst parse floor measured in the same run, so they mean more than
+the seconds. Peak RSS is the largest child process's.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import os
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+NL = b"\n"
+sys.path.insert(0, str(ROOT))
+
+# flake8 without this package's plugin: filter our distribution out of plugin discovery.
+FLAKE8_WITHOUT_PLUGIN = (
+    "import importlib.metadata as md, sys\n"
+    "_all = md.distributions\n"
+    "md.distributions = lambda **kw: [d for d in _all(**kw) "
+    "if (d.metadata['Name'] or '').lower() != 'hub-dist-lint']\n"
+    "from flake8.main.cli import main\n"
+    "sys.exit(main())\n"
+)
+RUFF_CONFIG = """\
+[lint.flake8-tidy-imports.banned-api]
+"tensorflow.python".msg = "private TensorFlow module"
+"tensorflow.core".msg = "private TensorFlow module"
+"tensorflow.lite.python".msg = "private TensorFlow module"
+"tensorflow.compiler".msg = "private TensorFlow module"
+"""
 
 
 def _files(root):
@@ -47,77 +71,107 @@ def _parse_ast(paths):
     return len(paths)
 
 
-def _lint(paths):
-    from hub_dist_lint.engine import analyze
-    from hub_dist_lint.diagnostics import LintError
-
-    found = parsed = 0
-    for p in paths:
-        try:
-            result = analyze(Path(p).read_bytes(), p)
-        except LintError:
-            continue
-        found += len(result.diagnostics)
-        parsed += result.parsed
-    return found, parsed
-
-
 def _warm(_):
-    # Import what each task needs so the timings compare work, not imports.
     import libcst  # noqa: F401
-    from hub_dist_lint import apimap, engine  # noqa: F401
-
-    apimap.releases()
     return None
 
 
-def _chunks(paths, n):
-    return [paths[i::n] for i in range(n)]
-
-
-def timed(pool, fn, paths, jobs):
+def _pool_time(pool, fn, paths, jobs):
+    chunks = [paths[i::jobs * 4] for i in range(jobs * 4)]
     start = time.perf_counter()
-    results = list(pool.map(fn, _chunks(paths, jobs * 4)))
-    return time.perf_counter() - start, results
+    list(pool.map(fn, chunks))
+    return time.perf_counter() - start
+
+
+def _command_time(cmd, cwd=None):
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run(cmd, capture_output=True, cwd=cwd)
+    seconds = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, result, max(rss, before)
+
+
+def _corpus(name, tmp):
+    if os.path.isdir(name):
+        return Path(name)
+    if name == "tf_keras":
+        spec = importlib.util.find_spec("tf_keras")
+        if spec is None:
+            sys.exit("tf_keras is not installed (pip install tf-keras==2.21.0)")
+        return Path(shutil.copytree(Path(spec.origin).parent, Path(tmp) / "tf_keras",
+                                    ignore=shutil.ignore_patterns("__pycache__")))
+    if name == "tf_python":
+        spec = importlib.util.find_spec("tensorflow")
+        if spec is None:
+            sys.exit("tensorflow is not installed")
+        return Path(shutil.copytree(Path(spec.origin).parent / "python", Path(tmp) / "tf_python",
+                                    ignore=shutil.ignore_patterns("__pycache__", "*.so")))
+    sys.exit(f"{name}: not a directory, tf_keras or tf_python")
+
+
+def bench(corpus: Path, jobs: int, repeat: int) -> None:
+    paths = _files(corpus)
+    lines = sum(Path(p).read_bytes().count(b"\n") for p in paths)
+    print(f"\n{corpus.name}: {len(paths)} files, {lines} lines; {jobs} processes, best of {repeat}")
+    cache = tempfile.mkdtemp(prefix="hdl-cache-")
+    lint = [sys.executable, "-m", "hub_dist_lint", "-q", "-j", str(jobs), "--exit-zero"]
+    rows = {}
+
+    def best(name, seconds, rss=None, note=""):
+        if name not in rows or seconds < rows[name][0]:
+            rows[name] = (seconds, rss, note)
+
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_warm, range(jobs * 2)))
+        for _ in range(repeat):
+            best("libcst parse (floor)", _pool_time(pool, _parse_libcst, paths, jobs))
+            best("ast.parse", _pool_time(pool, _parse_ast, paths, jobs))
+    for attempt in range(repeat):
+        seconds, result, rss = _command_time(lint + ["--no-cache", str(corpus)])
+        findings = result.stdout.count(b"\n")
+        best("hub-dist-lint cold (--no-cache)", seconds, rss, f"{findings} findings")
+        shutil.rmtree(cache, ignore_errors=True)
+        _command_time(lint + ["--cache-dir", cache, str(corpus)])
+        seconds, result, rss = _command_time(lint + ["--cache-dir", cache, str(corpus)])
+        best("hub-dist-lint warm (cache)", seconds, rss, f"{result.stdout.count(NL)} findings")
+    flake8 = [sys.executable, "-m", "flake8", "-j", str(jobs), "--exit-zero"]
+    for _ in range(repeat):
+        seconds, result, rss = _command_time(
+            [sys.executable, "-c", FLAKE8_WITHOUT_PLUGIN, "-j", str(jobs), "--exit-zero", str(corpus)])
+        best("flake8 alone", seconds, rss)
+        seconds, result, rss = _command_time(flake8 + [str(corpus)])
+        hdl = sum(1 for line in result.stdout.splitlines() if b": HDL" in line)
+        best("flake8 + hub-dist-lint plugin", seconds, rss, f"{hdl} HDL findings")
+    ruff = shutil.which("ruff")
+    if ruff:
+        config = Path(cache) / "ruff.toml"
+        Path(cache).mkdir(exist_ok=True)
+        config.write_text(RUFF_CONFIG)
+        for _ in range(repeat):
+            seconds, result, rss = _command_time(
+                [ruff, "check", "--no-cache", "--config", str(config), "--select", "TID251",
+                 "--exit-zero", "--quiet", str(corpus)])
+            best("ruff TID251 (reference)", seconds, rss, f"{result.stdout.count(NL)} lines")
+    floor = rows["libcst parse (floor)"][0]
+    print(f"{'':<34}{'seconds':>9}{'x floor':>9}{'peak RSS':>11}")
+    for name, (seconds, rss, note) in rows.items():
+        memory = f"{rss / 1024:.0f} MB" if rss else ""
+        print(f"{name:<34}{seconds:9.2f}{seconds / floor:9.2f}{memory:>11}  {note}")
+    plugin = rows["flake8 + hub-dist-lint plugin"][0] - rows["flake8 alone"][0]
+    print(f"plugin overhead over flake8 alone: {plugin:.2f} s = {plugin / floor:.2f}x the parse floor")
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?")
+    parser.add_argument("corpora", nargs="*", default=["tf_keras"])
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    tmp = None
-    if args.corpus is None:
-        import importlib.util
-
-        spec = importlib.util.find_spec("tf_keras")
-        if spec is None:
-            sys.exit("no corpus given and tf_keras is not installed (pip install tf-keras==2.21.0)")
-        tmp = tempfile.mkdtemp(prefix="hdl-bench-")
-        args.corpus = shutil.copytree(Path(spec.origin).parent, Path(tmp) / "tf_keras")
-    paths = _files(args.corpus)
-    lines = sum(Path(p).read_bytes().count(b"\n") for p in paths)
-    print(f"corpus: {args.corpus}: {len(paths)} files, {lines} lines; {args.jobs} processes, "
-          f"best of {args.repeat}")
-    with ProcessPoolExecutor(args.jobs) as pool:
-        list(pool.map(_warm, range(args.jobs * 2)))
-        best = {}
-        for _ in range(args.repeat):
-            for name, fn in (("libcst parse (floor)", _parse_libcst), ("ast.parse", _parse_ast),
-                             ("hub-dist-lint", _lint)):
-                seconds, results = timed(pool, fn, paths, args.jobs)
-                if name not in best or seconds < best[name][0]:
-                    best[name] = (seconds, results)
-    floor = best["libcst parse (floor)"][0]
-    for name, (seconds, results) in best.items():
-        print(f"{name:<22} {seconds:7.2f} s  {seconds / floor:5.2f}x floor")
-    findings = sum(r[0] for r in best["hub-dist-lint"][1])
-    parsed = sum(r[1] for r in best["hub-dist-lint"][1])
-    print(f"hub-dist-lint: {findings} findings; {parsed} files parsed, "
-          f"{len(paths) - parsed} skipped by the text gate")
-    if tmp:
-        shutil.rmtree(tmp)
+    with tempfile.TemporaryDirectory(prefix="hdl-bench-") as tmp:
+        for name in args.corpora:
+            bench(_corpus(name, tmp), args.jobs, args.repeat)
 
 
 if __name__ == "__main__":
