@@ -92,6 +92,18 @@ def _command_time(cmd, cwd=None):
     return seconds, result, max(rss, before)
 
 
+def _gate_report(paths) -> str:
+    """How many files each checker's text gate lets through (the rest are never parsed)."""
+    from hub_dist_lint.rules import CHECKERS
+
+    texts = [Path(p).read_bytes().decode("utf-8", "replace") for p in paths]
+    passes = {type(c).__name__: sum(1 for t in texts if c.gate.search(t)) for c in CHECKERS}
+    parsed = sum(1 for t in texts if any(c.gate.search(t) for c in CHECKERS))
+    detail = ", ".join(f"{name} {count}" for name, count in passes.items())
+    return (f"text gates: {len(paths) - parsed} of {len(paths)} files never parsed; "
+            f"files let through per checker: {detail}")
+
+
 def _corpus(name, tmp):
     if os.path.isdir(name):
         return Path(name)
@@ -158,6 +170,7 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
     for name, (seconds, rss, note) in rows.items():
         memory = f"{rss / 1024:.0f} MB" if rss else ""
         print(f"{name:<34}{seconds:9.2f}{seconds / floor:9.2f}{memory:>11}  {note}")
+    print(_gate_report(paths))
     plugin = rows["flake8 + hub-dist-lint plugin"][0] - rows["flake8 alone"][0]
     print(f"plugin overhead over flake8 alone: {plugin:.2f} s = {plugin / floor:.2f}x the parse floor")
     shutil.rmtree(cache, ignore_errors=True)
