@@ -1,0 +1,159 @@
+"""Lazy access to ``data/distribute_changes.json`` (see its generator) and the API map.
+
+Every release claim the HDL3xx/HDL4xx rules print is computed here from generated
+data: which releases define a Strategy method or deprecate it, which public names
+exist (``apimap``), which real packages under ``tensorflow/`` hide an API
+namespace from the import system.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+from . import apimap
+
+_FILE = Path(__file__).resolve().parent / "data" / "distribute_changes.json"
+_cache: Dict[str, object] = {}
+
+
+def data() -> dict:
+    d = _cache.get("data")
+    if d is None:
+        d = _cache["data"] = json.loads(_FILE.read_text("utf-8"))
+    return d  # type: ignore[return-value]
+
+
+def releases() -> Tuple[str, ...]:
+    return tuple(data()["releases"])
+
+
+def has(mask: int, release: str) -> bool:
+    return bool(mask >> releases().index(release) & 1)
+
+
+def rels(mask: int) -> Tuple[str, ...]:
+    return tuple(r for i, r in enumerate(releases()) if mask >> i & 1)
+
+
+def span(found: Tuple[str, ...]) -> str:
+    """("2.2", "2.3") -> "2.2-2.3"; assumes contiguous releases, as they are here."""
+    if not found:
+        return "no release"
+    return found[0] if len(found) == 1 else f"{found[0]}-{found[-1]}"
+
+
+def first_since(mask: int, release: str) -> Optional[str]:
+    """First release of the run of releases in `mask` that ends with `release`."""
+    rs = releases()
+    i = rs.index(release)
+    if not mask >> i & 1:
+        return None
+    while i > 0 and mask >> (i - 1) & 1:
+        i -= 1
+    return rs[i]
+
+
+def since_text(mask: int, release: str) -> str:
+    first = first_since(mask, release)
+    if first == releases()[0]:
+        return f"TF {first} or earlier"
+    return f"TF {first}"
+
+
+def removed_in(mask: int, release: str) -> Optional[str]:
+    """The release after the last one in `mask` before `release` (None if present in it)."""
+    rs = releases()
+    i = rs.index(release)
+    if mask >> i & 1:
+        return None
+    last = max((j for j in range(i) if mask >> j & 1), default=None)
+    return rs[last + 1] if last is not None else None
+
+
+# -- Strategy methods -----------------------------------------------------------
+
+def method(name: str) -> Optional[dict]:
+    return data()["strategy_methods"].get(name)
+
+
+def method_names():
+    return data()["strategy_methods"].keys()
+
+
+# -- public names (apimap) ------------------------------------------------------
+
+def deprecated_symbol(public: str) -> Optional[dict]:
+    return data()["deprecated_symbols"].get(public)
+
+
+def symbol_fix(public: str) -> Optional[str]:
+    return data()["symbol_fixes"].get(public)
+
+
+def constructor_params(public: str) -> Optional[dict]:
+    return data()["constructor_params"].get(public)
+
+
+def contrib_replacement(name: str) -> Optional[str]:
+    return data()["contrib_distribute"].get(name)
+
+
+def public_module_exists(public: str, release: str) -> bool:
+    """`tf.a.b` is a generated API package (tensorflow/_api/v2/a/b/) in `release`."""
+    bit = 1 << apimap.releases().index(release)
+    api = apimap._api()
+    for name, limit in apimap._public_variants(public):
+        if api["public_modules"].get(name, 0) & limit & bit:
+            return True
+    return False
+
+
+# -- import resolution of tensorflow.<namespace> ----------------------------------
+
+def wheel_package(module: str, release: str) -> Optional[dict]:
+    """A real package/module under tensorflow/ in the wheel of `release`, or None."""
+    entry = data()["namespace_packages"].get(module)
+    if entry is None or not has(entry["releases"], release):
+        return None
+    return {"package": entry["package"], "empty": has(entry["empty"], release)}
+
+
+def resolve_module(path: str, release: str) -> Tuple[str, Optional[str]]:
+    """How `import <path>` resolves for a path under `tensorflow.` in `release`.
+
+    `tensorflow/__init__.py` appends the generated API directory to the package's
+    `__path__` after the wheel's own directory, so `tensorflow.<ns>` is the real
+    package `tensorflow/<ns>/` when the wheel has one (an empty placeholder,
+    hiding the API namespace) and the API package `tensorflow/_api/v2/<ns>/`
+    otherwise. Returns one of
+      ("api", None)        the API package: importable;
+      ("wheel", None)      a real package of the wheel: importable, but (empty) it
+                           binds nothing of the API;
+      ("missing", prefix)  ModuleNotFoundError; `prefix` is the wheel package that
+                           hid the namespace (None if no namespace was hidden);
+      ("unknown", None)    not modelled (tensorflow.keras, non-empty placeholders).
+    """
+    parts = path.split(".")
+    if parts[0] != "tensorflow" or len(parts) < 2:
+        return "unknown", None
+    if parts[1] == "keras":  # __path__ starts with the Keras package's API directory
+        return "unknown", None
+    top = "tensorflow." + parts[1]
+    if data()["api_dir_appended"] >> releases().index(release) & 1 == 0:
+        return "unknown", None
+    if wheel_package(top, release) is None:
+        if public_module_exists("tf." + ".".join(parts[1:]), release):
+            return "api", None
+        return "missing", None
+    hidden = None
+    for k in range(2, len(parts) + 1):
+        module = ".".join(parts[:k])
+        entry = wheel_package(module, release)
+        if entry is None:
+            return "missing", hidden
+        if not entry["empty"]:
+            return "unknown", None
+        hidden = module
+    return "wheel", None
