@@ -63,6 +63,7 @@ class Locator:
         self._lines: Optional[List[str]] = None
         self._import_spans: Optional[List[Span]] = None
         self._call_spans: Optional[List[Span]] = None
+        self._attribute_spans: Optional[List[Span]] = None
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
 
     def _ast(self) -> Optional[ast.Module]:
@@ -131,6 +132,24 @@ class Locator:
         if self._call_spans:
             return self._call_spans[ordinal]
         return self._slow_span(call)
+
+    def attribute_span(self, node: cst.Attribute, ordinal: int, total: int) -> Span:
+        """Span of the `ordinal`-th attribute expression of the file, as `call_span` does for
+        calls: CST pre-order outside import statements (= source order, outer first);
+        `total` is how many the CST walk saw."""
+        if self._attribute_spans is None:
+            tree = self._ast()
+            spans: List[Span] = []
+            if tree is not None:
+                found = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+                if len(found) == total:
+                    found.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),
+                                              -(n.end_col_offset or 0)))
+                    spans = [self.span_of_ast(n) for n in found]
+            self._attribute_spans = spans
+        if self._attribute_spans:
+            return self._attribute_spans[ordinal]
+        return self._slow_span(node)
 
     def _slow_span(self, node: cst.CSTNode) -> Span:
         if self._fallback is None:
