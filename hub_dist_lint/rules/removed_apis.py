@@ -1,0 +1,413 @@
+"""HDL3xx: `tf.distribute` APIs that were removed, renamed or deprecated.
+
+The facts come from generated data, never from a hand list of releases:
+`data/distribute_changes.json` (Strategy methods per release, read from each
+wheel's `distribute_lib.py`; deprecation decorators on the homes of public names)
+and the API map (which releases export a public name). Only what is removed or
+deprecated in the target release is reported; current `experimental_*` methods
+(`experimental_local_results`, `experimental_distribute_dataset`, ...) are API.
+
+Method calls are matched only on receivers that are strategies (`strategies.py`):
+`strategy.experimental_run_v2(...)` is reported, `foo.experimental_run_v2(...)` never.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Set
+
+import libcst as cst
+
+from .. import apimap, changes
+from ..diagnostics import Diagnostic, Fix
+from ..imports import dotted_name
+from ..strategies import Aliases, is_constructor, is_get_strategy, strategy_named
+from .base import Checker, Invalid, Rule
+from .private_imports import _call_fits
+
+_PRELUDE = "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"
+
+
+class RemovedStrategyMethod(Rule):
+    code = "HDL301"
+    name = "removed-strategy-method"
+    summary = "A tf.distribute.Strategy method that no longer exists"
+    explanation = """\
+The method was removed from `tf.distribute.Strategy` (and from every strategy class
+TensorFlow exports): on the target release the call raises `AttributeError`.
+`experimental_run_v2` was renamed `run` (deprecated in 2.2, removed in 2.4);
+`experimental_make_numpy_dataset` left the TF 2 strategies in 2.4 (use
+`tf.data.Dataset.from_tensor_slices`). The message gives the releases, computed from
+the strategy classes of every TensorFlow wheel 2.2-2.21.
+
+Only receivers that are strategies are looked at: names and attributes ending in
+`strategy`, names assigned from a strategy constructor. Methods still defined on the
+TF 1 strategies (`tf.compat.v1.distribute`) are not reported in files that use
+`compat.v1`. The fix renames the method when the replacement takes the same
+arguments."""
+    fix_availability = "sometimes"
+    VALID = (
+        _PRELUDE + "strategy.run(lambda: 1)\n",
+        "import tensorflow as tf\nrunner = object()\nrunner.experimental_run_v2(print)  # not a strategy\n",
+        _PRELUDE + "values = strategy.experimental_local_results(1)  # current API\n",
+    )
+    INVALID = (
+        Invalid(_PRELUDE + "strategy.experimental_run_v2(step, args=(x,))\n",
+                _PRELUDE + "strategy.run(step, args=(x,))\n"),
+        Invalid(_PRELUDE + "ds = strategy.experimental_make_numpy_dataset(array)\n"),
+    )
+
+
+class DeprecatedStrategyMethod(Rule):
+    code = "HDL302"
+    name = "deprecated-strategy-method"
+    summary = "A deprecated tf.distribute.Strategy method"
+    explanation = """\
+The method is decorated `@deprecated` on `tf.distribute.Strategy` in the target
+release and logs a deprecation warning: `experimental_distribute_datasets_from_function`
+(renamed `distribute_datasets_from_function` in 2.4), `unwrap` (use
+`experimental_local_results`), `colocate_vars_with` (moved to `strategy.extended`),
+`experimental_run` and `configure` (TF 1 only). Same receivers as HDL301. The fix
+renames the call where the replacement takes the same arguments."""
+    fix_availability = "sometimes"
+    VALID = (
+        _PRELUDE + "dist = strategy.distribute_datasets_from_function(make_dataset)\n",
+        "import tensorflow as tf\nparser.configure(x=1)  # not a strategy\n",
+    )
+    INVALID = (
+        Invalid(_PRELUDE + "dist = strategy.experimental_distribute_datasets_from_function(fn)\n",
+                _PRELUDE + "dist = strategy.distribute_datasets_from_function(fn)\n"),
+        Invalid(_PRELUDE + "with strategy.colocate_vars_with(v):\n    pass\n",
+                _PRELUDE + "with strategy.extended.colocate_vars_with(v):\n    pass\n"),
+    )
+
+
+class DeprecatedDistributeName(Rule):
+    code = "HDL303"
+    name = "deprecated-distribute-name"
+    summary = "A deprecated tf.distribute.experimental name that has a stable name"
+    explanation = """\
+`tf.distribute.experimental.TPUStrategy` (stable name `tf.distribute.TPUStrategy`
+since 2.3), `tf.distribute.experimental.MultiWorkerMirroredStrategy`
+(`tf.distribute.MultiWorkerMirroredStrategy` since 2.4) and
+`tf.distribute.experimental.CollectiveHints` (`CommunicationOptions`) are deprecated
+in their home's source (`deprecated_endpoints`, or `@deprecated` on the constructor).
+Only calls are reported: the deprecation fires on construction, and
+`isinstance(s, tf.distribute.experimental.TPUStrategy)` still matches the old class.
+Experimental names that are merely aliases of a stable name and not deprecated
+(`tf.distribute.experimental.ParameterServerStrategy`, `CentralStorageStrategy`,
+which has no other name) are not reported.
+
+The fix rewrites the name when the call's arguments mean the same to both
+constructors (`tf.distribute.experimental.TPUStrategy(resolver)` yes;
+`MultiWorkerMirroredStrategy(communication=...)` no: the stable class takes
+`communication_options=`)."""
+    fix_availability = "sometimes"
+    VALID = (
+        "import tensorflow as tf\nstrategy = tf.distribute.TPUStrategy(resolver)\n",
+        "import tensorflow as tf\nstrategy = tf.distribute.experimental.CentralStorageStrategy()\n",
+        "import tensorflow as tf\nstrategy = tf.distribute.experimental.ParameterServerStrategy(r)\n",
+    )
+    INVALID = (
+        Invalid("import tensorflow as tf\nstrategy = tf.distribute.experimental.TPUStrategy(resolver)\n",
+                "import tensorflow as tf\nstrategy = tf.distribute.TPUStrategy(resolver)\n"),
+        Invalid("import tensorflow as tf\n"
+                "strategy = tf.distribute.experimental.MultiWorkerMirroredStrategy(\n"
+                "    communication=tf.distribute.experimental.CollectiveCommunication.RING)\n"),
+    )
+
+
+class RemovedContribDistribute(Rule):
+    code = "HDL304"
+    name = "removed-contrib-distribute"
+    summary = "tf.contrib.distribute, which TensorFlow 2 does not have"
+    explanation = """\
+`tf.contrib` was removed in TensorFlow 2.0: no release 2.2-2.21 has any
+`tf.contrib.distribute` name, so the attribute access raises `AttributeError` and
+`import tensorflow.contrib...` raises `ModuleNotFoundError`. The message names the
+TF 2 replacement. The fix rewrites `tf.contrib.distribute.X` to `tf.distribute.X`
+when the call passes only keywords the TF 2 constructor takes; imports are not
+rewritten."""
+    fix_availability = "sometimes"
+    VALID = ("import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",)
+    INVALID = (
+        Invalid("import tensorflow as tf\nstrategy = tf.contrib.distribute.MirroredStrategy()\n",
+                "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"),
+        Invalid("import tensorflow as tf\n"
+                "strategy = tf.contrib.distribute.MirroredStrategy(num_gpus=2)\n"),
+        Invalid("from tensorflow.contrib.distribute import MirroredStrategy\n"),
+    )
+
+
+class _LazyGate:
+    """The checker's gate, built from the data on first use."""
+
+    _regex: Optional[re.Pattern] = None
+
+    def search(self, text: str):
+        if self._regex is None:
+            words = {n for n, m in changes.data()["strategy_methods"].items()
+                     if m["v2_deprecated"] or m["any_v2"] != (1 << len(changes.releases())) - 1}
+            words |= {n.rsplit(".", 1)[1] for n in changes.data()["deprecated_symbols"]}
+            type(self)._regex = re.compile(
+                r"\b(?:contrib|" + "|".join(sorted(words)) + r")\b")
+        return self._regex.search(text)
+
+
+def _strip_self(params: dict) -> dict:
+    out = dict(params)
+    args = list(params.get("args", ()))
+    if args and args[0] == "self":
+        out["args"] = args[1:]
+    return out
+
+
+def _fits(call: Optional[cst.Call], old: Optional[dict], new: Optional[dict]) -> bool:
+    if old is None or new is None:
+        return False
+    old, new = _strip_self(old), _strip_self(new)
+    if call is None:  # a reference, not a call: only when the signatures are the same
+        return old == new
+    return _call_fits(call, {"private_params": old, "public_params": new})
+
+
+def _keywords_fit(call: Optional[cst.Call], new: Optional[dict]) -> bool:
+    """For tf.contrib (no TF 1 signature read): keywords only, all taken by the TF 2 one."""
+    if call is None:
+        return True
+    if new is None:
+        return False
+    new = _strip_self(new)
+    accepted = set(new.get("args", ())) | set(new.get("kwonly", ()))
+    if any(arg.star or arg.keyword is None or arg.keyword.value not in accepted
+           for arg in call.args):
+        return False
+    given = {arg.keyword.value for arg in call.args}
+    args = list(new.get("args", ()))
+    required = args[: len(args) - new.get("ndefaults", 0)] + list(new.get("kwonly_required", ()))
+    return set(required) <= given
+
+
+class _Scan(cst.CSTVisitor):
+    def __init__(self, aliases: Aliases):
+        super().__init__()
+        self.aliases = aliases
+        self.attributes: List[cst.Attribute] = []
+        self.ordinal: Dict[cst.Attribute, int] = {}
+        self.call_of: Dict[cst.CSTNode, cst.Call] = {}
+        self.strategy_names: Set[str] = set()
+        self.v1_names: Set[str] = set()
+
+    def visit_Import(self, node):
+        return False
+
+    def visit_ImportFrom(self, node):
+        return False
+
+    def visit_Attribute(self, node):
+        self.ordinal[node] = len(self.attributes)
+        self.attributes.append(node)
+
+    def visit_Call(self, node):
+        self.call_of[node.func] = node
+
+    def _assigned(self, targets, value):
+        if not isinstance(value, cst.Call):
+            return
+        path = self.aliases.resolve(value.func)
+        if not (is_constructor(path) or is_get_strategy(path)):
+            return
+        for target in targets:
+            name = target.value if isinstance(target, cst.Name) else (
+                target.attr.value if isinstance(target, cst.Attribute) else None)
+            if name:
+                self.strategy_names.add(name)
+                if path and ".compat.v1." in path:
+                    self.v1_names.add(name)
+
+    def visit_Assign(self, node):
+        self._assigned([t.target for t in node.targets], node.value)
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            self._assigned([node.target], node.value)
+
+
+class RemovedApiChecker(Checker):
+    rules = (RemovedStrategyMethod, DeprecatedStrategyMethod, DeprecatedDistributeName,
+             RemovedContribDistribute)
+    gate = _LazyGate()
+
+    def check(self, ctx) -> Iterable[Diagnostic]:
+        imports = ctx.imports
+        if not any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.")
+                   for imp in imports):
+            return
+        target = ctx.config.target()
+        aliases = Aliases(imports)
+        for imp in imports:
+            if imp.path.startswith("tensorflow.contrib.distribute") or \
+                    imp.path == "tensorflow.contrib":
+                if imp.path == "tensorflow.contrib" and (imp.bound or "") != "distribute":
+                    continue
+                yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
+                                     ctx.import_span(imp))
+        scan = _Scan(aliases)
+        ctx.module.visit(scan)
+        maybe_v1 = "compat.v1" in ctx.text
+        total = len(scan.attributes)
+        for node in scan.attributes:
+            found = (self._method(node, scan, target, maybe_v1, ctx.want_fixes)
+                     or self._symbol(node, aliases, scan, target, ctx.want_fixes))
+            if found is None:
+                continue
+            rule, message, fix, reason = found
+            span = ctx.locator.attribute_span(node, scan.ordinal[node], total)
+            yield ctx.diagnostic(rule, message, span, fix, reason)
+
+    # -- strategy methods -------------------------------------------------------
+    def _is_strategy(self, node, scan: _Scan) -> bool:
+        if strategy_named(node):
+            return True
+        if isinstance(node, cst.Name):
+            return node.value in scan.strategy_names
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in scan.strategy_names
+        if isinstance(node, cst.Call):
+            path = scan.aliases.resolve(node.func)
+            return is_constructor(path) or is_get_strategy(path)
+        return False
+
+    def _receiver_v1(self, node, scan: _Scan) -> bool:
+        name = node.value if isinstance(node, cst.Name) else (
+            node.attr.value if isinstance(node, cst.Attribute) else None)
+        if name in scan.v1_names:
+            return True
+        if isinstance(node, cst.Call):
+            return ".compat.v1." in (scan.aliases.resolve(node.func) or "")
+        return False
+
+    def _method(self, node: cst.Attribute, scan: _Scan, target: str, maybe_v1: bool, fixes: bool):
+        name = node.attr.value
+        info = changes.method(name)
+        if info is None or not self._is_strategy(node.value, scan):
+            return None
+        removed = not changes.has(info["any_v2"], target)
+        deprecated = changes.has(info["v2_deprecated"], target)
+        if not (removed or deprecated):
+            return None
+        on_v1 = changes.has(info["v1"], target) and not changes.has(info["v1_deprecated"], target)
+        if on_v1 and (maybe_v1 or self._receiver_v1(node.value, scan)):
+            return None  # still API on the TF 1 strategies this file may use
+        receiver = dotted_name(node.value) or "strategy"
+        fix_info = info.get("fix")
+        replacement = fix_info["replacement"] if fix_info else None
+        advice = f"use {receiver}.{replacement}()" if replacement else info.get("hint") or (
+            info.get("message") or "")
+        if removed:
+            present = changes.rels(info["any_v2"])
+            gone = changes.removed_in(info["any_v2"], target)
+            history = f"defined in TF {changes.span(present)}, removed in TF {gone}"
+            if info["v2_deprecated"]:
+                last = changes.rels(info["v2_deprecated"])[-1]
+                history = (f"deprecated since {changes.since_text(info['v2_deprecated'], last)}, "
+                           f"removed in TF {gone}")
+            message = (f"{receiver}.{name}() no longer exists ({history}): AttributeError on "
+                       f"TF {target}; {advice}")
+            rule = RemovedStrategyMethod
+        else:
+            message = (f"{receiver}.{name}() is deprecated since "
+                       f"{changes.since_text(info['v2_deprecated'], target)}; {advice}")
+            rule = DeprecatedStrategyMethod
+        fix, reason = None, None
+        if fixes:
+            fix, reason = self._method_fix(node, name, fix_info, scan, target)
+        return rule, message, fix, reason
+
+    def _method_fix(self, node, name, fix_info, scan, target):
+        if not fix_info:
+            return None, "no drop-in replacement: rewrite by hand"
+        new_name = fix_info["replacement"]
+        call = scan.call_of.get(node)
+        if fix_info["how"] == "extended":
+            new = node.with_changes(value=cst.Attribute(node.value, cst.Name("extended")))
+            return Fix(f"call {name} on .extended", replace=((node, new),)), None
+        new_info = changes.method(new_name)
+        if new_info is None or not changes.has(new_info["v2"], target):
+            return None, f"{new_name} does not exist in TF {target}"
+        if not _fits(call, changes.method(name).get("params"), new_info.get("params")):
+            return None, f"the arguments do not mean the same to {new_name}()"
+        return Fix(f"rename {name} to {new_name}", replace=((node.attr, cst.Name(new_name)),)), None
+
+    # -- public names -------------------------------------------------------------
+    def _symbol(self, node: cst.Attribute, aliases: Aliases, scan: _Scan, target: str, fixes: bool):
+        path = aliases.resolve(node)
+        if not path or not path.startswith("tensorflow."):
+            return None
+        if path.startswith("tensorflow.compat.v2."):
+            path = "tensorflow." + path[len("tensorflow.compat.v2."):]
+        public = "tf." + path[len("tensorflow."):]
+        call = scan.call_of.get(node)
+        spelled = dotted_name(node)
+        if public.startswith("tf.contrib.distribute.") and public.count(".") == 3:
+            name = public.rsplit(".", 1)[1]
+            new = changes.contrib_replacement(name)
+            if new is not None and not apimap.public_exists(new, target):
+                new = None
+            message = (f"{spelled}: tf.contrib was removed in TensorFlow 2.0 (no release "
+                       f"{changes.span(changes.releases())} has it)"
+                       + (f"; use {new}" if new else ""))
+            fix, reason = None, None
+            if fixes:
+                if new is None:
+                    reason = "no TF 2 replacement known"
+                elif not _keywords_fit(call, changes.constructor_params(new)):
+                    reason = f"the arguments are not ones {new}() takes"
+                else:
+                    fix, reason = self._rename(node, path, new, aliases)
+            return RemovedContribDistribute, message, fix, reason
+        dep = changes.deprecated_symbol(public)
+        if dep is None or not changes.has(dep["releases"], target) or call is None:
+            return None  # the deprecation fires on construction; isinstance() checks are fine
+        new = changes.symbol_fix(public)
+        since = changes.since_text(dep["releases"], target)
+        if new:
+            new_since = apimap.public_releases(new)
+            advice = f"use {new} (public since TF {new_since[0]})" if new_since else ""
+        else:
+            advice = "no stable replacement"
+        message = f"{spelled} is deprecated since {since}; {advice}"
+        fix, reason = None, None
+        if fixes:
+            if not new or not apimap.public_exists(new, target):
+                reason = "no stable replacement in the target release"
+            elif not _fits(call, changes.constructor_params(public), changes.constructor_params(new)):
+                reason = f"the arguments do not mean the same to {new}()"
+            else:
+                fix, reason = self._rename(node, path, new, aliases)
+        return DeprecatedDistributeName, message, fix, reason
+
+    @staticmethod
+    def _rename(node: cst.Attribute, path: str, new_public: str, aliases: Aliases):
+        """Spell `new_public` from the same root as `node` (`tf.` stays `tf.`)."""
+        spelled = dotted_name(node)
+        parts = spelled.split(".")
+        new_path = "tensorflow." + new_public[len("tf."):]
+        for cut in range(len(parts) - 1, 0, -1):
+            root = ".".join(parts[:cut])
+            base = aliases.resolve(cst.parse_expression(root))
+            if base in ("tensorflow", "tensorflow.compat.v2"):
+                base = "tensorflow"
+            if base and (new_path == base or new_path.startswith(base + ".")):
+                expr = cst.parse_expression(root + new_path[len(base):])
+                expr = expr.with_changes(lpar=node.lpar, rpar=node.rpar)
+                return Fix(f"rewrite {spelled} to {new_public}", replace=((node, expr),)), None
+        return None, f"cannot spell {new_public} from {parts[0]}"
+
+    @staticmethod
+    def _contrib_import(path: str) -> str:
+        name = path.rsplit(".", 1)[1] if path.count(".") >= 3 else None
+        new = changes.contrib_replacement(name) if name else None
+        return (f"import of {path}: tf.contrib was removed in TensorFlow 2.0 (no release "
+                f"{changes.span(changes.releases())} has it): ModuleNotFoundError"
+                + (f"; use {new}" if new else "; use tf.distribute"))
