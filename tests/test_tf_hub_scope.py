@@ -49,7 +49,7 @@ def test_unfixed_program_fails_fixed_program_trains_mirrored(tmp_path, hub_model
 
     after = run_python(program, hub_model)
     assert after.returncode == 0, after.stderr[-3000:]
-    assert "variables: MirroredVariable ['MirroredVariable']" in after.stdout
+    assert "variables: ['MirroredVariable', 'MirroredVariable']" in after.stdout
 
 
 def test_seed_examples_2_and_3_are_clean_for_hub_scope():

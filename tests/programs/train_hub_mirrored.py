@@ -17,5 +17,6 @@ loaded = tfhub.load(MODEL)
 with strategy.scope():
     model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
     model.compile(optimizer="sgd", loss="mse")
+    kinds = [type(v).__name__ for v in [loaded.v, *model.trainable_variables]]
 model.fit(np.ones((8, 4), "float32"), np.zeros((8, 4), "float32"), epochs=1, verbose=0)
-print("variables:", type(loaded.v).__name__, [type(v).__name__ for v in model.trainable_variables])
+print("variables:", kinds)
