@@ -142,9 +142,26 @@ def _hidden_text(hidden: Optional[str]) -> str:
             f"{_public(hidden)} from the import system)")
 
 
+class _Gate:
+    """Files with an import of a `tensorflow.` submodule, other than the ubiquitous
+    `import tensorflow.compat.v1/v2 [as tf]` lines (always importable), which would
+    otherwise send most of tf_keras to the parser for nothing."""
+
+    _any = re.compile(r"(?:import|from)\s+tensorflow\.")
+    _compat_line = re.compile(
+        r"[ \t]*import[ \t]+tensorflow\.compat\.v[12](?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$)")
+
+    def search(self, text: str) -> bool:
+        for match in self._any.finditer(text):
+            start = text.rfind("\n", 0, match.start()) + 1
+            if not self._compat_line.match(text, start):
+                return True
+        return False
+
+
 class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport)
-    gate = re.compile(r"(?:import|from)\s+tensorflow\.")
+    gate = _Gate()
 
     def check(self, ctx) -> Iterable[Diagnostic]:
         target = ctx.config.target()

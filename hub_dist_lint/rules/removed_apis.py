@@ -140,18 +140,28 @@ rewritten."""
 
 
 class _LazyGate:
-    """The checker's gate, built from the data on first use."""
+    """The checker's gate, built from the data on first use.
 
-    _regex: Optional[re.Pattern] = None
+    Strategy methods are only ever reached as `.name` on something that is a
+    strategy, so a file must spell `.name` and mention a strategy; deprecated names
+    are spelled `.Name` too. Anything else cannot have a finding and is not walked
+    (this checker walks expressions, which costs about as much as the parse).
+    """
+
+    _names: Optional[re.Pattern] = None
+    _methods: Optional[re.Pattern] = None
+    _strategy = re.compile(r"[Ss]trategy|STRATEGY")
 
     def search(self, text: str):
-        if self._regex is None:
-            words = {n for n, m in changes.data()["strategy_methods"].items()
-                     if m["v2_deprecated"] or m["any_v2"] != (1 << len(changes.releases())) - 1}
-            words |= {n.rsplit(".", 1)[1] for n in changes.data()["deprecated_symbols"]}
-            type(self)._regex = re.compile(
-                r"\b(?:contrib|" + "|".join(sorted(words)) + r")\b")
-        return self._regex.search(text)
+        if self._names is None:
+            data = changes.data()
+            methods = {n for n, m in data["strategy_methods"].items()
+                       if m["v2_deprecated"] or m["any_v2"] != (1 << len(changes.releases())) - 1}
+            names = {n.rsplit(".", 1)[1] for n in data["deprecated_symbols"]} | {"contrib"}
+            type(self)._names = re.compile(r"\.(?:" + "|".join(sorted(names)) + r")\b")
+            type(self)._methods = re.compile(r"\.(?:" + "|".join(sorted(methods)) + r")\b")
+        return self._names.search(text) or (
+            self._methods.search(text) and self._strategy.search(text))
 
 
 def _strip_self(params: dict) -> dict:
