@@ -139,6 +139,13 @@ rewritten."""
     )
 
 
+def _removed_by(mask: int, release: str) -> bool:
+    """The method existed in some release before `release` and not in `release`."""
+    order = changes.releases()
+    index = order.index(release)
+    return not changes.has(mask, release) and any(changes.has(mask, r) for r in order[:index])
+
+
 class _LazyGate:
     """The checker's gate, built from the data on first use.
 
@@ -156,7 +163,8 @@ class _LazyGate:
         if self._names is None:
             data = changes.data()
             methods = {n for n, m in data["strategy_methods"].items()
-                       if m["v2_deprecated"] or m["any_v2"] != (1 << len(changes.releases())) - 1}
+                       if m["v2_deprecated"] or any(_removed_by(m["any_v2"], r)
+                                                    for r in changes.releases())}
             names = {n.rsplit(".", 1)[1] for n in data["deprecated_symbols"]} | {"contrib"}
             type(self)._names = re.compile(r"\.(?:" + "|".join(sorted(names)) + r")\b")
             type(self)._methods = re.compile(r"\.(?:" + "|".join(sorted(methods)) + r")\b")
@@ -302,7 +310,9 @@ class RemovedApiChecker(Checker):
         info = changes.method(name)
         if info is None or not self._is_strategy(node.value, scan):
             return None
-        removed = not changes.has(info["any_v2"], target)
+        # Removed: it existed in an earlier release and not in the target. (A method
+        # added after the target is not "removed"; newer code may just use it.)
+        removed = _removed_by(info["any_v2"], target)
         deprecated = changes.has(info["v2_deprecated"], target)
         if not (removed or deprecated):
             return None
