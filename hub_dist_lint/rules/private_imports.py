@@ -145,10 +145,8 @@ class PrivateImportChecker(Checker):
                 continue
             if _is_module_import(imp):
                 fix, reason = planner.plan(imp) if planner else (None, None)
-                yield ctx.diagnostic(
-                    PrivateModuleImport,
-                    f"private module import {imp.path}; use the public tf.* names of its members",
-                    span, fix, reason)
+                yield ctx.diagnostic(PrivateModuleImport, _module_message(imp.path, target),
+                                     span, fix, reason)
                 continue
             public = apimap.public_name_for(imp.path, target)
             counterpart = None if public else apimap.counterpart(imp.path)
@@ -165,6 +163,17 @@ class PrivateImportChecker(Checker):
                     PrivateImportWithoutPublicName,
                     f"private import {imp.path}: {history.no_public_name(imp.path, target)}",
                     span)
+
+
+def _module_message(path: str, target: str) -> str:
+    message = f"private module import {path}; use the public tf.* names of its members"
+    existed = history.exists_in(path)
+    if existed and target not in existed and apimap.releases().index(existed[-1]) < \
+            apimap.releases().index(target):
+        # "... is private and was removed in TF 2.14 (it existed in 2.2-2.13)"
+        story = history.describe(path, target).split(" is private and ", 1)[-1]
+        message += f"; it {story}"
+    return message
 
 
 def _is_module_import(imp: ImportedName) -> bool:
