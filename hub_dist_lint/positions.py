@@ -66,6 +66,10 @@ class Locator:
         self._attribute_spans: Optional[List[Span]] = None
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
 
+    def ast_tree(self) -> Optional[ast.Module]:
+        """The file's `ast` tree (parsed once, shared with the span look-ups), or None."""
+        return self._ast()
+
     def _ast(self) -> Optional[ast.Module]:
         if self._tree is None:
             try:

@@ -13,7 +13,9 @@ Method calls are matched only on receivers that are strategies (`strategies.py`)
 
 from __future__ import annotations
 
+import ast
 import re
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Set
 
 import libcst as cst
@@ -146,6 +148,57 @@ def _removed_by(mask: int, release: str) -> bool:
     return not changes.has(mask, release) and any(changes.has(mask, r) for r in order[:index])
 
 
+def _last_name(node) -> Optional[str]:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+@lru_cache(maxsize=1)
+def _watched_names():
+    """(strategy methods ever removed or deprecated, deprecated tf.distribute names)."""
+    data = changes.data()
+    methods = frozenset(n for n, m in data["strategy_methods"].items()
+                        if m["v2_deprecated"] or any(_removed_by(m["any_v2"], r)
+                                                     for r in changes.releases()))
+    return methods, frozenset(n.rsplit(".", 1)[1] for n in data["deprecated_symbols"])
+
+
+def _may_match(tree: ast.AST, imports) -> bool:
+    """Whether the file has an attribute the CST scan could report (an over-approximation
+    of `_method`/`_symbol`, on the `ast` tree the locator parses anyway)."""
+    methods, symbols = _watched_names()
+    strategies = {imp.bound for imp in imports
+                  if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
+    nodes = list(ast.walk(tree))
+    for node in nodes:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            made = _last_name(node.value) or ""
+            if made.lower().endswith(("strategy", "strategyv1", "strategyv2")) or made in strategies:
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                    name = _last_name(target)
+                    if name:
+                        strategies.add(name)
+    called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
+    for node in nodes:
+        if not isinstance(node, ast.Attribute):
+            continue
+        if node.attr == "contrib":
+            return True
+        if node.attr in symbols and id(node) in called and (
+                isinstance(node.value, ast.Name) or _last_name(node.value) == "experimental"):
+            return True
+        if node.attr in methods:
+            receiver = _last_name(node.value) or ""
+            if receiver.lower().endswith("strategy") or receiver in strategies:
+                return True
+    return False
+
+
 class _LazyGate:
     """The checker's gate, built from the data on first use.
 
@@ -161,11 +214,8 @@ class _LazyGate:
 
     def search(self, text: str):
         if self._names is None:
-            data = changes.data()
-            methods = {n for n, m in data["strategy_methods"].items()
-                       if m["v2_deprecated"] or any(_removed_by(m["any_v2"], r)
-                                                    for r in changes.releases())}
-            names = {n.rsplit(".", 1)[1] for n in data["deprecated_symbols"]} | {"contrib"}
+            methods, names = _watched_names()
+            names = names | {"contrib"}
             type(self)._names = re.compile(r"\.(?:" + "|".join(sorted(names)) + r")\b")
             type(self)._methods = re.compile(r"\.(?:" + "|".join(sorted(methods)) + r")\b")
         return self._names.search(text) or (
@@ -270,6 +320,9 @@ class RemovedApiChecker(Checker):
                     continue
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
                                      ctx.import_span(imp))
+        tree = ctx.locator.ast_tree()
+        if tree is not None and not _may_match(tree, imports):
+            return  # an expression walk costs about a parse: skip it when ast rules it out
         scan = _Scan(aliases)
         ctx.module.visit(scan)
         maybe_v1 = "compat.v1" in ctx.text
