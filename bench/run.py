@@ -83,10 +83,10 @@ def _pool_time(pool, fn, paths, jobs):
     return time.perf_counter() - start
 
 
-def _command_time(cmd, cwd=None):
+def _command_time(cmd, cwd=None, env=None):
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run(cmd, capture_output=True, cwd=cwd)
+    result = subprocess.run(cmd, capture_output=True, cwd=cwd, env=env)
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, result, max(rss, before)
@@ -152,9 +152,15 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
         seconds, result, rss = _command_time(
             [sys.executable, "-c", FLAKE8_WITHOUT_PLUGIN, "-j", str(jobs), "--exit-zero", str(corpus)])
         best("flake8 alone", seconds, rss)
-        seconds, result, rss = _command_time(flake8 + [str(corpus)])
+        cold_env = {**os.environ, "HUB_DIST_LINT_NO_CACHE": "1"}
+        seconds, result, rss = _command_time(flake8 + [str(corpus)], env=cold_env)
         hdl = sum(1 for line in result.stdout.splitlines() if b": HDL" in line)
         best("flake8 + hub-dist-lint plugin", seconds, rss, f"{hdl} HDL findings")
+        warm_env = {**os.environ, "HUB_DIST_LINT_CACHE_DIR": cache}
+        _command_time(flake8 + [str(corpus)], env=warm_env)
+        seconds, result, rss = _command_time(flake8 + [str(corpus)], env=warm_env)
+        hdl = sum(1 for line in result.stdout.splitlines() if b": HDL" in line)
+        best("flake8 + plugin, warm cache", seconds, rss, f"{hdl} HDL findings")
     ruff = shutil.which("ruff")
     if ruff:
         config = Path(cache) / "ruff.toml"
@@ -173,6 +179,8 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
     print(_gate_report(paths))
     plugin = rows["flake8 + hub-dist-lint plugin"][0] - rows["flake8 alone"][0]
     print(f"plugin overhead over flake8 alone: {plugin:.2f} s = {plugin / floor:.2f}x the parse floor")
+    warm = rows["flake8 + plugin, warm cache"][0] - rows["flake8 alone"][0]
+    print(f"plugin overhead with a warm cache: {warm:.2f} s = {warm / floor:.2f}x the parse floor")
     shutil.rmtree(cache, ignore_errors=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Iterator, Tuple
 
 from . import __version__
@@ -17,15 +18,35 @@ class HubDistLintChecker:
         self._lines = lines
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        for line, column, code, message in self._findings():
+            yield line, column - 1, f"{code} {message}", type(self)
+
+    def _findings(self):
+        from .runner import Cache, default_cache_dir
+
+        source = "".join(self._lines)
+        # flake8 has no cache of its own: ours (the CLI's, keyed by content) makes a
+        # second flake8 run over unchanged files cost nothing extra.
+        cache = None
+        if not os.environ.get("HUB_DIST_LINT_NO_CACHE"):
+            cache = Cache(os.environ.get("HUB_DIST_LINT_CACHE_DIR") or default_cache_dir())
+            key = cache.key(source.encode("utf-8", "surrogatepass"), "flake8", False)
+            hit = cache.get(key)
+            if hit is not None:
+                return [tuple(f) for f in hit]
+        found = self._analyze(source)
+        if cache is not None:
+            cache.put(key, found)
+        return found
+
+    def _analyze(self, source: str):
         from .diagnostics import LintError
         from .engine import analyze
 
-        source = "".join(self._lines)
         try:
             # flake8 has already parsed the file with ast: reuse it for positions,
             # and leave selection and `# noqa` to flake8 itself.
             analysis = analyze(source, self._filename, tree=self._tree, noqa=False)
         except LintError:
-            return  # flake8 reports syntax errors itself (E999)
-        for diag in analysis.diagnostics:
-            yield diag.line, diag.column - 1, f"{diag.code} {diag.message}", type(self)
+            return []  # flake8 reports syntax errors itself (E999)
+        return [(d.line, d.column, d.code, d.message) for d in analysis.diagnostics]

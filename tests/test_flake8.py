@@ -47,3 +47,15 @@ def test_flake8_survives_syntax_errors(tmp_path):
     (tmp_path / "a.py").write_text("import tensorflow.python\ndef f(:\n")
     result = _flake8("--select", "HDL,E999", "a.py", cwd=tmp_path)
     assert "E999" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_plugin_cache_keeps_output(tmp_path):
+    import os
+
+    (tmp_path / "a.py").write_text("from tensorflow.python.framework import ops  # x\n")
+    env = {**os.environ, "HUB_DIST_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-m", "flake8", "--select", "HDL", "a.py"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+            for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and "HDL103" in runs[0].stdout
+    assert any(files for _, _, files in os.walk(tmp_path / "cache"))
