@@ -7,11 +7,11 @@ import warnings
 import os
 import stat
 import tempfile
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import libcst as cst
 
-from .diagnostics import Diagnostic, Ensure, Fix, LintError
+from .diagnostics import Ensure, Fix, LintError
 
 
 class _Applier(cst.CSTTransformer):

@@ -1,7 +1,6 @@
 """Text gates only skip files that cannot have a finding: with the gates off, the
 same findings come out of the fixtures and examples."""
 
-from pathlib import Path
 
 import pytest
 

@@ -1,13 +1,8 @@
 """Bad and odd input never crashes a run; each gets one clear line and the run goes on."""
 
 import os
-import shutil
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 
 from conftest import run_cli
 

@@ -4,8 +4,6 @@ re-parses, a second run changes nothing, and bytes it does not mean to change st
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
