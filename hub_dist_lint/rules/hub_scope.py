@@ -455,7 +455,7 @@ class _Proof:
         verdicts = {self.point(caller, in_scope) for caller, in_scope, _, _ in sites}
         return verdicts.pop() if len(verdicts) == 1 else None
 
-    def point(self, unit: _Unit, in_scope: bool, order: Optional[int] = None) -> Optional[str]:
+    def point(self, unit: _Unit, in_scope: bool) -> Optional[str]:
         """Whether code at a point of `unit` runs inside a scope."""
         if in_scope:
             return "in"
@@ -508,7 +508,7 @@ class HubScopeChecker(Checker):
         for hub in flagged:
             span = ctx.locator.call_span(hub.call, hub.ordinal, analyzer.call_count)
             fix, reason = fixes.get(id(hub), (None, None))
-            yield ctx.diagnostic(_RULE_FOR[hub.api], _message(hub, proof), span, fix, reason)
+            yield ctx.diagnostic(_RULE_FOR[hub.api], _message(hub), span, fix, reason)
 
     @staticmethod
     def _outside(hub: _HubCall, proof: _Proof, analyzer: _Analyzer) -> bool:
@@ -524,7 +524,7 @@ class HubScopeChecker(Checker):
         if hub.api == "hub.KerasLayer" and hub.call.args and isinstance(
                 hub.call.args[0].value, cst.Attribute) and not _handle_like(hub.call.args[0].value):
             return False  # wraps a function of an object loaded elsewhere: no variables of its own
-        if proof.point(hub.unit, False, hub.order) != "out":
+        if proof.point(hub.unit, False) != "out":
             return False
         return not _used_only_outside(hub, proof, analyzer)
 
@@ -578,7 +578,7 @@ def _close_pipeline_names(analyzer: _Analyzer) -> None:
         analyzer.pipeline_names |= _names_in(unit.node.body)
 
 
-def _message(hub: _HubCall, proof: _Proof) -> str:
+def _message(hub: _HubCall) -> str:
     unit = hub.unit
     if unit.creations:
         strategy = unit.creations[0][1]
