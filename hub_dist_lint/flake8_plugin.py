@@ -21,32 +21,43 @@ class HubDistLintChecker:
         for line, column, code, message in self._findings():
             yield line, column - 1, f"{code} {message}", type(self)
 
+    def _config(self):
+        """flake8 selects codes; from our configuration only the target release applies."""
+        from .config import Config, ConfigError, find_config
+
+        try:
+            found = find_config(os.path.dirname(os.path.abspath(self._filename)))
+        except ConfigError:
+            found = None  # `hub-dist-lint` reports a bad configuration; flake8 goes on
+        return Config(target_tf=found.target_tf if found else None)
+
     def _findings(self):
         from .runner import Cache, default_cache_dir
 
         source = "".join(self._lines)
+        config = self._config()
         # flake8 has no cache of its own: ours (the CLI's, keyed by content) makes a
         # second flake8 run over unchanged files cost nothing extra.
         cache = None
         if not os.environ.get("HUB_DIST_LINT_NO_CACHE"):
             cache = Cache(os.environ.get("HUB_DIST_LINT_CACHE_DIR") or default_cache_dir())
-            key = cache.key(source.encode("utf-8", "surrogatepass"), "flake8", False)
+            key = cache.key(source.encode("utf-8", "surrogatepass"), "flake8" + repr(config), False)
             hit = cache.get(key)
             if hit is not None:
                 return [tuple(f) for f in hit]
-        found = self._analyze(source)
+        found = self._analyze(source, config)
         if cache is not None:
             cache.put(key, found)
         return found
 
-    def _analyze(self, source: str):
+    def _analyze(self, source: str, config):
         from .diagnostics import LintError
         from .engine import analyze
 
         try:
             # flake8 has already parsed the file with ast: reuse it for positions,
             # and leave selection and `# noqa` to flake8 itself.
-            analysis = analyze(source, self._filename, tree=self._tree, noqa=False)
+            analysis = analyze(source, self._filename, config, tree=self._tree, noqa=False)
         except LintError:
             return []  # flake8 reports syntax errors itself (E999)
         return [(d.line, d.column, d.code, d.message) for d in analysis.diagnostics]

@@ -59,3 +59,17 @@ def test_plugin_cache_keeps_output(tmp_path):
             for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout and "HDL103" in runs[0].stdout
     assert any(files for _, _, files in os.walk(tmp_path / "cache"))
+
+
+def test_plugin_reads_target_tf_from_project_config(tmp_path):
+    # tf.distribute.MultiWorkerMirroredStrategy is public since 2.4: with target 2.2 the
+    # suggestion is the experimental name that 2.2 exported.
+    (tmp_path / "a.py").write_text("from tensorflow.python.distribute.collective_all_reduce_strategy"
+                                   " import CollectiveAllReduceStrategy\n")
+    default = _flake8("--select", "HDL", "a.py", cwd=tmp_path)
+    assert "use tf.distribute.MultiWorkerMirroredStrategy" in default.stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.hub-dist-lint]\ntarget-tf = "2.2"\n')
+    flake8 = _flake8("--select", "HDL", "a.py", cwd=tmp_path)
+    cli = run_cli("a.py", cwd=tmp_path)
+    assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in cli.stdout.decode()
+    assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in flake8.stdout
