@@ -153,7 +153,7 @@ class PrivateImportChecker(Checker):
             if public or counterpart:
                 fix, reason = planner.plan(imp) if planner else (None, None)
                 if public:
-                    message = f"private import {imp.path}; use {public}"
+                    message = f"private import {imp.path}; use {public}{_since(public)}"
                 else:
                     message = (f"private import {imp.path}; its public counterpart is "
                                f"{counterpart['public']} (fixed where a call fits both signatures)")
@@ -163,6 +163,12 @@ class PrivateImportChecker(Checker):
                     PrivateImportWithoutPublicName,
                     f"private import {imp.path}: {history.no_public_name(imp.path, target)}",
                     span)
+
+
+def _since(public: str) -> str:
+    """" (public since TF 2.4)" for names younger than the oldest release in the map."""
+    first = history.public_since(public)
+    return f" (public since TF {first})" if first and first != apimap.releases()[0] else ""
 
 
 def _module_message(path: str, target: str) -> str:
