@@ -62,8 +62,7 @@ class Locator:
         self._tree = tree
         self._lines: Optional[List[str]] = None
         self._import_spans: Optional[List[Span]] = None
-        self._call_spans: Optional[List[Span]] = None
-        self._attribute_spans: Optional[List[Span]] = None
+        self._ordered: Dict[type, List[Span]] = {}  # ast node type -> spans in source order
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
 
     def ast_tree(self) -> Optional[ast.Module]:
@@ -122,37 +121,29 @@ class Locator:
         `total` is how many calls the CST walk saw; the pairing is used only when
         `ast` counts the same.
         """
-        if self._call_spans is None:
-            tree = self._ast()
-            spans: List[Span] = []
-            if tree is not None:
-                calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
-                if len(calls) == total:
-                    # Source order; a call that contains another starts first or ends later.
-                    calls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),
-                                              -(n.end_col_offset or 0)))
-                    spans = [self.span_of_ast(n) for n in calls]
-            self._call_spans = spans
-        if self._call_spans:
-            return self._call_spans[ordinal]
-        return self._slow_span(call)
+        return self._ordered_span(ast.Call, call, ordinal, total)
 
     def attribute_span(self, node: cst.Attribute, ordinal: int, total: int) -> Span:
         """Span of the `ordinal`-th attribute expression of the file, as `call_span` does for
         calls: CST pre-order outside import statements (= source order, outer first);
         `total` is how many the CST walk saw."""
-        if self._attribute_spans is None:
+        return self._ordered_span(ast.Attribute, node, ordinal, total)
+
+    def _ordered_span(self, kind: type, node: cst.CSTNode, ordinal: int, total: int) -> Span:
+        spans = self._ordered.get(kind)
+        if spans is None:
             tree = self._ast()
-            spans: List[Span] = []
+            spans = []
             if tree is not None:
-                found = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+                found = [n for n in ast.walk(tree) if isinstance(n, kind)]
                 if len(found) == total:
+                    # Source order; a node that contains another starts first or ends later.
                     found.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),
                                               -(n.end_col_offset or 0)))
                     spans = [self.span_of_ast(n) for n in found]
-            self._attribute_spans = spans
-        if self._attribute_spans:
-            return self._attribute_spans[ordinal]
+            self._ordered[kind] = spans
+        if spans:
+            return spans[ordinal]
         return self._slow_span(node)
 
     def _slow_span(self, node: cst.CSTNode) -> Span:

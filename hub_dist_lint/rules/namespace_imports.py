@@ -23,8 +23,9 @@ from typing import Iterable, List, Optional, Tuple
 import libcst as cst
 
 from .. import apimap, changes
-from ..diagnostics import Diagnostic, Ensure, Fix
+from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
+from ..tf_alias import TensorflowAlias
 from .base import Checker, Invalid, Rule
 from .private_imports import is_private
 
@@ -218,37 +219,8 @@ class _Planner:
     def __init__(self, ctx):
         self.ctx = ctx
         self.scopes = ctx.scopes()
-        self.statement = "import tensorflow as tf"
-        self.alias, self.alias_top = self._choose_alias()
-
-    def _free(self, name: str) -> bool:
-        for scope in set(self.scopes.values()):
-            if scope is not None and (name in scope.assignments or name in scope.accesses):
-                return False
-        return True
-
-    def _choose_alias(self):
-        module = self.ctx.module
-        global_scope = self.scopes[module]
-        for imp in self.ctx.imports:
-            site = imp.site
-            if (imp.path in ("tensorflow", "tensorflow.compat.v2") and imp.bound
-                    and "." not in imp.bound and site.body is module.body and not site.in_try
-                    and len(global_scope.assignments[imp.bound]) == 1):
-                self.statement = (f"import {imp.path}" if imp.bound == imp.path
-                                  else f"import {imp.path} as {imp.bound}")
-                return imp.bound, site.top_index
-        if self._free("tf"):
-            return "tf", None
-        return None, None
-
-    def _ensure(self, imp: ImportedName) -> Tuple[Ensure, ...]:
-        """`import tensorflow as tf` to add before the import, unless the file has it earlier."""
-        if self.alias_top is not None and self.alias_top < imp.site.top_index:
-            return ()
-        # none yet, or the file's comes later (a second copy binds the same module)
-        return (Ensure(imp.site.line, self.statement, imp.site.scope,
-                       (imp.site.top_index, imp.ordinal)),)
+        self.tf = TensorflowAlias(ctx)
+        self.alias = self.tf.name
 
     def _guard(self, imp: ImportedName) -> Optional[str]:
         if imp.site.in_try:
@@ -269,7 +241,7 @@ class _Planner:
             return None, why
         if len(imp.statement.names) != 1:
             return None, "several modules in one import statement; split it first"
-        ensure = self._ensure(imp)
+        ensure = self.tf.ensure(imp)
         assign = self._assign(imp.bound, self.alias + imp.path[len("tensorflow"):],
                               imp.statement)
         return Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
@@ -291,7 +263,7 @@ class _Planner:
             bound = alias.asname.name.value if alias.asname else name
             assigns.append(self._assign(bound, f"{self.alias}{module[len('tensorflow'):]}.{name}",
                                         statement if alias is statement.names[-1] else None))
-        ensure = self._ensure(imp)
+        ensure = self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
         return Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
                    replace=((statement, new),), ensure=ensure), None

@@ -14,8 +14,9 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import libcst as cst
 
 from .. import apimap, history
-from ..diagnostics import Diagnostic, Ensure, Fix
+from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName, dotted_name
+from ..tf_alias import TensorflowAlias
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = (
@@ -292,35 +293,9 @@ class _FixPlanner:
         self.scopes = ctx.scopes()
         self.uses = _UseIndex()
         ctx.module.visit(self.uses)
-        self.alias_statement = "import tensorflow as tf"
-        self.alias, self.alias_top_index = self._choose_alias()
+        self.tf = TensorflowAlias(ctx)
+        self.alias = self.tf.name
         self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
-
-    def _free(self, name: str) -> bool:
-        for scope in set(self.scopes.values()):
-            if scope is None:
-                continue
-            if name in scope.assignments or name in scope.accesses:
-                return False
-        return True
-
-    def _choose_alias(self) -> Tuple[Optional[str], Optional[int]]:
-        """Reuse the file's `import tensorflow as X`; else `tf`, if nothing uses that name."""
-        module = self.ctx.module
-        global_scope = self.scopes[module]
-        for imp in self.ctx.imports:
-            site = imp.site
-            # `import tensorflow.compat.v2 as tf` (as in tf_keras) carries the same names.
-            if (imp.path in ("tensorflow", "tensorflow.compat.v2") and imp.bound
-                    and "." not in imp.bound
-                    and site.body is module.body and not site.in_try
-                    and len(global_scope.assignments[imp.bound]) == 1):
-                self.alias_statement = (f"import {imp.path}" if imp.bound == imp.path
-                                        else f"import {imp.path} as {imp.bound}")
-                return imp.bound, site.top_index
-        if self._free("tf"):
-            return "tf", None
-        return None, None
 
     def _references(self, imp: ImportedName):
         scope = self.scopes[imp.statement]
@@ -374,10 +349,7 @@ class _FixPlanner:
         if dotted_plain:
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
             return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
-        ensure: Tuple[Ensure, ...] = ()
-        if self.alias_top_index is None or self.alias_top_index >= imp.site.top_index:
-            ensure = (Ensure(imp.site.line, self.alias_statement, imp.site.scope,
-                             (imp.site.top_index, imp.ordinal)),)
+        ensure = self.tf.ensure(imp)
         return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
