@@ -130,12 +130,22 @@ def is_module(path: str) -> bool:
     return path in modules or canonical(path) in modules
 
 
+def is_api_name(public: str) -> bool:
+    """Whether a generated ``tf.*`` name is API a user may write.
+
+    ``tf.__internal__`` is generated for Keras and other TensorFlow packages, not for
+    users; it changes without notice, so it is never suggested nor written.
+    """
+    return "__internal__" not in public.split(".")
+
+
 def _export_masks(path: str) -> dict:
     exports = _api()["exports"]
     out: dict = {}
     for p in dict.fromkeys((canonical(path), path)):
         for pub, mask in exports.get(p, {}).items():
-            out[pub] = out.get(pub, 0) | mask
+            if is_api_name(pub):
+                out[pub] = out.get(pub, 0) | mask
     return out
 
 
@@ -246,6 +256,63 @@ def public_exists(public: str, release: str) -> bool:
     return bool(_public_mask(public) & _bit(release))
 
 
+# Since TF 2.16 ``tf.keras`` (and ``tf.compat.v1.keras``, the same module object) is
+# Keras 3 unless TF_USE_LEGACY_KERAS=1 selects tf-keras. The map holds both; Keras 3's
+# names are those whose home is in the ``keras`` package (tf-keras's: ``tf_keras``).
+KERAS3_FIRST_RELEASE = "2.16"
+_KERAS_PREFIXES = ("tf.keras", "tf.compat.v1.keras", "tf.compat.v2.keras")
+
+
+def _keras3_masks() -> dict:
+    """``tf.keras.*`` name (symbols and the modules holding them) -> Keras 3 releases mask."""
+    d = _cache.get("keras3")
+    if d is None:
+        first = _api()["releases"].index(KERAS3_FIRST_RELEASE)
+        newer = -1 << first
+        d = {}
+        for public, homes in _by_public().items():
+            if not public.startswith("tf.keras."):
+                continue
+            mask = 0
+            for home, m in homes.items():
+                if home.startswith("keras."):
+                    mask |= m & newer
+            if mask:
+                parts = public.split(".")
+                for k in range(2, len(parts) + 1):
+                    name = ".".join(parts[:k])
+                    d[name] = d.get(name, 0) | mask
+        _cache["keras3"] = d
+    return d
+
+
+def keras_name(public: str) -> bool:
+    """Whether the public name is (an alias of) a ``tf.keras`` name."""
+    return any(name == p or name.startswith(p + ".")
+               for name, _ in _public_variants(public) for p in _KERAS_PREFIXES)
+
+
+def exists_with_keras3(public: str, release: str) -> bool:
+    """The name resolves at ``release`` when ``tf.keras`` is Keras 3 (the default since 2.16).
+
+    Before 2.16 this is ``public_exists``. ``tf.compat.v1.keras.layers.enable_v2_dtype_behavior``
+    exists in 2.21 only with tf-keras: under Keras 3 it raises AttributeError.
+    """
+    if not public_exists(public, release):
+        return False
+    rels = _api()["releases"]
+    if rels.index(release) < rels.index(KERAS3_FIRST_RELEASE) or not keras_name(public):
+        return True
+    keras3 = _keras3_masks()
+    bit = _bit(release)
+    for name, limit in _public_variants(public):
+        for prefix in _KERAS_PREFIXES:
+            if name == prefix or name.startswith(prefix + "."):
+                if keras3.get("tf.keras" + name[len(prefix):], 0) & limit & bit:
+                    return True
+    return False
+
+
 def public_releases(public: str) -> tuple:
     """Releases in which the public name (symbol or module) exists."""
     return _rels(_public_mask(public))
@@ -292,3 +359,13 @@ def module_releases(path: str) -> tuple:
     for p in dict.fromkeys((path, canonical(path))):
         mask |= modules.get(p, 0)
     return _rels(mask)
+
+
+def home_at(public: str, release: str) -> str | None:
+    """The defining home of a public name in ``release`` (None if it does not exist then).
+
+    Two public names with different homes are different objects: for classes,
+    ``isinstance`` against one does not match instances of the other.
+    """
+    homes = [h for h, rels in private_homes(public).items() if release in rels]
+    return canonical(homes[0]) if len(homes) == 1 else None

@@ -69,6 +69,10 @@ class LintContext:
             self._import_statements = [s for s, _ in import_statements_in_order(self.module)]
         return self.locator.import_span(imported.statement, imported.ordinal, self._import_statements)
 
+    def span(self, node: cst.CSTNode) -> Span:
+        """Where a node of this file is (line/column found once per file)."""
+        return self.locator.span(node)
+
     def scopes(self):
         """libcst scope analysis (a full walk: only for fixes)."""
         if self._scopes is None:

@@ -64,6 +64,7 @@ class Locator:
         self._import_spans: Optional[List[Span]] = None
         self._ordered: Dict[type, List[Span]] = {}  # ast node type -> spans in source order
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
+        self._cst_order: Optional[Dict[type, Dict[cst.CSTNode, int]]] = None
 
     def ast_tree(self) -> Optional[ast.Module]:
         """The file's `ast` tree (parsed once, shared with the span look-ups), or None."""
@@ -115,6 +116,18 @@ class Locator:
             return self._import_spans[ordinal]
         return self._slow_span(statement)
 
+    def span(self, node: cst.CSTNode) -> Span:
+        """Span of any CST node. Calls and attributes are paired with `ast` by source order
+        (one indexing walk, paid only by files that report something); anything else
+        falls back to PositionProvider."""
+        kind = _AST_KIND.get(type(node))
+        if kind is None:
+            return self._slow_span(node)
+        if self._cst_order is None:
+            self._cst_order = _index_expressions(self._module)
+        nodes = self._cst_order[kind]
+        return self._ordered_span(kind, node, nodes.get(node, -1), len(nodes))
+
     def call_span(self, call: cst.Call, ordinal: int, total: int) -> Span:
         """Span of the `ordinal`-th call of the file in CST pre-order (= source order).
 
@@ -142,7 +155,7 @@ class Locator:
                                               -(n.end_col_offset or 0)))
                     spans = [self.span_of_ast(n) for n in found]
             self._ordered[kind] = spans
-        if spans:
+        if spans and ordinal >= 0:
             return spans[ordinal]
         return self._slow_span(node)
 
@@ -157,6 +170,33 @@ class Locator:
                 for n, p in positions.items()
             }
         return self._fallback[node]
+
+
+_AST_KIND = {cst.Call: ast.Call, cst.Attribute: ast.Attribute}
+
+
+def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]:
+    """Pre-order index of every call and attribute outside import statements (the order
+    `ast` gives them once sorted by position: outer first)."""
+    order: Dict[type, Dict[cst.CSTNode, int]] = {ast.Call: {}, ast.Attribute: {}}
+
+    class Indexer(cst.CSTVisitor):
+        def visit_Import(self, node):
+            return False
+
+        def visit_ImportFrom(self, node):
+            return False
+
+        def visit_Call(self, node):
+            calls = order[ast.Call]
+            calls[node] = len(calls)
+
+        def visit_Attribute(self, node):
+            attributes = order[ast.Attribute]
+            attributes[node] = len(attributes)
+
+    module.visit(Indexer())
+    return order
 
 
 def _same_import(a: ast.stmt, c: cst.CSTNode) -> bool:

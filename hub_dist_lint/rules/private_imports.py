@@ -155,6 +155,8 @@ class PrivateImportChecker(Checker):
                 fix, reason = planner.plan(imp) if planner else (None, None)
                 if public:
                     message = f"private import {imp.path}; use {public}{_since(public)}"
+                    if not apimap.exists_with_keras3(public, target):
+                        message += " (with tf-keras only: Keras 3, the default tf.keras, lacks it)"
                 else:
                     message = (f"private import {imp.path}; its public counterpart is "
                                f"{counterpart['public']} (fixed where a call fits both signatures)")
@@ -373,6 +375,11 @@ class _FixPlanner:
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]
+            if public is not None and not apimap.exists_with_keras3(public, self.target):
+                # tf.keras is Keras 3 by default from 2.16: a tf-keras-only name would
+                # raise AttributeError where the private import ran.
+                return None, (f"{public} exists in TF {self.target} only with tf-keras "
+                              "(TF_USE_LEGACY_KERAS=1), not with the default Keras 3")
             if public is not None:
                 new = cst.parse_expression(prefix + public[len("tf"):])
                 new = new.with_changes(lpar=target.lpar, rpar=target.rpar)

@@ -23,7 +23,8 @@ import libcst as cst
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
 from ..imports import dotted_name
-from ..strategies import Aliases, is_constructor, is_get_strategy, strategy_named
+from ..analysis.receivers import StrategyReceivers, Verdict
+from ..analysis.strategies import Aliases, is_constructor, is_get_strategy
 from .base import Checker, Invalid, Rule
 from .private_imports import _call_fits
 
@@ -94,25 +95,35 @@ since 2.3), `tf.distribute.experimental.MultiWorkerMirroredStrategy`
 (`tf.distribute.MultiWorkerMirroredStrategy` since 2.4) and
 `tf.distribute.experimental.CollectiveHints` (`CommunicationOptions`) are deprecated
 in their home's source (`deprecated_endpoints`, or `@deprecated` on the constructor).
-Only calls are reported: the deprecation fires on construction, and
-`isinstance(s, tf.distribute.experimental.TPUStrategy)` still matches the old class.
 Experimental names that are merely aliases of a stable name and not deprecated
 (`tf.distribute.experimental.ParameterServerStrategy`, `CentralStorageStrategy`,
 which has no other name) are not reported.
 
-The fix rewrites the name when the call's arguments mean the same to both
-constructors (`tf.distribute.experimental.TPUStrategy(resolver)` yes;
-`MultiWorkerMirroredStrategy(communication=...)` no: the stable class takes
-`communication_options=`)."""
+Calls are reported: the deprecation fires on construction. So are class checks,
+`isinstance(s, tf.distribute.experimental.TPUStrategy)`: the stable name is another
+class (`TPUStrategyV2` does not inherit from the experimental `TPUStrategy`), so the
+check is False for a strategy made the current way, a silent bug. The fix makes such a
+check match both classes: `isinstance(s, (tf.distribute.TPUStrategy,
+tf.distribute.experimental.TPUStrategy))`.
+
+A constructor is rewritten only when the stable name is the same class and the
+call's arguments mean the same to both. Where the class differs (all three names on
+TF 2.21), the rewrite would make every `isinstance` check against the old name, in this
+file or any other, stop matching the object: it is reported with that reason, to be
+changed together with those checks by hand."""
     fix_availability = "sometimes"
     VALID = (
         "import tensorflow as tf\nstrategy = tf.distribute.TPUStrategy(resolver)\n",
         "import tensorflow as tf\nstrategy = tf.distribute.experimental.CentralStorageStrategy()\n",
         "import tensorflow as tf\nstrategy = tf.distribute.experimental.ParameterServerStrategy(r)\n",
+        "import tensorflow as tf\nok = isinstance(s, (tf.distribute.TPUStrategy,\n"
+        "                    tf.distribute.experimental.TPUStrategy))\n",
     )
     INVALID = (
-        Invalid("import tensorflow as tf\nstrategy = tf.distribute.experimental.TPUStrategy(resolver)\n",
-                "import tensorflow as tf\nstrategy = tf.distribute.TPUStrategy(resolver)\n"),
+        Invalid("import tensorflow as tf\nstrategy = tf.distribute.experimental.TPUStrategy(resolver)\n"),
+        Invalid("import tensorflow as tf\nis_tpu = isinstance(s, tf.distribute.experimental.TPUStrategy)\n",
+                "import tensorflow as tf\nis_tpu = isinstance(s, (tf.distribute.TPUStrategy, "
+                "tf.distribute.experimental.TPUStrategy))\n"),
         Invalid("import tensorflow as tf\n"
                 "strategy = tf.distribute.experimental.MultiWorkerMirroredStrategy(\n"
                 "    communication=tf.distribute.experimental.CollectiveCommunication.RING)\n"),
@@ -139,6 +150,34 @@ rewritten."""
                 "strategy = tf.contrib.distribute.MirroredStrategy(num_gpus=2)\n"),
         Invalid("from tensorflow.contrib.distribute import MirroredStrategy\n"),
     )
+
+
+def _other_class(public: str, new: str, release: str) -> bool:
+    old_home, new_home = apimap.home_at(public, release), apimap.home_at(new, release)
+    return bool(old_home and new_home and old_home != new_home)
+
+
+def _class_name(public: str, release: str) -> str:
+    return (apimap.home_at(public, release) or public).rsplit(".", 1)[-1]
+
+
+def _match_both(node: cst.Attribute, new_node: cst.BaseExpression, holder, new: str) -> Fix:
+    """`X` -> `(NEW, X)`; in a tuple, NEW goes in front of X."""
+    if holder is None:
+        both = cst.Tuple([cst.Element(new_node.with_changes(lpar=[], rpar=[])),
+                          cst.Element(node.with_changes(lpar=[], rpar=[]))])
+        return Fix(f"check {new} too", replace=((node, both),))
+    elements = []
+    for element in holder.elements:
+        if element.value is node:
+            elements.append(cst.Element(new_node.with_changes(lpar=[], rpar=[]),
+                                        comma=cst.MaybeSentinel.DEFAULT if element.comma is
+                                        cst.MaybeSentinel.DEFAULT else cst.Comma(
+                                            whitespace_after=cst.SimpleWhitespace(" "))))
+            element = element.with_changes(comma=cst.MaybeSentinel.DEFAULT
+                                           if element is holder.elements[-1] else element.comma)
+        elements.append(element)
+    return Fix(f"check {new} too", replace=((holder, holder.with_changes(elements=elements)),))
 
 
 def _removed_by(mask: int, release: str) -> bool:
@@ -183,13 +222,12 @@ def _may_match(tree: ast.AST, imports) -> bool:
                     name = _last_name(target)
                     if name:
                         strategies.add(name)
-    called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
     for node in nodes:
         if not isinstance(node, ast.Attribute):
             continue
         if node.attr == "contrib":
             return True
-        if node.attr in symbols and id(node) in called and (
+        if node.attr in symbols and (
                 isinstance(node.value, ast.Name) or _last_name(node.value) == "experimental"):
             return True
         if node.attr in methods:
@@ -257,14 +295,24 @@ def _keywords_fit(call: Optional[cst.Call], new: Optional[dict]) -> bool:
 
 
 class _Scan(cst.CSTVisitor):
-    def __init__(self, aliases: Aliases):
+    def __init__(self, module: cst.Module, imports, aliases: Aliases):
         super().__init__()
+        self.module = module
+        self.imports = imports
+        self._receivers: Optional[StrategyReceivers] = None
         self.aliases = aliases
         self.attributes: List[cst.Attribute] = []
         self.ordinal: Dict[cst.Attribute, int] = {}
         self.call_of: Dict[cst.CSTNode, cst.Call] = {}
-        self.strategy_names: Set[str] = set()
+        # class arguments of isinstance()/issubclass(): node -> the tuple holding it, or None
+        self.class_checks: Dict[cst.CSTNode, Optional[cst.Tuple]] = {}
         self.v1_names: Set[str] = set()
+
+    def receivers(self) -> StrategyReceivers:
+        """Built on the first method candidate only: most files never need it."""
+        if self._receivers is None:
+            self._receivers = StrategyReceivers(self.module, self.imports, self.aliases)
+        return self._receivers
 
     def visit_Import(self, node):
         return False
@@ -278,6 +326,15 @@ class _Scan(cst.CSTVisitor):
 
     def visit_Call(self, node):
         self.call_of[node.func] = node
+        if (isinstance(node.func, cst.Name) and node.func.value in ("isinstance", "issubclass")
+                and len(node.args) == 2 and not any(a.star or a.keyword for a in node.args)):
+            classes = node.args[1].value
+            if isinstance(classes, cst.Attribute):
+                self.class_checks[classes] = None
+            elif isinstance(classes, cst.Tuple):
+                for element in classes.elements:
+                    if isinstance(element.value, cst.Attribute):
+                        self.class_checks[element.value] = classes
 
     def _assigned(self, targets, value):
         if not isinstance(value, cst.Call):
@@ -289,7 +346,6 @@ class _Scan(cst.CSTVisitor):
             name = target.value if isinstance(target, cst.Name) else (
                 target.attr.value if isinstance(target, cst.Attribute) else None)
             if name:
-                self.strategy_names.add(name)
                 if path and ".compat.v1." in path:
                     self.v1_names.add(name)
 
@@ -323,7 +379,7 @@ class RemovedApiChecker(Checker):
         tree = ctx.locator.ast_tree()
         if tree is not None and not _may_match(tree, imports):
             return  # an expression walk costs about a parse: skip it when ast rules it out
-        scan = _Scan(aliases)
+        scan = _Scan(ctx.module, imports, aliases)
         ctx.module.visit(scan)
         maybe_v1 = "compat.v1" in ctx.text
         total = len(scan.attributes)
@@ -337,18 +393,6 @@ class RemovedApiChecker(Checker):
             yield ctx.diagnostic(rule, message, span, fix, reason)
 
     # -- strategy methods -------------------------------------------------------
-    def _is_strategy(self, node, scan: _Scan) -> bool:
-        if strategy_named(node):
-            return True
-        if isinstance(node, cst.Name):
-            return node.value in scan.strategy_names
-        if isinstance(node, cst.Attribute):
-            return node.attr.value in scan.strategy_names
-        if isinstance(node, cst.Call):
-            path = scan.aliases.resolve(node.func)
-            return is_constructor(path) or is_get_strategy(path)
-        return False
-
     def _receiver_v1(self, node, scan: _Scan) -> bool:
         name = node.value if isinstance(node, cst.Name) else (
             node.attr.value if isinstance(node, cst.Attribute) else None)
@@ -361,7 +405,10 @@ class RemovedApiChecker(Checker):
     def _method(self, node: cst.Attribute, scan: _Scan, target: str, maybe_v1: bool, fixes: bool):
         name = node.attr.value
         info = changes.method(name)
-        if info is None or not self._is_strategy(node.value, scan):
+        if info is None:
+            return None
+        verdict = scan.receivers().verdict(node.value)
+        if verdict not in (Verdict.PROVEN, Verdict.LIKELY):
             return None
         # Removed: it existed in an earlier release and not in the target. (A method
         # added after the target is not "removed"; newer code may just use it.)
@@ -393,7 +440,10 @@ class RemovedApiChecker(Checker):
                        f"{changes.since_text(info['v2_deprecated'], target)}; {advice}")
             rule = DeprecatedStrategyMethod
         fix, reason = None, None
-        if fixes:
+        if fixes and verdict is not Verdict.PROVEN:
+            reason = (f"{receiver} is named like a strategy, but this file does not show it is "
+                      "a tf.distribute strategy (bound to a strategy constructor)")
+        elif fixes:
             fix, reason = self._method_fix(node, name, fix_info, scan, target)
         return rule, message, fix, reason
 
@@ -440,9 +490,13 @@ class RemovedApiChecker(Checker):
                     fix, reason = self._rename(node, path, new, aliases)
             return RemovedContribDistribute, message, fix, reason
         dep = changes.deprecated_symbol(public)
-        if dep is None or not changes.has(dep["releases"], target) or call is None:
-            return None  # the deprecation fires on construction; isinstance() checks are fine
+        if dep is None or not changes.has(dep["releases"], target):
+            return None
         new = changes.symbol_fix(public)
+        if call is None:
+            # the deprecation fires on construction; a class check is wrong only where the
+            # stable name is another class
+            return self._class_check(node, public, new, aliases, scan, target, fixes)
         since = changes.since_text(dep["releases"], target)
         if new:
             new_since = apimap.public_releases(new)
@@ -456,8 +510,33 @@ class RemovedApiChecker(Checker):
                 reason = "no stable replacement in the target release"
             elif not _fits(call, changes.constructor_params(public), changes.constructor_params(new)):
                 reason = f"the arguments do not mean the same to {new}()"
+            elif _other_class(public, new, target):
+                reason = (f"{new} is another class ({_class_name(new, target)}): isinstance() "
+                          f"checks against {public} here or elsewhere would stop matching the "
+                          "object; change them together by hand")
             else:
                 fix, reason = self._rename(node, path, new, aliases)
+        return DeprecatedDistributeName, message, fix, reason
+
+    def _class_check(self, node, public, new, aliases, scan, target, fixes):
+        """`isinstance(s, tf.distribute.experimental.TPUStrategy)` is False for a
+        `tf.distribute.TPUStrategy` object: the stable name is another class."""
+        if node not in scan.class_checks or not new or not _other_class(public, new, target):
+            return None
+        holder = scan.class_checks[node]
+        if holder is not None and any(aliases.resolve(e.value) == "tensorflow." + new[3:]
+                                      for e in holder.elements):
+            return None  # already matches both classes
+        spelled = dotted_name(node)
+        message = (f"{spelled} in a class check: {new} objects are not instances of it "
+                   f"({new} is {_class_name(new, target)}, another class), so the check is "
+                   f"False for strategies made the current way; check both classes")
+        fix, reason = None, None
+        if fixes:
+            renamed, reason = self._rename(node, "tensorflow." + public[3:], new, aliases)
+            if renamed is not None:
+                new_node = renamed.replace[0][1]
+                fix = _match_both(node, new_node, holder, new)
         return DeprecatedDistributeName, message, fix, reason
 
     @staticmethod

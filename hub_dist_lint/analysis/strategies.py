@@ -11,7 +11,7 @@ from typing import Dict, Iterable, Optional
 
 import libcst as cst
 
-from .imports import ImportedName, dotted_name
+from ..imports import ImportedName, dotted_name
 
 # Constructors whose call creates a new strategy object.
 _CONSTRUCTOR = re.compile(

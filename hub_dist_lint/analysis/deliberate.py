@@ -1,0 +1,105 @@
+"""Hub models kept outside a strategy scope on purpose: the HDL2xx exemptions.
+
+The hub docs run preprocessing models and tokenizers in `tf.data` pipelines, outside
+any scope; inference models built next to a strategy and read only outside it are
+fine too. What breaks is variables made outside and used by what runs inside.
+These word lists are heuristics: each one gives up a finding, never adds one.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from .hub_calls import HubCall, HubCallGraph, ScopeProof, names_in
+
+_PREPROCESSING_WORDS = ("preprocess", "tokeniz")
+_HANDLE_WORDS = ("handle", "url", "path", "link", "model", "dir")
+
+
+def close_pipeline_names(graph: HubCallGraph) -> None:
+    """Add the names used inside functions that are handed to dataset.map() and kin."""
+    functions = [u for u in graph.units if u.kind == "function"
+                 and u.node.name.value in graph.pipeline_names]
+    for unit in functions:
+        graph.pipeline_names |= names_in(unit.node.body)
+
+
+def preprocessing_name(text: Optional[str]) -> bool:
+    """Preprocessors and tokenizers: the hub docs run them in tf.data, outside a scope."""
+    return bool(text) and any(word in text.lower() for word in _PREPROCESSING_WORDS)
+
+
+def wraps_a_function(hub: HubCall) -> bool:
+    """`hub.KerasLayer(loaded.signatures[...])`-style: wraps a function of an object loaded
+    elsewhere, so it has no variables of its own."""
+    if hub.api != "hub.KerasLayer" or not hub.call.args:
+        return False
+    handle = hub.call.args[0].value
+    if not isinstance(handle, cst.Attribute):
+        return False
+    last = handle.attr.value.lower()
+    return not any(word in last for word in _HANDLE_WORDS)
+
+
+def is_deliberate(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
+    """The hub model is kept outside the scope on purpose (see the module docstring)."""
+    if hub.target and hub.target in graph.pipeline_names:
+        return True  # a tf.data preprocessor: the hub docs keep it outside
+    handle = hub.call.args[0].value if hub.call.args else None
+    if isinstance(handle, cst.SimpleString) and preprocessing_name(handle.value):
+        return True
+    if hub.unit.kind == "function" and preprocessing_name(hub.unit.node.name.value):
+        return True
+    if wraps_a_function(hub):
+        return True
+    return used_only_outside(hub, graph, proof)
+
+
+def value_sites(hub: HubCall, proof: ScopeProof):
+    """(unit, name, statement order) where the hub call's value is held: its own target,
+    or, when its function returns it (directly, by name, or in a tuple), what each caller
+    assigns the result to. None: the value goes somewhere this module does not show."""
+    unit = hub.unit
+    returned = _returned_directly(hub)
+    index = None
+    if not returned and hub.target is not None and hub.target in unit.returns:
+        returned, index = True, unit.returns[hub.target]
+    if not returned:
+        return [(unit, hub.target, hub.order)] if hub.target else None
+    sites = []
+    for caller, site in proof.callers.get(id(unit), []):
+        targets = site.targets
+        if targets is None:
+            return None
+        if index is None:
+            if len(targets) != 1:
+                return None
+            sites.append((caller, targets[0], site.order))
+        elif index < len(targets):
+            sites.append((caller, targets[index], site.order))
+        else:
+            return None
+    return sites or None
+
+
+def _returned_directly(hub: HubCall) -> bool:
+    return hub.target is None and isinstance(hub.statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Return) for small in hub.statement.body)
+
+
+def used_only_outside(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
+    """The value is read after the call, never inside a scope: deliberately outside."""
+    sites = value_sites(hub, proof)
+    if not sites:
+        return False
+    for unit, target, order in sites:
+        if target in graph.pipeline_names:
+            continue
+        if target in unit.returns:
+            return False  # handed on again: where it is used is not shown here
+        reads = graph.reads_of(unit, target, order)
+        if not reads or any(read.scope is not None for read in reads):
+            return False
+    return True

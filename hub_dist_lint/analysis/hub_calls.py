@@ -1,0 +1,520 @@
+"""The hub call graph of one module, and where it proves each hub call runs.
+
+`HubCallGraph` walks the module once and records, per unit of code (module,
+function, lambda, class body): the strategies it creates, the `with <s>.scope():`
+blocks it enters, the calls it makes (to resolve builders), the hub calls, and the
+reads of every name (with the scope they happen in). `ScopeProof` then answers, for
+a point of a unit, whether the module proves it runs inside a strategy scope ('in'),
+outside every one ('out'), or cannot tell (None).
+
+Shared by the hub-scope rules (HDL2xx) and the Keras 3 rules: both need "what does
+this name hold, and where is it used".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from .receivers import StrategyReceivers, Verdict
+from .strategies import Aliases, is_constructor, is_get_strategy, scope_receiver, strategy_named
+
+HUB_APIS = {
+    "tensorflow_hub.load": "hub.load",
+    "tensorflow_hub.KerasLayer": "hub.KerasLayer",
+    "tensorflow_hub.Module": "hub.Module",
+}
+# Pipeline methods whose function argument runs inside tf.data, where the hub docs
+# say preprocessing models belong (outside any strategy scope).
+PIPELINE_METHODS = {"map", "flat_map", "interleave", "filter", "parallel_interleave"}
+
+IN, OUT = "in", "out"
+
+
+@dataclass(frozen=True)
+class Creation:
+    """`name = <strategy constructor>(...)` at statement `order`, in body `block`.
+
+    `block` is None for a strategy that is a parameter proven fresh at every call.
+    """
+
+    order: int
+    name: str
+    block: Optional[cst.CSTNode]
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call of a function of this module, as seen from the calling unit."""
+
+    key: tuple  # ("name", callee name, unit) or ("method", name, class node)
+    in_scope: bool
+    targets: Optional[Tuple[str, ...]]  # names the result is assigned to (a tuple unpacks)
+    order: int
+    call: cst.Call
+
+
+@dataclass(frozen=True)
+class NameRead:
+    order: int
+    scope: Optional[str]  # the strategy expression of the innermost scope, None outside
+
+
+@dataclass(eq=False)
+class Unit:
+    """A body of code that runs as one: the module, a function, a lambda, a class body."""
+
+    node: cst.CSTNode
+    kind: str  # module | function | lambda | class
+    parent: Optional["Unit"]
+    cls: Optional[cst.ClassDef] = None  # for methods: the class they belong to
+    defs: Dict[str, List["Unit"]] = field(default_factory=dict)  # nested functions by name
+    creations: List[Creation] = field(default_factory=list)
+    calls: List[CallSite] = field(default_factory=list)
+    hub_calls: List["HubCall"] = field(default_factory=list)
+    # names this unit returns: name -> its index in a returned tuple (None: returned whole)
+    returns: Dict[str, Optional[int]] = field(default_factory=dict)
+    # parameters whose `.scope()` this function enters
+    scope_params: Set[str] = field(default_factory=set)
+    opaque: bool = False  # enters a scope some other way: we cannot tell what is inside
+
+    @property
+    def name(self) -> str:
+        return getattr(getattr(self.node, "name", None), "value", "<module>")
+
+
+@dataclass(eq=False)
+class HubCall:
+    call: cst.Call
+    api: str
+    unit: Unit
+    in_scope: bool
+    order: int  # statement counter, to compare with strategy creations
+    statement: Optional[cst.CSTNode]  # innermost statement holding the call
+    block: Optional[cst.CSTNode]  # the body holding `statement`
+    blocks: Tuple[cst.CSTNode, ...]  # every enclosing body, innermost last
+    target: Optional[str]  # `x` in `x = hub.load(...)`
+
+
+class HubCallGraph(cst.CSTVisitor):
+    """One walk over the module; see the module docstring for what it records."""
+
+    def __init__(self, aliases: Aliases, receivers: StrategyReceivers):
+        super().__init__()
+        self.aliases = aliases
+        self.receivers = receivers
+        self.module_unit: Optional[Unit] = None
+        self.units: List[Unit] = []
+        self.unit_of: Dict[cst.CSTNode, Unit] = {}
+        self.stack: List[Unit] = []
+        self.scope_stack: List[List[str]] = []  # per unit on the stack: entered scopes
+        self.scope_bodies: Dict[cst.CSTNode, str] = {}  # with-body -> strategy expression
+        self.scope_vars: Dict[Tuple[int, str], str] = {}  # `s = x.scope()` -> x
+        self.strategy_vars: Set[Tuple[int, str]] = set()
+        self.statements: List[cst.CSTNode] = []
+        self.blocks: List[cst.CSTNode] = []
+        self.block_of: Dict[cst.CSTNode, cst.CSTNode] = {}
+        self.order = 0
+        self.call_funcs: Set[cst.CSTNode] = set()
+        self.escaped_names: Set[str] = set()
+        self.escaped_methods: Set[Tuple[int, str]] = set()
+        self.pipeline_names: Set[str] = set()
+        self.hub_calls: List[HubCall] = []
+        self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
+        self.reads: Dict[Tuple[int, str], List[NameRead]] = {}
+
+    # -- queries -------------------------------------------------------------------
+    def reads_of(self, unit: Unit, name: str, after: int) -> List[NameRead]:
+        return [r for r in self.reads.get((id(unit), name), []) if r.order > after]
+
+    def in_scope(self) -> bool:
+        return bool(self.scope_stack[-1])
+
+    # -- non-values ----------------------------------------------------------------
+    def visit_AssignTarget(self, node):
+        if isinstance(node.target, cst.Name):
+            self.not_values.add(node.target)
+
+    def visit_Param(self, node):
+        self.not_values.add(node.name)
+
+    def visit_Arg(self, node):
+        if node.keyword is not None:
+            self.not_values.add(node.keyword)
+
+    def visit_Import(self, node):
+        return False
+
+    def visit_ImportFrom(self, node):
+        return False
+
+    # -- units ---------------------------------------------------------------------
+    def _push(self, node, kind, cls=None):
+        parent = self.stack[-1] if self.stack else None
+        unit = Unit(node, kind, parent, cls)
+        self.units.append(unit)
+        self.unit_of[node] = unit
+        self.stack.append(unit)
+        self.scope_stack.append([])
+        return unit
+
+    def _pop(self):
+        self.stack.pop()
+        self.scope_stack.pop()
+
+    def visit_Module(self, node):
+        self.module_unit = self._push(node, "module")
+        self.blocks.append(node)
+
+    def leave_Module(self, node):
+        self._pop()
+
+    def visit_FunctionDef(self, node):
+        self._statement(node)
+        self.not_values.add(node.name)
+        enclosing = self.stack[-1]
+        cls = enclosing.node if enclosing.kind == "class" else None
+        unit = self._push(node, "function", cls)
+        # a class's defs are its methods; a function's, its nested functions
+        enclosing.defs.setdefault(node.name.value, []).append(unit)
+
+    def leave_FunctionDef(self, node):
+        self._pop()
+        self.statements.pop()
+
+    def visit_Lambda(self, node):
+        self._push(node, "lambda")
+
+    def leave_Lambda(self, node):
+        self._pop()
+
+    def visit_ClassDef(self, node):
+        self._statement(node)
+        self.not_values.add(node.name)
+        self._push(node, "class")
+
+    def leave_ClassDef(self, node):
+        self._pop()
+        self.statements.pop()
+
+    # -- statements and blocks -----------------------------------------------------
+    def _statement(self, node):
+        self.order += 1
+        self.statements.append(node)
+        self.block_of[node] = self.blocks[-1]
+
+    def on_visit(self, node):
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not isinstance(
+                node, (cst.FunctionDef, cst.ClassDef)):
+            self._statement(node)
+        elif isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            self.blocks.append(node)
+            if node in self.scope_bodies:
+                self.scope_stack[-1].append(self.scope_bodies[node])
+        return super().on_visit(node)
+
+    def on_leave(self, original_node):
+        super().on_leave(original_node)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not isinstance(
+                original_node, (cst.FunctionDef, cst.ClassDef)):
+            self.statements.pop()
+        elif isinstance(original_node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            self.blocks.pop()
+            if original_node in self.scope_bodies:
+                self.scope_stack[-1].pop()
+
+    # -- strategies and scopes -------------------------------------------------------
+    def is_strategy(self, node) -> bool:
+        if strategy_named(node):
+            # a hint the file may contradict (`retry_strategy = RetryStrategy()`)
+            return self.receivers.verdict(node) is not Verdict.CONTRADICTED
+        unit = self.stack[-1]
+        if isinstance(node, cst.Name):
+            while unit is not None:
+                if (id(unit), node.value) in self.strategy_vars:
+                    return True
+                unit = unit.parent
+            return False
+        if isinstance(node, cst.Call):
+            path = self.aliases.resolve(node.func)
+            return is_constructor(path) or is_get_strategy(path)
+        return False
+
+    def _scope_of_item(self, node) -> Optional[str]:
+        """The strategy expression an item of a `with` header enters the scope of."""
+        receiver = scope_receiver(node)
+        if receiver is not None:
+            return _spelling(receiver) if self.is_strategy(receiver) else None
+        if isinstance(node, cst.Name):
+            unit = self.stack[-1]
+            while unit is not None:
+                found = self.scope_vars.get((id(unit), node.value))
+                if found is not None:
+                    return found
+                unit = unit.parent
+        return None
+
+    def visit_With(self, node):
+        for item in node.items:
+            entered = self._scope_of_item(item.item)
+            if entered is not None:
+                self.scope_bodies[node.body] = entered
+                self._note_scope_param(item.item)
+                return
+
+    def _note_scope_param(self, item) -> None:
+        receiver = scope_receiver(item)
+        unit = self.stack[-1]
+        if isinstance(receiver, cst.Name) and unit.kind == "function":
+            params = unit.node.params
+            if any(p.name.value == receiver.value for p in (*params.posonly_params, *params.params,
+                                                             *params.kwonly_params)):
+                unit.scope_params.add(receiver.value)
+
+    def visit_Assign(self, node):
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        name = node.targets[0].target.value
+        unit = self.stack[-1]
+        value = node.value
+        receiver = scope_receiver(value)
+        if receiver is not None and self.is_strategy(receiver):
+            self.scope_vars[(id(unit), name)] = _spelling(receiver)
+        elif isinstance(value, cst.Call) and is_constructor(self.aliases.resolve(value.func)):
+            self.strategy_vars.add((id(unit), name))
+            unit.creations.append(Creation(self.order, name,
+                                           self.block_of.get(self.statements[-1])))
+
+    def visit_Return(self, node):
+        value = node.value
+        unit = self.stack[-1]
+        if isinstance(value, cst.Name):
+            unit.returns.setdefault(value.value, None)
+        elif isinstance(value, cst.Tuple):
+            for index, element in enumerate(value.elements):
+                if isinstance(element.value, cst.Name):
+                    unit.returns.setdefault(element.value.value, index)
+
+    # -- calls -------------------------------------------------------------------------
+    def visit_Call(self, node):
+        self.call_funcs.add(node.func)
+        unit = self.stack[-1]
+        in_scope = self.in_scope()
+        func = node.func
+        receiver = scope_receiver(node)
+        if receiver is not None and self.is_strategy(receiver) and not self._in_with_header(node):
+            # `.scope()` outside a `with` header: entered by hand (enter_context,
+            # __enter__): nothing in this unit can be told apart any more.
+            unit.opaque = True
+        if isinstance(func, cst.Attribute) and func.attr.value in PIPELINE_METHODS:
+            for arg in node.args:
+                self.pipeline_names |= names_in(arg.value)
+        statement = self.statements[-1] if self.statements else None
+        api = HUB_APIS.get(self.aliases.resolve(func) or "")
+        if api is not None:
+            names = assigned_names(statement)
+            hub = HubCall(node, api, unit, in_scope, self.order, statement,
+                          self.block_of.get(statement), tuple(self.blocks),
+                          names[0] if names and len(names) == 1 else None)
+            self.hub_calls.append(hub)
+            unit.hub_calls.append(hub)
+            return
+        key = None
+        if isinstance(func, cst.Name):
+            key = ("name", func.value, unit)
+        elif (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+              and func.value.value == "self"):
+            method_of = method_owner(unit)
+            if method_of is not None:
+                key = ("method", func.attr.value, method_of)
+        if key is not None:
+            unit.calls.append(CallSite(key, in_scope, assigned_names(statement), self.order, node))
+
+    def _in_with_header(self, call) -> bool:
+        statement = self.statements[-1] if self.statements else None
+        return isinstance(statement, cst.With) and any(
+            item.item is call for item in statement.items)
+
+    def visit_Name(self, node):
+        if node not in self.not_values:
+            unit = self.stack[-1]
+            scopes = self.scope_stack[-1]
+            self.reads.setdefault((id(unit), node.value), []).append(
+                NameRead(self.order, scopes[-1] if scopes else None))
+        if node not in self.call_funcs and node not in self.not_values:
+            self.escaped_names.add(node.value)
+
+    def visit_Attribute(self, node):
+        self.not_values.add(node.attr)
+        if (node not in self.call_funcs and isinstance(node.value, cst.Name)
+                and node.value.value == "self"):
+            owner = method_owner(self.stack[-1])
+            if owner is not None:
+                self.escaped_methods.add((id(owner), node.attr.value))
+
+
+def method_owner(unit: Optional[Unit]) -> Optional[cst.ClassDef]:
+    while unit is not None and unit.kind != "function":
+        unit = unit.parent
+    return unit.cls if unit is not None else None
+
+
+def names_in(node: cst.CSTNode) -> Set[str]:
+    found: Set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name):
+            found.add(name.value)
+
+    node.visit(Names())
+    return found
+
+
+def assigned_names(statement) -> Optional[Tuple[str, ...]]:
+    """(`x`,) for `x = ...` or `self.x = ...`; (`a`, `b`) for `a, b = ...`; else None."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    small = statement.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+        return None
+    target = small.targets[0].target
+    if isinstance(target, cst.Name):
+        return (target.value,)
+    if isinstance(target, cst.Attribute):
+        return (target.attr.value,)
+    if isinstance(target, (cst.Tuple, cst.List)) and all(
+            isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements):
+        return tuple(e.value.value for e in target.elements)
+    return None
+
+
+def _spelling(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+class ScopeProof:
+    """Where the module proves a unit's code runs: 'in', 'out' or unknown (None)."""
+
+    def __init__(self, graph: HubCallGraph):
+        self.graph = graph
+        self.callers: Dict[int, List[Tuple[Unit, CallSite]]] = {}
+        self.ambiguous: Set[int] = set()
+        for unit in graph.units:
+            for site in unit.calls:
+                for callee in self._resolve(site.key):
+                    self.callers.setdefault(id(callee), []).append((unit, site))
+        self._memo: Dict[int, Optional[str]] = {}
+        for unit in graph.units:
+            self._adopt_fresh_parameters(unit)
+
+    def _resolve(self, key) -> List[Unit]:
+        kind, name, where = key
+        if kind == "name":
+            unit = where
+            while unit is not None:
+                if unit.kind == "class":  # class bodies are not visible from methods
+                    unit = unit.parent
+                    continue
+                found = unit.defs.get(name)
+                if found:
+                    if len(found) > 1:
+                        self.ambiguous.update(id(u) for u in found)
+                    return found
+                unit = unit.parent
+            return []
+        cls_unit = self.graph.unit_of.get(where)
+        found = cls_unit.defs.get(name, []) if cls_unit is not None else []
+        if len(found) > 1:
+            self.ambiguous.update(id(u) for u in found)
+        return found
+
+    def _adopt_fresh_parameters(self, unit: Unit) -> None:
+        """`build(tf.distribute.MirroredStrategy())`: inside build(), its strategy
+        parameter is a strategy made for this call, whose scope nothing has entered
+        before build() does: code of build() outside that `with` runs outside it."""
+        if unit.kind != "function" or unit.creations or len(unit.scope_params) != 1:
+            return
+        if not self._callable_only_here(unit):
+            return
+        param = next(iter(unit.scope_params))
+        sites = self.callers.get(id(unit), [])
+        if sites and all(self._passes_fresh(unit, site.call, param) for _, site in sites):
+            unit.creations.append(Creation(0, param, None))
+
+    def _passes_fresh(self, unit: Unit, call: cst.Call, param: str) -> bool:
+        params = unit.node.params
+        positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+        if unit.cls is not None and positional:
+            positional = positional[1:]  # self
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return False
+            name = arg.keyword.value if arg.keyword is not None else (
+                positional[index] if index < len(positional) else None)
+            if name == param:
+                return isinstance(arg.value, cst.Call) and is_constructor(
+                    self.graph.aliases.resolve(arg.value.func))
+        return False
+
+    def _callable_only_here(self, unit: Unit) -> bool:
+        """Not passed around, decorated or defined twice: its call sites are all seen."""
+        if id(unit) in self.ambiguous or unit.opaque:
+            return False
+        name = unit.node.name.value
+        if unit.cls is not None:
+            if (id(unit.cls), name) in self.graph.escaped_methods:
+                return False
+        elif name in self.graph.escaped_names:
+            return False
+        return not any(isinstance(d.decorator, (cst.Name, cst.Attribute, cst.Call)) and
+                       not _harmless_decorator(d.decorator) for d in unit.node.decorators)
+
+    def status(self, unit: Unit) -> Optional[str]:
+        """'in' if every entry to the unit is inside a scope, 'out' if every one is outside."""
+        key = id(unit)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = None  # recursion: unknown
+        self._memo[key] = result = self._status(unit)
+        return result
+
+    def _status(self, unit: Unit) -> Optional[str]:
+        if unit.kind != "function" or not self._callable_only_here(unit):
+            return None
+        sites = self.callers.get(id(unit), [])
+        if not sites:
+            return None
+        verdicts = {self.point(caller, site.in_scope) for caller, site in sites}
+        return verdicts.pop() if len(verdicts) == 1 else None
+
+    def point(self, unit: Unit, in_scope: bool) -> Optional[str]:
+        """Whether code at a point of `unit` runs inside a scope."""
+        if in_scope:
+            return IN
+        if unit.opaque:
+            return None
+        if unit.kind == "module":
+            return OUT if self.graph.module_unit.creations else None
+        if unit.kind == "function":
+            if unit.creations:
+                return OUT
+            return self.status(unit)
+        return None
+
+
+def _harmless_decorator(node) -> bool:
+    name = node.func if isinstance(node, cst.Call) else node
+    text = ".".join(p for p in dotted_parts(name))
+    return text.endswith(("function", "staticmethod", "classmethod", "property"))
+
+
+def dotted_parts(node):
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+    return reversed(parts)

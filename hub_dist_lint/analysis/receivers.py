@@ -1,0 +1,309 @@
+"""Is this receiver a `tf.distribute` strategy? Proven, likely, or contradicted by the file.
+
+A name ending in `strategy` is a hint, not a proof. What the file shows wins:
+
+- PROVEN: every binding the receiver can have in this file is a strategy constructor
+  (`tf.distribute.MirroredStrategy(...)`), `tf.distribute.get_strategy()`, another
+  proven name, or a parameter annotated with a `tf.distribute` strategy class.
+- CONTRADICTED: some binding is something else the file can see: a class or function
+  defined here, a call of one, a name imported from outside TensorFlow, a literal.
+- LIKELY: named like a strategy and nothing contradicts it (a parameter, an attribute
+  set elsewhere, `get_strategy()` on some object).
+
+Findings may rest on LIKELY; rewrites only on PROVEN.
+
+Bindings are scoped as Python scopes them: a name inside a function resolves to that
+function's bindings when it binds the name, else to the enclosing functions', else
+to the module's (class bodies are skipped, as Python skips them). Attributes
+(`self.strategy`) are judged by every assignment to an attribute of that name in the
+file.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ..imports import ImportedName, dotted_name
+from .strategies import Aliases, is_constructor, is_get_strategy, strategy_named
+
+_MAX_DEPTH = 8  # name -> name -> ... chains followed before giving up
+
+
+class Verdict(enum.Enum):
+    PROVEN = "proven"
+    LIKELY = "likely"
+    CONTRADICTED = "contradicted"
+    UNKNOWN = "unknown"
+
+
+# What one binding says: a strategy, not one, or nothing known.
+_YES, _NO, _UNSURE = "yes", "no", "unsure"
+
+
+class _Binding:
+    __slots__ = ("kind", "value", "scope")
+
+    def __init__(self, kind: str, value: Optional[cst.CSTNode], scope: cst.CSTNode):
+        self.kind = kind  # value | annotation | definition | import | other
+        self.value = value
+        self.scope = scope
+
+
+class _Collector(cst.CSTVisitor):
+    """Every binding of every name, by scope; and the scope of every name read."""
+
+    def __init__(self):
+        super().__init__()
+        self.scopes: List[cst.CSTNode] = []
+        self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
+        self.names: Dict[Tuple[cst.CSTNode, str], List[_Binding]] = {}
+        self.attributes: Dict[str, List[_Binding]] = {}
+        self.scope_of: Dict[cst.CSTNode, cst.CSTNode] = {}
+
+    # -- scopes ------------------------------------------------------------------
+    def _enter(self, node):
+        self.parent[node] = self._function_scope()
+        self.scopes.append(node)
+
+    def _function_scope(self) -> Optional[cst.CSTNode]:
+        for scope in reversed(self.scopes):
+            if not isinstance(scope, cst.ClassDef):
+                return scope
+        return None
+
+    def visit_Module(self, node):
+        self._enter(node)
+
+    def leave_Module(self, node):
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node):
+        self._bind(node.name.value, "definition", node)
+        self._enter(node)
+
+    def leave_FunctionDef(self, node):
+        self.scopes.pop()
+
+    def visit_Lambda(self, node):
+        self._enter(node)
+
+    def leave_Lambda(self, node):
+        self.scopes.pop()
+
+    def visit_ClassDef(self, node):
+        self._bind(node.name.value, "definition", node)
+        self.scopes.append(node)
+
+    def leave_ClassDef(self, node):
+        self.scopes.pop()
+
+    # -- bindings ------------------------------------------------------------------
+    def _bind(self, name: str, kind: str, value, scope=None):
+        scope = scope or self.scopes[-1]
+        self.names.setdefault((scope, name), []).append(_Binding(kind, value, self._function_scope()))
+
+    def _bind_target(self, target, kind, value):
+        if isinstance(target, cst.Name):
+            self._bind(target.value, kind, value)
+        elif isinstance(target, cst.Attribute):
+            self.attributes.setdefault(target.attr.value, []).append(
+                _Binding(kind, value, self._function_scope()))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, "other", None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, "other", None)
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            self._bind_target(target.target, "value", node.value)
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            self._bind_target(node.target, "value", node.value)
+        else:
+            self._bind_target(node.target, "annotation", node.annotation.annotation)
+
+    def visit_AugAssign(self, node):
+        self._bind_target(node.target, "other", None)
+
+    def visit_NamedExpr(self, node):
+        self._bind_target(node.target, "value", node.value)
+
+    def visit_For(self, node):
+        self._bind_target(node.target, "other", None)
+
+    def visit_CompFor(self, node):
+        self._bind_target(node.target, "other", None)
+
+    def visit_WithItem(self, node):
+        if node.asname is not None:
+            self._bind_target(node.asname.name, "other", None)
+
+    def visit_ExceptHandler(self, node):
+        if node.name is not None:
+            self._bind_target(node.name.name, "other", None)
+
+    def visit_Param(self, node):
+        annotation = node.annotation.annotation if node.annotation is not None else None
+        self._bind(node.name.value, "annotation" if annotation is not None else "other", annotation)
+
+    def visit_Global(self, node):
+        for item in node.names:
+            self._bind(item.name.value, "other", None)
+
+    def visit_Nonlocal(self, node):
+        for item in node.names:
+            self._bind(item.name.value, "other", None)
+
+    def visit_Import(self, node):
+        return False  # imports are bound from the import tracker (paths resolved there)
+
+    def visit_ImportFrom(self, node):
+        return False
+
+    def visit_Name(self, node):
+        self.scope_of[node] = self.scopes[-1]
+
+
+class StrategyReceivers:
+    """Judges receivers of one file. Build once per file, then ask `verdict(node)`."""
+
+    def __init__(self, module: cst.Module, imports: List[ImportedName], aliases: Aliases):
+        self.aliases = aliases
+        self._collector = _Collector()
+        module.visit(self._collector)
+        for imp in imports:
+            if imp.bound and not imp.is_star:
+                root = imp.bound.split(".")[0]
+                self._collector.names.setdefault((imp.site.scope, root), []).append(
+                    _Binding("import", None, imp.site.scope))
+        self._memo: Dict[Tuple[cst.CSTNode, str], str] = {}
+
+    # -- public --------------------------------------------------------------------
+    def verdict(self, node: cst.CSTNode) -> Verdict:
+        answer = self._judge(node, 0)
+        if answer == _YES:
+            return Verdict.PROVEN
+        if answer == _NO:
+            return Verdict.CONTRADICTED
+        return Verdict.LIKELY if strategy_named(node) else Verdict.UNKNOWN
+
+    def is_strategy(self, node: cst.CSTNode) -> bool:
+        """Proven or likely: enough to report, never enough to rewrite."""
+        return self.verdict(node) in (Verdict.PROVEN, Verdict.LIKELY)
+
+    # -- judging -----------------------------------------------------------------------
+    def _judge(self, node: cst.CSTNode, depth: int) -> str:
+        if depth > _MAX_DEPTH:
+            return _UNSURE
+        if isinstance(node, cst.Call):
+            return self._judge_call(node, depth)
+        if isinstance(node, cst.Name):
+            scope = self._collector.scope_of.get(node)
+            return self._judge_name(node.value, scope, depth) if scope is not None else _UNSURE
+        if isinstance(node, cst.Attribute):
+            bindings = self._collector.attributes.get(node.attr.value, [])
+            return self._combine(bindings, depth)
+        if isinstance(node, (cst.BaseNumber, cst.BaseString, cst.List, cst.Dict, cst.Set,
+                             cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp, cst.Lambda)):
+            return _NO
+        return _UNSURE
+
+    def _judge_call(self, call: cst.Call, depth: int) -> str:
+        path = self.aliases.resolve(call.func)
+        if is_constructor(path) or is_get_strategy(path):
+            return _YES
+        if path is not None:
+            # an imported callable: TensorFlow's own (not a strategy maker) says nothing;
+            # anything imported from outside TensorFlow is not a tf.distribute strategy
+            return _UNSURE if path.split(".")[0] in ("tensorflow", "tf_keras", "keras") else _NO
+        if isinstance(call.func, cst.Name):
+            scope = self._collector.scope_of.get(call.func)
+            bindings = self._bindings(call.func.value, scope) if scope is not None else []
+            if bindings and all(b.kind == "definition" for b in bindings):
+                # a class or function of this file: what it makes is what it says
+                answers = {self._judge_definition(b.value, depth) for b in bindings}
+                return answers.pop() if len(answers) == 1 else _UNSURE
+        return _UNSURE
+
+    def _judge_definition(self, node: cst.CSTNode, depth: int) -> str:
+        if isinstance(node, cst.ClassDef):
+            # a subclass of a tf.distribute strategy is one; any other class is not
+            bases = [self.aliases.resolve(arg.value) for arg in node.bases]
+            return _YES if any(is_constructor(b) for b in bases) else _NO
+        returns = _returned_values(node)
+        if not returns:
+            return _NO  # returns None
+        answers = {self._judge(value, depth + 1) if value is not None else _NO
+                   for value in returns}
+        if _NO in answers:
+            return _NO
+        return _YES if answers == {_YES} else _UNSURE
+
+    def _bindings(self, name: str, scope: Optional[cst.CSTNode]) -> List[_Binding]:
+        parents = self._collector.parent
+        while scope is not None:
+            found = self._collector.names.get((scope, name))
+            if found:
+                return found
+            scope = parents.get(scope)
+        return []
+
+    def _judge_name(self, name: str, scope: cst.CSTNode, depth: int) -> str:
+        key = (scope, name)
+        if key not in self._memo:
+            self._memo[key] = _UNSURE  # a cycle is not a proof
+            self._memo[key] = self._combine(self._bindings(name, scope), depth)
+        return self._memo[key]
+
+    def _combine(self, bindings: List[_Binding], depth: int) -> str:
+        if not bindings:
+            return _UNSURE
+        answers = {self._judge_binding(b, depth) for b in bindings}
+        if _NO in answers:
+            return _NO
+        return _YES if answers == {_YES} else _UNSURE
+
+    def _judge_binding(self, binding: _Binding, depth: int) -> str:
+        if binding.kind == "definition":
+            return _NO
+        if binding.kind == "value":
+            return self._judge(binding.value, depth + 1)
+        if binding.kind == "annotation":
+            path = self.aliases.resolve(binding.value)
+            if path and (is_constructor(path) or path.rsplit(".", 1)[-1] == "Strategy"
+                         and path.startswith("tensorflow.")):
+                return _YES
+            return _UNSURE
+        if binding.kind == "import":
+            return _UNSURE
+        return _UNSURE
+
+
+def _returned_values(function: cst.FunctionDef) -> List[Optional[cst.BaseExpression]]:
+    """The values of the function's own `return` statements (not of nested functions)."""
+    found: List[Optional[cst.BaseExpression]] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_Return(self, node):
+            found.append(node.value)
+
+        def visit_FunctionDef(self, node):
+            return False
+
+        def visit_Lambda(self, node):
+            return False
+
+        def visit_ClassDef(self, node):
+            return False
+
+    function.body.visit(Returns())
+    return found
+
+
+def describe(node: cst.CSTNode) -> str:
+    return dotted_name(node) or "the receiver"

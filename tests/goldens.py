@@ -1,0 +1,50 @@
+"""Golden fixtures (TorchFix style), shared by the tests and scripts/update_goldens.py.
+
+`lint/x.py` -> `x.expected`; `fix/x.in.py` -> `x.out.py`. A first-line header
+`# hdl: target-tf=2.10` sets the settings a golden is checked with.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List
+
+from hub_dist_lint.config import Config
+from hub_dist_lint.engine import lint
+from hub_dist_lint.fixing import fix_source
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_HEADER = re.compile(rb"#\s*hdl:\s*(.*)")
+
+
+def settings(path: Path) -> Config:
+    """The Config a golden is checked with, from its `# hdl: key=value ...` header."""
+    first = path.read_bytes().split(b"\n", 1)[0]
+    match = _HEADER.match(first)
+    values = {}
+    if match:
+        for item in match.group(1).decode().split():
+            key, _, value = item.partition("=")
+            values[key.strip()] = value.strip()
+    target = values.pop("target-tf", None)
+    if values:
+        raise ValueError(f"{path.name}: unknown golden settings {sorted(values)}")
+    return Config(target_tf=target) if target else Config()
+
+
+def lint_fixtures() -> List[Path]:
+    return sorted(FIXTURES.glob("*/lint/*.py")) + sorted((FIXTURES / "lint").glob("*.py"))
+
+
+def fix_fixtures() -> List[Path]:
+    return sorted(FIXTURES.glob("*/fix/*.in.py")) + sorted((FIXTURES / "fix").glob("*.in.py"))
+
+
+def lint_output(path: Path) -> str:
+    return "".join(f"{path.name}:{d.line}:{d.column}: {d.code} {d.message}\n"
+                   for d in lint(path.read_bytes(), path.name, settings(path)))
+
+
+def fixed_output(path: Path) -> bytes:
+    return fix_source(path.read_bytes(), path.name, settings(path))[0]
