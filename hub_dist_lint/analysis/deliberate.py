@@ -8,11 +8,12 @@ These word lists are heuristics: each one gives up a finding, never adds one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
 
-from .hub_calls import HubCall, HubCallGraph, ScopeProof, names_in
+from .hub_calls import CALLED, OTHER_ATTRIBUTE, HubCall, HubCallGraph, ScopeProof, names_in
 
 _PREPROCESSING_WORDS = ("preprocess", "tokeniz")
 _HANDLE_WORDS = ("handle", "url", "path", "link", "model", "dir")
@@ -43,18 +44,18 @@ def wraps_a_function(hub: HubCall) -> bool:
     return not any(word in last for word in _HANDLE_WORDS)
 
 
-def is_deliberate(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
+def is_deliberate(hub: HubCall, graph: HubCallGraph) -> bool:
     """The hub model is kept outside the scope on purpose (see the module docstring)."""
     if hub.target and hub.target in graph.pipeline_names:
         return True  # a tf.data preprocessor: the hub docs keep it outside
+    if preprocessing_name(hub.target):
+        return True
     handle = hub.call.args[0].value if hub.call.args else None
     if isinstance(handle, cst.SimpleString) and preprocessing_name(handle.value):
         return True
     if hub.unit.kind == "function" and preprocessing_name(hub.unit.node.name.value):
         return True
-    if wraps_a_function(hub):
-        return True
-    return used_only_outside(hub, graph, proof)
+    return wraps_a_function(hub)
 
 
 def value_sites(hub: HubCall, proof: ScopeProof):
@@ -89,17 +90,26 @@ def _returned_directly(hub: HubCall) -> bool:
         isinstance(small, cst.Return) for small in hub.statement.body)
 
 
-def used_only_outside(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
-    """The value is read after the call, never inside a scope: deliberately outside."""
-    sites = value_sites(hub, proof)
-    if not sites:
-        return False
-    for unit, target, order in sites:
-        if target in graph.pipeline_names:
-            continue
+@dataclass(frozen=True)
+class ValueUse:
+    """What the code does with a hub call's value inside strategy scopes."""
+
+    builds_in_scope: bool  # passed to a model, trained, or called on a keras.Input in a scope
+    runs_in_scope: bool  # called on tensors (or through an attribute) in a scope
+
+
+def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
+    """Follows the value through its name and through returns to callers (see value_sites).
+    Where the value goes somewhere not shown, nothing is known: no use is claimed."""
+    builds = runs = False
+    for unit, target, order in value_sites(hub, proof) or ():
         if target in unit.returns:
-            return False  # handed on again: where it is used is not shown here
-        reads = graph.reads_of(unit, target, order)
-        if not reads or any(read.scope is not None for read in reads):
-            return False
-    return True
+            continue  # handed on again: where it is used is not shown here
+        for read in graph.reads_of(unit, target, order):
+            if read.scope is None:
+                continue
+            if read.kind in (CALLED, OTHER_ATTRIBUTE):
+                runs = True
+            else:
+                builds = True
+    return ValueUse(builds, runs)

@@ -56,10 +56,21 @@ class CallSite:
     call: cst.Call
 
 
+# How a read uses a value (measured under TF 2.21, see rules/hub_scope.py):
+CALLED = "called"  # `x(...)` on a tensor: runs a restored function now, in this context
+SYMBOLIC = "symbolic"  # `x(inputs)` on a `keras.Input`: builds a model
+TRAINED = "trained"  # `x.trainable_variables`, `x.compile(...)`, `x.fit(...)`
+OTHER_ATTRIBUTE = "attribute"  # `x.signatures[...]`, `x.predict(...)`: uses it, eagerly
+PASSED = "passed"  # anything else: an argument, a list element, ... (a model is built)
+_TRAINING_ATTRIBUTES = {"trainable_variables", "trainable_weights", "variables", "weights",
+                        "compile", "fit", "train_on_batch"}
+
+
 @dataclass(frozen=True)
 class NameRead:
     order: int
     scope: Optional[str]  # the strategy expression of the innermost scope, None outside
+    kind: str = PASSED
 
 
 @dataclass(eq=False)
@@ -123,6 +134,9 @@ class HubCallGraph(cst.CSTVisitor):
         self.pipeline_names: Set[str] = set()
         self.hub_calls: List[HubCall] = []
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
+        self.attribute_of_value: Dict[cst.CSTNode, str] = {}  # `x` in `x.attr` -> attr
+        self.call_of_func: Dict[cst.CSTNode, cst.Call] = {}
+        self.keras_inputs: Set[Tuple[int, str]] = set()  # (id(unit), name) of `x = keras.Input()`
         self.reads: Dict[Tuple[int, str], List[NameRead]] = {}
 
     # -- queries -------------------------------------------------------------------
@@ -282,6 +296,8 @@ class HubCallGraph(cst.CSTVisitor):
         receiver = scope_receiver(value)
         if receiver is not None and self.is_strategy(receiver):
             self.scope_vars[(id(unit), name)] = _spelling(receiver)
+        elif isinstance(value, cst.Call) and _last_part(value.func) == "Input":
+            self.keras_inputs.add((id(unit), name))
         elif isinstance(value, cst.Call) and is_constructor(self.aliases.resolve(value.func)):
             self.strategy_vars.add((id(unit), name))
             unit.creations.append(Creation(self.order, name,
@@ -300,6 +316,7 @@ class HubCallGraph(cst.CSTVisitor):
     # -- calls -------------------------------------------------------------------------
     def visit_Call(self, node):
         self.call_funcs.add(node.func)
+        self.call_of_func[node.func] = node
         unit = self.stack[-1]
         in_scope = self.in_scope()
         func = node.func
@@ -342,11 +359,32 @@ class HubCallGraph(cst.CSTVisitor):
             unit = self.stack[-1]
             scopes = self.scope_stack[-1]
             self.reads.setdefault((id(unit), node.value), []).append(
-                NameRead(self.order, scopes[-1] if scopes else None))
+                NameRead(self.order, scopes[-1] if scopes else None, self._read_kind(node)))
         if node not in self.call_funcs and node not in self.not_values:
             self.escaped_names.add(node.value)
 
+    def _read_kind(self, node: cst.Name) -> str:
+        attribute = self.attribute_of_value.get(node)
+        if attribute is not None:
+            return TRAINED if attribute in _TRAINING_ATTRIBUTES else OTHER_ATTRIBUTE
+        call = self.call_of_func.get(node)
+        if call is None:
+            return PASSED
+        first = call.args[0].value if call.args else None
+        if isinstance(first, cst.Name) and self._is_keras_input(first.value):
+            return SYMBOLIC
+        return CALLED
+
+    def _is_keras_input(self, name: str) -> bool:
+        unit = self.stack[-1]
+        while unit is not None:
+            if (id(unit), name) in self.keras_inputs:
+                return True
+            unit = unit.parent
+        return False
+
     def visit_Attribute(self, node):
+        self.attribute_of_value[node.value] = node.attr.value
         self.not_values.add(node.attr)
         if (node not in self.call_funcs and isinstance(node.value, cst.Name)
                 and node.value.value == "self"):
@@ -388,6 +426,12 @@ def assigned_names(statement) -> Optional[Tuple[str, ...]]:
             isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.elements):
         return tuple(e.value.value for e in target.elements)
     return None
+
+
+def _last_part(node: cst.CSTNode) -> Optional[str]:
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _spelling(node: cst.CSTNode) -> str:

@@ -19,7 +19,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import libcst as cst
 
-from ..analysis.deliberate import close_pipeline_names, is_deliberate
+from ..analysis.deliberate import close_pipeline_names, is_deliberate, value_use
 from ..analysis.hub_calls import OUT, HubCall, HubCallGraph, ScopeProof
 from ..analysis.receivers import StrategyReceivers
 from ..analysis.strategies import Aliases, scope_receiver
@@ -46,36 +46,60 @@ with strategy.scope():
 '''
 
 
+_TRAIN = ('strategy = tf.distribute.MirroredStrategy()\n')
+
+
 class HubLoadOutsideScope(Rule):
     code = "HDL201"
     name = "hub-load-outside-strategy-scope"
-    summary = "hub.load() (or hub.Module) runs outside the distribution strategy's scope"
+    summary = "A hub.load() model trained in a strategy scope is loaded outside it"
     explanation = """\
 `hub.load()` restores the model's variables where it is called. Outside
-`with strategy.scope():` they are ordinary variables, not `MirroredVariable`s: the
-model is not distributed, and training updates one replica's copy. Reported only when
-the module shows the call running outside every scope (the strategy is created in the
-same function, or every call of the enclosing function in this module is outside a
-scope). Preprocessing models used in `tf.data` pipelines (`dataset.map`) are meant
-to stay outside and are not reported; neither is `hub.resolve()`.
+`with strategy.scope():` they are ordinary variables, not `MirroredVariable`s. That is
+a fault only when the scope then trains them; measured on TF 2.21 (tf-keras, 2 CPUs):
+
+| the loaded object, loaded outside the scope, is ... | result |
+| --- | --- |
+| wrapped in `hub.KerasLayer(loaded, trainable=True)` in a model compiled in the scope | `ValueError: Variable ... was not created in the distribution strategy scope` |
+| trained in `strategy.run` (optimizer on `loaded.trainable_variables`) | `ValueError: colocate_vars_with must only be passed a variable created in this tf.distribute.Strategy.scope()` |
+| called directly in the scope (`loaded(x)`), or in `strategy.run` | runs |
+
+Loaded inside the scope, the first two run, and a direct call in the scope fails
+(`executing a graph generated from the cross-replica context in an in-replica
+context`). So a `hub.load` is reported only when the module proves it runs outside every
+scope (the strategy is created in the same function, or every call of the enclosing
+function in this module is outside a scope) and its value is built into something
+inside a scope: passed to a model or `hub.KerasLayer`, or its variables, `compile` or
+`fit` used. A value only called there, or never used there, is fine. Preprocessing
+models used in `tf.data` pipelines (`dataset.map`) are meant to stay outside and are
+not reported; neither is `hub.resolve()`.
 
 The fix wraps the statement in `with <strategy>.scope():`, or moves it into an
-adjacent scope block, when the strategy is created earlier in the same function."""
+adjacent scope block, using the strategy whose scope uses the value; it is not applied
+when the value is also called directly inside a scope (that call would then fail), or
+when it cannot tell which of several strategies is meant."""
     fix_availability = "sometimes"
     VALID = (
-        "import tensorflow as tf\nimport tensorflow_hub as hub\n"
-        "strategy = tf.distribute.MirroredStrategy()\n"
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
         "with strategy.scope():\n    model = hub.load('m')\n",
         "import tensorflow_hub as hub\nmodel = hub.load('m')  # no strategy in play\n",
         "import tensorflow_hub as hub\n\n\ndef build():\n    return hub.load('m')  # callers decide\n",
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
+        "model = hub.load('m')\nwith strategy.scope():\n    y = model(x)  # inference only\n",
     )
     INVALID = (
         Invalid(
-            "import tensorflow as tf\nimport tensorflow_hub as hub\n"
-            "strategy = tf.distribute.MirroredStrategy()\nmodel = hub.load('m')\n",
-            "import tensorflow as tf\nimport tensorflow_hub as hub\n"
-            "strategy = tf.distribute.MirroredStrategy()\n"
-            "with strategy.scope():\n    model = hub.load('m')\n",
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
+            "model = hub.load('m')\nwith strategy.scope():\n"
+            "    layer = hub.KerasLayer(model, trainable=True)\n",
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
+            "with strategy.scope():\n    model = hub.load('m')\n"
+            "    layer = hub.KerasLayer(model, trainable=True)\n",
+        ),
+        Invalid(  # trained in the scope, and also called there: no safe place to move it
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
+            "model = hub.load('m')\nwith strategy.scope():\n"
+            "    print(model(x))\n    layer = hub.KerasLayer(model, trainable=True)\n",
         ),
     )
 
@@ -83,19 +107,20 @@ adjacent scope block, when the strategy is created earlier in the same function.
 class HubKerasLayerOutsideScope(Rule):
     code = "HDL202"
     name = "hub-keras-layer-outside-strategy-scope"
-    summary = "hub.KerasLayer() is created outside the distribution strategy's scope"
+    summary = "hub.KerasLayer() is created outside the scope of the strategy that builds its model"
     explanation = """\
 `hub.KerasLayer(...)` creates its variables when it is constructed. Created outside
-`with strategy.scope():` and used in a model built inside it, tf-keras's `compile`
-raises `ValueError: Variable (...) was not created in the distribution strategy scope
-of (...)`. Same proof rules and fix as HDL201."""
+`with strategy.scope():` and built into a model inside it, tf-keras's `compile` raises
+`ValueError: Variable (...) was not created in the distribution strategy scope of
+(...)`. Same proof rules and fix as HDL201: reported when the layer is put into a model
+(a list element, an argument, called on a `keras.Input`) inside a scope; not fixed when
+it is also called on tensors directly inside a scope (made inside the scope, such a
+call fails on TF 2.21)."""
     fix_availability = "sometimes"
     VALID = (
-        "import tensorflow as tf\nimport tensorflow_hub as hub\n"
-        "strategy = tf.distribute.MirroredStrategy()\n"
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
         "with strategy.scope():\n    layer = hub.KerasLayer('m')\n",
-        "import tensorflow as tf\nimport tensorflow_hub as hub\n"
-        "strategy = tf.distribute.MirroredStrategy()\n"
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
         "preprocess = hub.KerasLayer('m')\n"
         "ds = tf.data.Dataset.from_tensor_slices(['a']).map(lambda x: preprocess(x))\n",
     )
@@ -124,7 +149,7 @@ class HubScopeChecker(Checker):
         flagged = [h for h in graph.hub_calls if _outside(h, graph, proof)]
         if not flagged:
             return
-        plans = {id(h): plan_scope_fix(h, graph) for h in flagged}
+        plans = {id(h): plan_scope_fix(h, graph, proof) for h in flagged}
         for hub in flagged:
             plan = plans[id(hub)]
             fix, reason = (_fixes(flagged, plans).get(id(hub), (None, plan.reason))
@@ -134,9 +159,10 @@ class HubScopeChecker(Checker):
 
 
 def _outside(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
-    if hub.in_scope or proof.point(hub.unit, False) != OUT:
+    """Proven outside every scope, and its value is built into what a scope trains."""
+    if hub.in_scope or proof.point(hub.unit, False) != OUT or is_deliberate(hub, graph):
         return False
-    return not is_deliberate(hub, graph, proof)
+    return value_use(hub, graph, proof).builds_in_scope
 
 
 def _message(hub: HubCall, strategy: Optional[str]) -> str:
@@ -153,7 +179,8 @@ def _message(hub: HubCall, strategy: Optional[str]) -> str:
         effect = ("its variables are not mirrored, and tf-keras's compile() raises "
                   "'Variable ... was not created in the distribution strategy scope'")
     else:
-        effect = "it creates plain variables, not MirroredVariables: training updates one copy"
+        effect = ("its variables are not MirroredVariables, and training them in the scope "
+                  "raises 'Variable ... was not created in the distribution strategy scope'")
     return f"{hub.api}() runs outside `with {strategy or 'strategy'}.scope():` ({where}); {effect}"
 
 
@@ -165,8 +192,17 @@ class ScopePlan:
         self.reason = reason
 
 
-def plan_scope_fix(hub: HubCall, graph: HubCallGraph) -> ScopePlan:
+def plan_scope_fix(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ScopePlan:
     """The strategy whose scope uses the value, created earlier in the same function."""
+    plan = _choose_strategy(hub, graph)
+    if plan.reason is None and value_use(hub, graph, proof).runs_in_scope:
+        return ScopePlan(plan.strategy, "the value is also called directly inside the scope; "
+                         "made inside it, that call fails (TF 2.21: 'executing a graph generated "
+                         "from the cross-replica context in an in-replica context')")
+    return plan
+
+
+def _choose_strategy(hub: HubCall, graph: HubCallGraph) -> ScopePlan:
     unit = hub.unit
     if not unit.creations:
         return ScopePlan(None, "the strategy is not in this function: enter its scope around "
