@@ -78,10 +78,6 @@ def method(name: str) -> Optional[dict]:
     return data()["strategy_methods"].get(name)
 
 
-def method_names():
-    return data()["strategy_methods"].keys()
-
-
 # -- public names (apimap) ------------------------------------------------------
 
 def deprecated_symbol(public: str) -> Optional[dict]:

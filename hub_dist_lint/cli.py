@@ -277,7 +277,7 @@ def rule_main(argv: Sequence[str]) -> int:
     parser.add_argument("--all", action="store_true", help="list every rule")
     args = parser.parse_args(argv)
     from .docs import rule_markdown, rules_table
-    from .engine import rule_by_code
+    from .rules import rule_by_code
 
     if args.all or not args.code:
         print(rules_table())

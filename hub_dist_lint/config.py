@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .files import DEFAULT_EXCLUDE  # directories nobody wants linted
+from .rules import known_codes
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
@@ -58,13 +59,6 @@ class Config:
         chosen = _prefix_len(code, self.select)
         return chosen >= 0 and chosen > _prefix_len(code, self.ignore)
 
-    def target(self) -> str:
-        if self.target_tf:
-            return self.target_tf
-        from . import apimap
-
-        return apimap.latest_release()
-
 
 class ConfigError(Exception):
     """A configuration file (or flag) that cannot be used; str() is one line naming it."""
@@ -77,12 +71,6 @@ class ConfigError(Exception):
 
 # ---------------------------------------------------------------------------
 # values
-
-
-def known_codes() -> Tuple[str, ...]:
-    from .engine import all_rules
-
-    return tuple(rule.code for rule in all_rules())
 
 
 def check_codes(values: Iterable[str]) -> Tuple[str, ...]:

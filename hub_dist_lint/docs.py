@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .engine import all_rules
+from .rules import all_rules
 
 FIX_AVAILABILITY = {"always": "always available", "sometimes": "sometimes available", "never": "none"}
 

@@ -11,7 +11,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Union
+from typing import List, Optional, Union
 
 import libcst as cst
 
@@ -19,7 +19,8 @@ from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
 from .imports import ImportedName, collect_imports, import_statements_in_order
 from .positions import Locator, Span
-from .rules import CHECKERS
+from . import apimap
+from .rules import CHECKERS, all_rules, rule_by_code
 from .rules.base import Checker, Rule
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEX), so both routes agree:
@@ -51,12 +52,13 @@ class LintContext:
         self.module = module
         self.path = path
         self.config = config
+        # the TensorFlow release whose API fixes and messages use
+        self.target = config.target_tf or apimap.latest_release()
         self.want_fixes = want_fixes
         self.locator = Locator(text, module, tree)
         self._imports: Optional[List[ImportedName]] = None
         self._import_statements = None
         self._scopes = None
-        self.cache: Dict[str, object] = {}  # per-file memo for checkers
 
     @property
     def imports(self) -> List[ImportedName]:
@@ -148,17 +150,6 @@ def _suppressed(diag: Diagnostic, lines: List[str]) -> bool:
         return True
     listed = tuple(c for c in re.split(r"[,\s]", codes) if c)
     return diag.code in listed or diag.code.startswith(listed)
-
-
-def all_rules() -> Sequence[type]:
-    return [rule for checker in CHECKERS for rule in checker.rules]
-
-
-def rule_by_code(code: str) -> Optional[type]:
-    for rule in all_rules():
-        if rule.code == code.upper():
-            return rule
-    return None
 
 
 __all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintError", "Rule", "analyze", "lint",

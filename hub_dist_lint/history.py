@@ -67,14 +67,6 @@ def _rels(mask: int) -> Tuple[str, ...]:
     return tuple(r for i, r in enumerate(apimap.releases()) if mask >> i & 1)
 
 
-def _mask(releases: Sequence[str]) -> int:
-    order = apimap.releases()
-    m = 0
-    for r in releases:
-        m |= 1 << order.index(r)
-    return m
-
-
 def _newest_bit(mask: int) -> int:
     return 1 << (mask.bit_length() - 1) if mask else 0
 
@@ -94,11 +86,6 @@ def _hints() -> Dict[str, dict]:
 
 def hint_parts(path: str) -> Dict[str, str]:
     return dict(_hints().get(path, {}))
-
-
-def hint(path: str) -> Optional[str]:
-    """The advice part of a hint (what to do instead), or None."""
-    return _hints().get(path, {}).get("instead")
 
 
 # ---------------------------------------------------------------------------

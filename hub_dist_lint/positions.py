@@ -128,20 +128,6 @@ class Locator:
         nodes = self._cst_order[kind]
         return self._ordered_span(kind, node, nodes.get(node, -1), len(nodes))
 
-    def call_span(self, call: cst.Call, ordinal: int, total: int) -> Span:
-        """Span of the `ordinal`-th call of the file in CST pre-order (= source order).
-
-        `total` is how many calls the CST walk saw; the pairing is used only when
-        `ast` counts the same.
-        """
-        return self._ordered_span(ast.Call, call, ordinal, total)
-
-    def attribute_span(self, node: cst.Attribute, ordinal: int, total: int) -> Span:
-        """Span of the `ordinal`-th attribute expression of the file, as `call_span` does for
-        calls: CST pre-order outside import statements (= source order, outer first);
-        `total` is how many the CST walk saw."""
-        return self._ordered_span(ast.Attribute, node, ordinal, total)
-
     def _ordered_span(self, kind: type, node: cst.CSTNode, ordinal: int, total: int) -> Span:
         spans = self._ordered.get(kind)
         if spans is None:

@@ -139,7 +139,7 @@ class SarifReporter(JsonReporter):
 
     def document(self) -> dict:
         from .docs import rule_markdown, FIX_AVAILABILITY
-        from .engine import all_rules
+        from .rules import all_rules
 
         rules = list(all_rules())
         index: Dict[str, int] = {rule.code: i for i, rule in enumerate(rules)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Pattern, Tuple, Type
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Protocol, Tuple, Type
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -34,13 +34,25 @@ class Rule:
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 
 
+class Gate(Protocol):
+    """A cheap test on a file's text: a false answer means the checker cannot report
+    anything in it (a compiled regex is one; gates built from data on first use too)."""
+
+    def search(self, text: str) -> object: ...
+
+
 class Checker:
-    """One analysis that reports for a family of rules."""
+    """One analysis that reports for a family of rules.
+
+    The contract: `check(ctx)` yields `ctx.diagnostic(Rule, message, ctx.span(node), fix,
+    no_fix_reason)`; `ctx` gives the parsed module, the imports, the target release and
+    the file's text. A checker whose gate does not match never runs.
+    """
 
     rules: ClassVar[Tuple[Type[Rule], ...]]
     # The file text must match this for the checker to run: files that cannot
     # contain a finding are never parsed.
-    gate: ClassVar[Pattern[str]] = re.compile("")
+    gate: ClassVar[Gate] = re.compile("")
 
     def check(self, ctx: "LintContext") -> Iterable["Diagnostic"]:
         raise NotImplementedError

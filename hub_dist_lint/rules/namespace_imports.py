@@ -11,8 +11,8 @@ import system finds that placeholder and not the API namespace:
 `import tensorflow.distribute as tfd` (bound by attribute) and
 `from tensorflow.data import Dataset` (no placeholder) work. The model is
 `changes.resolve_module`, fed by the file layout of every wheel
-(`data/distribute_changes.json`); tests/test_tf_namespace_imports.py runs each
-form under real TensorFlow.
+(`data/distribute_changes.json`); tests/test_tf_distribute_changes.py runs
+each form under real TensorFlow.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ class NamespaceImportChecker(Checker):
     gate = _Gate()
 
     def check(self, ctx) -> Iterable[Diagnostic]:
-        target = ctx.config.target()
+        target = ctx.target
         planner = None
         for imp in ctx.imports:
             if imp.is_star or not imp.path.startswith("tensorflow.") or is_private(imp.path):

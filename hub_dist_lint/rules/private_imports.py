@@ -15,6 +15,7 @@ import libcst as cst
 
 from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
+from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
 from ..tf_alias import TensorflowAlias
 from .base import Checker, Invalid, Rule
@@ -135,7 +136,7 @@ class PrivateImportChecker(Checker):
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
         if not privates:
             return
-        target = ctx.config.target()
+        target = ctx.target
         planner = _FixPlanner(ctx, target) if ctx.want_fixes else None
         for imp in privates:
             span = ctx.import_span(imp)
@@ -214,52 +215,6 @@ class _UseIndex(cst.CSTVisitor):
 
     def visit_Del(self, node: cst.Del) -> None:
         self.stored.add(node.target)
-
-
-def _call_fits(call: Optional[cst.Call], params: dict) -> bool:
-    """Whether a call means the same to the private function and its public counterpart.
-
-    Positional arguments must land on parameters of the same name in both, keywords
-    must exist in both, the public function's required parameters must be given,
-    and parameters left out must default to the same value in both.
-    """
-    if call is None:
-        return False
-    private, public = params["private_params"], params["public_params"]
-    if private.get("varargs") or public.get("varargs"):
-        return False
-    shared_positional = 0
-    for a, b in zip(private.get("args", ()), public.get("args", ())):
-        if a != b:
-            break
-        shared_positional += 1
-    given = set()
-    positional = 0
-    for arg in call.args:
-        if arg.star:
-            return False
-        if arg.keyword is None:
-            if positional >= shared_positional:
-                return False
-            given.add(public["args"][positional])
-            positional += 1
-            continue
-        name = arg.keyword.value
-        for side in (private, public):
-            if name not in side.get("args", ()) and name not in side.get("kwonly", ()):
-                return False
-        given.add(name)
-    public_args = list(public.get("args", ()))
-    required = public_args[: len(public_args) - public.get("ndefaults", 0)]
-    required += list(public.get("kwonly_required", ()))
-    if not set(required) <= given:
-        return False
-    private_defaults = {**private.get("defaults", {}), **private.get("kwonly_defaults", {})}
-    public_defaults = {**public.get("defaults", {}), **public.get("kwonly_defaults", {})}
-    for name in set(private_defaults) & set(public_defaults) - given:
-        if private_defaults[name] != public_defaults[name]:
-            return False
-    return True
 
 
 def _exported_names(module: cst.Module) -> Optional[set]:
@@ -371,7 +326,7 @@ class _FixPlanner:
             if public is None:
                 counterpart = apimap.counterpart(path)
                 if counterpart:
-                    if not _call_fits(self.uses.call_of.get(target), counterpart):
+                    if not call_fits(self.uses.call_of.get(target), counterpart):
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]

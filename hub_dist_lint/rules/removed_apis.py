@@ -23,10 +23,10 @@ import libcst as cst
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
 from ..imports import dotted_name
+from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
 from ..analysis.strategies import Aliases, is_constructor, is_get_strategy
 from .base import Checker, Invalid, Rule
-from .private_imports import _call_fits
 
 _PRELUDE = "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"
 
@@ -274,7 +274,7 @@ def _fits(call: Optional[cst.Call], old: Optional[dict], new: Optional[dict]) ->
     old, new = _strip_self(old), _strip_self(new)
     if call is None:  # a reference, not a call: only when the signatures are the same
         return old == new
-    return _call_fits(call, {"private_params": old, "public_params": new})
+    return call_fits(call, {"private_params": old, "public_params": new})
 
 
 def _keywords_fit(call: Optional[cst.Call], new: Optional[dict]) -> bool:
@@ -302,7 +302,6 @@ class _Scan(cst.CSTVisitor):
         self._receivers: Optional[StrategyReceivers] = None
         self.aliases = aliases
         self.attributes: List[cst.Attribute] = []
-        self.ordinal: Dict[cst.Attribute, int] = {}
         self.call_of: Dict[cst.CSTNode, cst.Call] = {}
         # class arguments of isinstance()/issubclass(): node -> the tuple holding it, or None
         self.class_checks: Dict[cst.CSTNode, Optional[cst.Tuple]] = {}
@@ -321,7 +320,6 @@ class _Scan(cst.CSTVisitor):
         return False
 
     def visit_Attribute(self, node):
-        self.ordinal[node] = len(self.attributes)
         self.attributes.append(node)
 
     def visit_Call(self, node):
@@ -367,7 +365,7 @@ class RemovedApiChecker(Checker):
         if not any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.")
                    for imp in imports):
             return
-        target = ctx.config.target()
+        target = ctx.target
         aliases = Aliases(imports)
         for imp in imports:
             if imp.path.startswith("tensorflow.contrib.distribute") or \
@@ -382,15 +380,13 @@ class RemovedApiChecker(Checker):
         scan = _Scan(ctx.module, imports, aliases)
         ctx.module.visit(scan)
         maybe_v1 = "compat.v1" in ctx.text
-        total = len(scan.attributes)
         for node in scan.attributes:
             found = (self._method(node, scan, target, maybe_v1, ctx.want_fixes)
                      or self._symbol(node, aliases, scan, target, ctx.want_fixes))
             if found is None:
                 continue
             rule, message, fix, reason = found
-            span = ctx.locator.attribute_span(node, scan.ordinal[node], total)
-            yield ctx.diagnostic(rule, message, span, fix, reason)
+            yield ctx.diagnostic(rule, message, ctx.span(node), fix, reason)
 
     # -- strategy methods -------------------------------------------------------
     def _receiver_v1(self, node, scan: _Scan) -> bool:
