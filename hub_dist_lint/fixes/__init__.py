@@ -1,0 +1,1 @@
+"""Fix planning that is more than a rule module should hold."""
