@@ -1,6 +1,7 @@
 """Golden fixtures (TorchFix style), shared by the tests and scripts/update_goldens.py.
 
-`lint/x.py` -> `x.expected`; `fix/x.in.py` -> `x.out.py`. A first-line header
+`<family>/lint/x.py` -> `x.expected`; `<family>/fix/x.in.py` -> `x.out.py`, one folder
+per rule family. A first-line header
 `# hdl: target-tf=2.10` sets the settings a golden is checked with.
 """
 
@@ -34,11 +35,16 @@ def settings(path: Path) -> Config:
 
 
 def lint_fixtures() -> List[Path]:
-    return sorted(FIXTURES.glob("*/lint/*.py")) + sorted((FIXTURES / "lint").glob("*.py"))
+    return sorted(FIXTURES.glob("*/lint/*.py"))
 
 
 def fix_fixtures() -> List[Path]:
-    return sorted(FIXTURES.glob("*/fix/*.in.py")) + sorted((FIXTURES / "fix").glob("*.in.py"))
+    return sorted(FIXTURES.glob("*/fix/*.in.py"))
+
+
+def fixture(family: str, kind: str, name: str) -> Path:
+    """`fixture("seed", "fix", "seed_example3.in.py")`."""
+    return FIXTURES / family / kind / name
 
 
 def lint_output(path: Path) -> str:

@@ -25,8 +25,8 @@ def test_plugin_is_registered():
 
 
 def test_flake8_agrees_with_cli():
-    files = ["lint/import_forms.py", "lint/seed_example1.py", "fix/not_fixable.in.py",
-             "fix/module_aliases.in.py"]
+    files = ["private_imports/lint/import_forms.py", "seed/lint/seed_example1.py",
+             "private_imports/fix/not_fixable.in.py", "private_imports/fix/module_aliases.in.py"]
     flake8 = _flake8("--select", "HDL", *files, cwd=FIXTURES)
     cli = run_cli(*files, cwd=FIXTURES)
     assert flake8.returncode == 1 and cli.returncode == 1

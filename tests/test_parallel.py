@@ -2,11 +2,12 @@
 
 import os
 
-from conftest import FIXTURES, run_cli
+from conftest import run_cli
+from goldens import fix_fixtures, lint_fixtures
 
 
 def _tree(tmp_path, count=40):
-    sources = sorted((FIXTURES / "lint").glob("*.py")) + sorted((FIXTURES / "fix").glob("*.in.py"))
+    sources = lint_fixtures() + fix_fixtures()
     for i in range(count):
         src = sources[i % len(sources)]
         (tmp_path / f"d{i % 3}").mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import run_cli
+from goldens import fixture
 from hub_dist_lint import changes
 from hub_dist_lint.engine import lint
 
@@ -168,13 +169,13 @@ def _import_lines(path):
 
 def test_seed_example_3_imports_only_after_the_fix(tmp_path):
     before = tmp_path / "before.py"
-    before.write_text(_import_lines(FIXTURES / "fix" / "seed_example3.in.py"))
+    before.write_text(_import_lines(fixture("seed", "fix", "seed_example3.in.py")))
     result = run_python(before)
     assert result.returncode != 0
     assert "No module named 'tensorflow.distribute.cluster_resolver'" in result.stderr
 
     after = tmp_path / "after.py"
-    after.write_text(_import_lines(FIXTURES / "fix" / "seed_example3.out.py"))
+    after.write_text(_import_lines(fixture("seed", "fix", "seed_example3.out.py")))
     result = run_python(after)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "TPUClusterResolver"

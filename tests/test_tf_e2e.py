@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, run_cli
+from conftest import EXAMPLES, run_cli
+from goldens import fixture
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
@@ -23,7 +24,7 @@ def run_python(path, cwd=None):
 
 @pytest.mark.parametrize("name", RUNNABLE)
 def test_fixed_fixture_runs_under_tf(name):
-    result = run_python(FIXTURES / "fix" / f"{name}.out.py")
+    result = run_python(fixture("private_imports", "fix", f"{name}.out.py"))
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -53,7 +54,7 @@ def test_private_keras_is_a_stale_copy_and_the_fix_repairs_it(tmp_path):
 
 def test_issue_example_fixed_by_the_cli_runs(tmp_path):
     target = tmp_path / "a.py"
-    target.write_bytes((FIXTURES / "fix" / "issue_example.in.py").read_bytes())
+    target.write_bytes((fixture("private_imports", "fix", "issue_example.in.py")).read_bytes())
     assert run_cli(target, fix=True).returncode == 1
     assert "tf.distribute.MirroredStrategy()" in target.read_text()
     result = run_python(target)
