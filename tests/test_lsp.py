@@ -161,7 +161,10 @@ async def test_fix_all_source_action(tmp_path):
             text_document=t.TextDocumentIdentifier(uri=uri), range=whole,
             context=t.CodeActionContext(diagnostics=[], only=[t.CodeActionKind.SourceFixAll])))
         assert [a.kind for a in actions] == [FIX_ALL]
-        text = apply_edit(BAD, uri, actions[0].edit)
+        action = actions[0]
+        if action.edit is None:  # computed only when picked: codeAction/resolve
+            action = await client.code_action_resolve_async(action)
+        text = apply_edit(BAD, uri, action.edit)
         assert "tensorflow.python" not in text
         change_doc(client, uri, 2, text)
         assert await diagnostics_for(client, uri) == []
@@ -262,3 +265,24 @@ def test_without_pygls_says_how_to_install(tmp_path):
     err = result.stderr.decode().strip().splitlines()
     assert result.returncode == 2
     assert len(err) == 1 and "pip install 'hub-dist-lint[lsp]'" in err[0], err
+
+
+@pytest.mark.asyncio
+async def test_quick_fixes_only_for_findings_under_the_cursor(tmp_path):
+    path = tmp_path / "c.py"
+    text = BAD + "y = 1\n"
+    async with lsp_session(tmp_path) as client:
+        uri = open_doc(client, path, text)
+        assert len(await diagnostics_for(client, uri)) == 2
+
+        async def quick(line):
+            return await client.text_document_code_action_async(t.CodeActionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                range=t.Range(start=t.Position(line, 0), end=t.Position(line, 0)),
+                context=t.CodeActionContext(diagnostics=[], only=[t.CodeActionKind.QuickFix])))
+
+        assert not await quick(5)  # `y = 1`: no finding, no action
+        first = await quick(1)
+        assert [a.title.split(":")[0] for a in first] == ["Fix HDL103"]
+        again = await quick(1)  # same version: the same answer, from the kept analysis
+        assert [a.edit for a in again] == [a.edit for a in first]
