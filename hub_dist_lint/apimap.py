@@ -368,4 +368,6 @@ def home_at(public: str, release: str) -> str | None:
     ``isinstance`` against one does not match instances of the other.
     """
     homes = [h for h, rels in private_homes(public).items() if release in rels]
+    if len(homes) > 1:  # tf.keras from 2.16: Keras 3 (the default) and tf-keras
+        homes = [h for h in homes if not h.startswith("tf_keras.")]
     return canonical(homes[0]) if len(homes) == 1 else None

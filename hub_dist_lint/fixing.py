@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 import os
 import stat
 import tempfile
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .diagnostics import Ensure, Fix, LintError
+
+
+# Directives that apply to the line they end: on a line of their own they would apply to
+# the rest of the block (pylint) or mean something else, so a removed line drops them.
+_PRAGMA = re.compile(r"^\s*(pylint\s*:|noqa\b|type\s*:\s*ignore|pytype\s*:|nolint|pragma\b|"
+                     r"fmt\s*:|isort\s*:|mypy\s*:|pyright\s*:)", re.I)
+
+
+def _without_pragmas(comment: Optional[cst.Comment]) -> Optional[cst.Comment]:
+    """`# pylint: disable=x  # TF internal` -> `# TF internal`; None if nothing is left."""
+    if comment is None:
+        return None
+    parts = [p.strip() for p in comment.value.split("#")[1:]]
+    kept = [p for p in parts if p and not _PRAGMA.match(p)]
+    return cst.Comment("# " + "  # ".join(kept)) if kept else None
 
 
 class _Applier(cst.CSTTransformer):
@@ -111,7 +127,7 @@ class _Applier(cst.CSTTransformer):
         for stmt in body:
             if stmt in self._doomed:
                 carry.extend(stmt.leading_lines)
-                comment = stmt.trailing_whitespace.comment
+                comment = _without_pragmas(stmt.trailing_whitespace.comment)
                 if comment is not None:
                     carry.append(cst.EmptyLine(comment=comment))
                 continue

@@ -42,14 +42,26 @@ class PrivateImport(Rule):
 Modules under `tensorflow.python` (and `tensorflow.core`, `tensorflow.lite.python`, ...)
 are TensorFlow's implementation, not its API. They are moved, renamed and deleted
 between releases without notice, so code that imports them breaks with an
-`ImportError` on upgrade. The same object is exported under a public `tf.*` name,
-which is stable. The public name comes from TensorFlow's own generated API files.
+`ImportError` on upgrade. The object is exported under a public `tf.*` name, which
+is stable. The public name comes from TensorFlow's own generated API files; a name a
+fix writes exists at the target release for the Keras `tf.keras` is there (from 2.16
+that is Keras 3: a name only tf-keras has is not written).
 
 The fix removes the private import, adds (or reuses) `import tensorflow as tf` and
 rewrites every use. It is not applied when a use cannot be rewritten safely: the
 name is rebound, used only in a string annotation, never used in the file (it may
 be re-exported), or the public counterpart takes different arguments than a call
-passes."""
+passes.
+
+One exception to "the same object": `tensorflow.python.keras` was `tf.keras` up to
+TF 2.5; since 2.6 it is a frozen copy of old Keras that TensorFlow still ships, and
+the message says that the public name is another object there. On TF 2.21 that copy
+is broken for what it is used for: its layers cannot be added to a `tf.keras` model
+(`ValueError: Only instances of keras.Layer can be added`, run by
+tests/test_tf_e2e.py) and its models' `fit`/`predict` fail with an `AttributeError`
+in its input pipeline. Rewriting to `tf.keras` is the repair; it is applied to all of
+a file's `tensorflow.python.keras` imports together or to none (two Keras copies in
+one file do not go together)."""
     fix_availability = "sometimes"
     VALID = (
         "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
@@ -136,37 +148,54 @@ class PrivateImportChecker(Checker):
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
         if not privates:
             return
-        target = ctx.target
-        planner = _FixPlanner(ctx, target) if ctx.want_fixes else None
-        for imp in privates:
-            span = ctx.import_span(imp)
-            if imp.is_star:
-                yield ctx.diagnostic(
-                    PrivateStarImport, f"star import from private module {imp.path}; "
-                    "import the public names you use from tensorflow instead", span)
-                continue
-            if _is_module_import(imp):
-                fix, reason = planner.plan(imp) if planner else (None, None)
-                yield ctx.diagnostic(PrivateModuleImport, _module_message(imp.path, target),
-                                     span, fix, reason)
-                continue
-            public = apimap.public_name_for(imp.path, target)
-            counterpart = None if public else apimap.counterpart(imp.path)
-            if public or counterpart:
-                fix, reason = planner.plan(imp) if planner else (None, None)
-                if public:
-                    message = f"private import {imp.path}; use {public}{_since(public)}"
-                    if not apimap.exists_with_keras3(public, target):
-                        message += " (with tf-keras only: Keras 3, the default tf.keras, lacks it)"
-                else:
-                    message = (f"private import {imp.path}; its public counterpart is "
-                               f"{counterpart['public']} (fixed where a call fits both signatures)")
-                yield ctx.diagnostic(PrivateImport, message, span, fix, reason)
-            else:
-                yield ctx.diagnostic(
-                    PrivateImportWithoutPublicName,
+        planner = _FixPlanner(ctx, ctx.target) if ctx.want_fixes else None
+        found = [(imp, *self._finding(imp, ctx.target, planner)) for imp in privates]
+        for imp, rule, message, fix, reason in _one_keras_copy(found):
+            yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
+
+    @staticmethod
+    def _finding(imp: ImportedName, target: str, planner):
+        """(rule, message, fix, reason) for one private import."""
+        if imp.is_star:
+            return (PrivateStarImport, f"star import from private module {imp.path}; "
+                    "import the public names you use from tensorflow instead", None, None)
+        if _is_module_import(imp):
+            fix, reason = planner.plan(imp) if planner else (None, None)
+            return PrivateModuleImport, _module_message(imp.path, target), fix, reason
+        public = apimap.public_name_for(imp.path, target)
+        counterpart = None if public else apimap.counterpart(imp.path)
+        if not (public or counterpart):
+            return (PrivateImportWithoutPublicName,
                     f"private import {imp.path}: {history.no_public_name(imp.path, target)}",
-                    span)
+                    None, None)
+        fix, reason = planner.plan(imp) if planner else (None, None)
+        if not public:
+            return (PrivateImport, f"private import {imp.path}; its public counterpart is "
+                    f"{counterpart['public']} (fixed where a call fits both signatures)", fix, reason)
+        message = f"private import {imp.path}; use {public}{_since(public)}"
+        if not apimap.exists_with_keras3(public, target):
+            message += "; with tf-keras only: Keras 3, the default tf.keras, lacks it"
+        other = apimap.home_at(public, target)
+        if other and other != apimap.canonical(imp.path):
+            message += f" (on TF {target} that is another object, {other})"
+        return PrivateImport, message, fix, reason
+
+
+_OLD_KERAS = "tensorflow.python.keras"
+
+
+def _one_keras_copy(found):
+    """`tensorflow.python.keras` is a frozen copy of old Keras, not tf.keras: rewriting
+    some of a file's imports of it and not others would mix two Keras copies, whose
+    layers and models do not go together. All of them, or none."""
+    keras = [row for row in found if row[0].path.startswith(_OLD_KERAS + ".")]
+    if not keras or all(row[3] is not None for row in keras):
+        return found
+    why = ("other tensorflow.python.keras imports of this file cannot be rewritten: switching "
+           "only some would mix two Keras copies")
+    return [(imp, rule, message, None, reason or why) if imp.path.startswith(_OLD_KERAS + ".")
+            else (imp, rule, message, fix, reason)
+            for imp, rule, message, fix, reason in found]
 
 
 def _since(public: str) -> str:

@@ -152,6 +152,13 @@ rewritten."""
     )
 
 
+def _v2_path(path: Optional[str]) -> Optional[str]:
+    """`tensorflow.compat.v2.x` is `tensorflow.x` (the same objects in TF 2)."""
+    if path and path.startswith("tensorflow.compat.v2."):
+        return "tensorflow." + path[len("tensorflow.compat.v2."):]
+    return path
+
+
 def _other_class(public: str, new: str, release: str) -> bool:
     old_home, new_home = apimap.home_at(public, release), apimap.home_at(new, release)
     return bool(old_home and new_home and old_home != new_home)
@@ -463,8 +470,7 @@ class RemovedApiChecker(Checker):
         path = aliases.resolve(node)
         if not path or not path.startswith("tensorflow."):
             return None
-        if path.startswith("tensorflow.compat.v2."):
-            path = "tensorflow." + path[len("tensorflow.compat.v2."):]
+        path = _v2_path(path)
         public = "tf." + path[len("tensorflow."):]
         call = scan.call_of.get(node)
         spelled = dotted_name(node)
@@ -520,7 +526,8 @@ class RemovedApiChecker(Checker):
         if node not in scan.class_checks or not new or not _other_class(public, new, target):
             return None
         holder = scan.class_checks[node]
-        if holder is not None and any(aliases.resolve(e.value) == "tensorflow." + new[3:]
+        stable = "tensorflow." + new[3:]
+        if holder is not None and any(_v2_path(aliases.resolve(e.value)) == stable
                                       for e in holder.elements):
             return None  # already matches both classes
         spelled = dotted_name(node)
