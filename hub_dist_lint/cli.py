@@ -111,9 +111,11 @@ def _read(file_path: Optional[str]) -> bytes:
     return read_bytes(file_path)
 
 
-def _report_error(display: str, reason: str, line: Optional[int] = None) -> None:
-    where = f"{display}:{line}" if line else display
-    print(f"{where}: error: {reason}", file=sys.stderr)
+def _report_error(display: str, reason: str, line: Optional[int] = None,
+                  column: Optional[int] = None) -> None:
+    from .diagnostics import LintError
+
+    print(f"{display}{LintError(reason, line, column).where}: error: {reason}", file=sys.stderr)
 
 
 # `hub-dist-lint NAME ...` runs these instead of linting: "module:function", each
@@ -189,9 +191,8 @@ def _lint(args, items, errors: int, out) -> int:
     progress = runner.Progress(len(items), enabled=not args.quiet)
     for outcome in runner.run(items, args.jobs, reporter.needs_fixes, cache_dir, stdin, progress):
         if outcome.error is not None:
-            reason, line = outcome.error
-            _report_error(outcome.display, reason, line)
-            reporter.failure(Failure(outcome.display, reason, line))
+            _report_error(outcome.display, *outcome.error)
+            reporter.failure(Failure(outcome.display, *outcome.error))
             errors += 1
             continue
         for record in outcome.records:
@@ -233,7 +234,7 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
                 continue
             new, fixed, left = fix_source(source, display, config)
         except LintError as exc:
-            _report_error(display, exc.reason, exc.line)
+            _report_error(display, exc.reason, exc.line, exc.column)
             errors += 1
             if file_path is None:
                 sys.stdout.buffer.write(source)  # a filter must not eat its input

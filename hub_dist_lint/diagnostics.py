@@ -66,7 +66,15 @@ class Diagnostic:
 class LintError(Exception):
     """A file that could not be checked: it says where and why in one line."""
 
-    def __init__(self, reason: str, line: Optional[int] = None):
+    def __init__(self, reason: str, line: Optional[int] = None, column: Optional[int] = None):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.column = column if line else None  # 1-based, in characters
+
+    @property
+    def where(self) -> str:
+        """`:line:column`, `:line` or nothing, to follow a path."""
+        if not self.line:
+            return ""
+        return f":{self.line}:{self.column}" if self.column else f":{self.line}"

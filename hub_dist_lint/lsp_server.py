@@ -72,8 +72,7 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
     try:
         return analyze(text, name, config, fixes=fixes), config_error, None
     except LintError as exc:
-        where = f"{name}:{exc.line}" if exc.line else name
-        return None, config_error, f"{where}: not checked: {exc.reason}"
+        return None, config_error, f"{name}{exc.where}: not checked: {exc.reason}"
 
 
 def fixed_text(analysis, fixes) -> Optional[str]:

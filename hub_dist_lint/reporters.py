@@ -41,6 +41,7 @@ class Failure:
     path: str
     reason: str
     line: Optional[int] = None
+    column: Optional[int] = None
 
 
 class Reporter:
@@ -91,6 +92,8 @@ class GithubReporter(Reporter):
 
     def failure(self, failure: Failure) -> None:
         line = f",line={failure.line}" if failure.line else ""
+        if failure.line and failure.column:
+            line += f",col={failure.column}"
         self.out.write(f"::error file={_escape_property(_clean(failure.path))}{line},"
                        f"title=hub-dist-lint::{_escape_data('cannot check: ' + failure.reason)}\n")
 
@@ -175,6 +178,8 @@ class SarifReporter(JsonReporter):
             location: dict = {"artifactLocation": self._location(failure.path)}
             if failure.line:
                 location["region"] = {"startLine": failure.line}
+                if failure.column:
+                    location["region"]["startColumn"] = failure.column
             notifications.append({"level": "error", "message": {"text": failure.reason},
                                   "locations": [{"physicalLocation": location}]})
         invocation: dict = {"executionSuccessful": not self.failures}

@@ -24,7 +24,7 @@ from . import __version__
 class Outcome:
     display: str
     records: List[dict] = field(default_factory=list)  # reporters.Record fields
-    error: Optional[Tuple[str, Optional[int]]] = None  # (reason, line)
+    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None  # (reason, line, column)
     parsed: bool = False
     cached: bool = False
 
@@ -91,7 +91,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     try:
         source = stdin if path is None else _read(path)
     except OSError as exc:
-        return Outcome(display, error=(exc.strerror or str(exc), None))
+        return Outcome(display, error=(exc.strerror or str(exc), None, None))
     cache = Cache(cache_dir) if cache_dir else None
     key = cache.key(source, repr(config), fixes) if cache else None
     if cache:
@@ -102,9 +102,9 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     try:
         analysis = analyze(source, display, config, fixes=fixes)
     except LintError as exc:
-        outcome = Outcome(display, error=(exc.reason, exc.line))
+        outcome = Outcome(display, error=(exc.reason, exc.line, exc.column))
     except RecursionError:
-        outcome = Outcome(display, error=("too deeply nested to check", None))
+        outcome = Outcome(display, error=("too deeply nested to check", None, None))
     else:
         records = []
         for diag in analysis.diagnostics:

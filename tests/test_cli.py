@@ -3,6 +3,8 @@
 import os
 import shutil
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -77,10 +79,48 @@ def test_bad_input_reported_and_others_still_linted(tmp_path):
     result = run_cli(tmp_path)
     err = result.stderr.decode().splitlines()
     assert result.returncode == 2
-    assert any(l.startswith(f"{tmp_path / 'a_syntax.py'}:2: error: syntax error") for l in err), err
+    assert f"{tmp_path / 'a_syntax.py'}:2:7: error: syntax error: invalid syntax" in err
     assert any(l.startswith(f"{tmp_path / 'b_binary.py'}: error: binary file") for l in err), err
     assert any(l.startswith(f"{tmp_path / 'c_latin1.py'}: error: cannot decode") for l in err), err
     assert "d_good.py:1:1: HDL101" in result.stdout.decode()
+
+
+SYNTAX_ERROR_ON_LINE_3 = "import tensorflow.python.framework.ops\n\ndef f(:\n    pass\n"
+
+
+@pytest.mark.parametrize("source, where", [
+    (SYNTAX_ERROR_ON_LINE_3, ":3:7"),  # a file the rules parse (libcst says 4:4)
+    (SYNTAX_ERROR_ON_LINE_3.replace("tensorflow.python.framework.ops", "os"), ":3:7"),  # one they skip
+    ("x = 'é' + (:\n", ":1:12"),  # columns count characters
+    ("import tensorflow.python\nx = (1,\n", ":2:5"),  # Python's own message
+])
+def test_syntax_error_where_python_reports_it(tmp_path, source, where):
+    (tmp_path / "s.py").write_text(source, encoding="utf-8")
+    python = subprocess.run([sys.executable, "s.py"], capture_output=True, text=True, cwd=tmp_path)
+    error = python.stderr.strip().splitlines()[-1].partition(": ")[2]  # SyntaxError: <message>
+    result = run_cli("s.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode() == f"s.py{where}: error: syntax error: {error}\n"
+
+
+def test_files_no_rule_concerns_are_still_syntax_checked(tmp_path):
+    # ast-level errors only, as for files the rules parse; code this Python compiles
+    # but would refuse to run (`return` at module level) is linted as usual
+    (tmp_path / "broken.py").write_text("import os\nif True\n    pass\n")
+    (tmp_path / "toplevel_return.py").write_text("import os\nreturn 1\n")
+    (tmp_path / "fine.py").write_text("x = 1\n")
+    result = run_cli(".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "./broken.py:2:8: error: syntax error: expected ':'\n"
+    fix = run_cli("broken.py", cwd=tmp_path, fix=True)
+    assert fix.returncode == 2 and fix.stderr.decode().startswith("broken.py:2:8: error: syntax error")
+
+
+def test_syntax_newer_than_this_python_is_not_an_error(tmp_path):
+    # PEP 695 (3.12): libcst parses it even where the running Python cannot
+    (tmp_path / "new.py").write_text("type Vector = list[float]\n")
+    result = run_cli("new.py", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
 def test_missing_path_is_an_error(tmp_path):

@@ -94,8 +94,9 @@ def test_sarif_is_valid_against_the_official_schema(project):
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     (note,) = invocation["toolExecutionNotifications"]
-    assert note["message"]["text"].startswith("syntax error")
+    assert note["message"]["text"] == "syntax error: invalid syntax"
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 7}
 
 
 def test_sarif_clean_run_is_valid(tmp_path):
@@ -117,6 +118,14 @@ def test_github_workflow_commands(project):
     assert lines[1].startswith("::error file=a.py,line=2,col=1,title=HDL103::private module import")
     assert lines[2].startswith("::error file=a%2Cb.py,line=1,col=1,title=HDL101::")
     assert len(lines) == 4
+
+
+def test_github_annotation_for_a_file_that_cannot_be_checked(tmp_path):
+    (tmp_path / "broken.py").write_text("x = 1\ndef f(:\n")
+    result = run_cli("--format", "github", "broken.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout.decode() == ("::error file=broken.py,line=2,col=7,title=hub-dist-lint::"
+                                      "cannot check: syntax error: invalid syntax\n")
 
 
 def test_output_file(project):
