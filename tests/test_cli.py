@@ -123,6 +123,19 @@ def test_syntax_newer_than_this_python_is_not_an_error(tmp_path):
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
+@pytest.mark.parametrize("fix", [False, True])
+def test_no_python_files_is_a_warning(tmp_path, fix):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("import tensorflow.python\n")
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "a.py").write_text("import tensorflow.python\n")  # excluded by default
+    result = run_cli(".", cwd=tmp_path, fix=fix)
+    assert (result.returncode, result.stdout) == (0, b"")
+    assert result.stderr.decode() == "warning: No Python files found under the given path(s)\n"
+    found = run_cli(".venv/a.py", cwd=tmp_path, fix=fix)  # named on the command line: checked
+    assert b"No Python files" not in found.stderr and found.returncode == 1
+
+
 def test_missing_path_is_an_error(tmp_path):
     result = run_cli(tmp_path / "nope.py")
     assert result.returncode == 2
