@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator, Tuple
+import sys
+from typing import Dict, Iterable, Iterator, Tuple
 
 from . import __version__
 
@@ -16,6 +17,23 @@ class HubDistLintChecker:
         self._tree = tree
         self._filename = filename
         self._lines = lines
+
+    @classmethod
+    def parse_options(cls, option_manager, options, paths) -> None:
+        """Once per flake8 run: name each broken configuration the run's files would
+        use (flake8 then lints them with our defaults, as `_config` does)."""
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:
+            return  # a flake8 worker started afresh (spawn) parses the options again
+        from flake8.discover_files import expand_paths
+
+        files = expand_paths(paths=paths, stdin_display_name=options.stdin_display_name,
+                             filename_patterns=options.filename,
+                             exclude=(*options.exclude, *options.extend_exclude))
+        for error in broken_configurations(files).values():
+            print(f"hub-dist-lint (flake8 plugin): {error}; its files are checked with the "
+                  f"default settings", file=sys.stderr)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         for line, column, code, message in self._findings():
@@ -61,3 +79,16 @@ class HubDistLintChecker:
         except LintError:
             return []  # flake8 reports syntax errors itself (E999)
         return [(d.line, d.column, d.code, d.message) for d in analysis.diagnostics]
+
+
+def broken_configurations(files: Iterable[str]) -> Dict[str, str]:
+    """{configuration file: its one-line error} for the configurations `files` use."""
+    from .config import ConfigError, find_config
+
+    broken: Dict[str, str] = {}
+    for directory in sorted({os.path.dirname(os.path.abspath(f)) for f in files}):
+        try:
+            find_config(directory)
+        except ConfigError as exc:
+            broken.setdefault(exc.path, str(exc))
+    return broken

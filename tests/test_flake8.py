@@ -73,3 +73,41 @@ def test_plugin_reads_target_tf_from_project_config(tmp_path):
     cli = run_cli("a.py", cwd=tmp_path)
     assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in cli.stdout.decode()
     assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in flake8.stdout
+
+
+SPAWNING_FLAKE8 = (  # flake8 whose workers start afresh, as on macOS and Windows
+    "import multiprocessing, sys\n"
+    "if __name__ == '__main__':\n"
+    "    multiprocessing.set_start_method('spawn')\n"
+    "    from flake8.main.cli import main\n"
+    "    sys.exit(main())\n"
+)
+
+
+def test_broken_configuration_is_named_once_per_run(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.hub-dist-lint]\ntarget-tf = "2.1"\n')
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "setup.cfg").write_text("[hub-dist-lint]\nbogus = 1\n")
+    (tmp_path / "fine").mkdir()
+    (tmp_path / "fine" / "pyproject.toml").write_text('[tool.hub-dist-lint]\ntarget-tf = "2.15"\n')
+    for folder in (tmp_path, tmp_path / "sub", tmp_path / "fine"):
+        for i in range(20):
+            (folder / f"m{i}.py").write_text("from tensorflow.python.framework import ops\n")
+    cli = run_cli(tmp_path / "m0.py")
+    assert cli.returncode == 2
+    (cli_error,) = cli.stderr.decode().splitlines()
+    (tmp_path / "spawn.py").write_text(SPAWNING_FLAKE8)
+    runs = [_flake8("--select", "HDL", *jobs, ".", cwd=tmp_path) for jobs in (["-j", "1"], ["-j", "2"])]
+    runs.append(subprocess.run([sys.executable, "spawn.py", "--select", "HDL", "-j", "2", "."],
+                               capture_output=True, text=True, cwd=tmp_path, timeout=300))
+    for result in runs:
+        # linted with the defaults, and each broken file named once, with the CLI's reason
+        assert result.returncode == 1 and len(result.stdout.splitlines()) == 60, result.stderr
+        assert sorted(result.stderr.splitlines()) == [
+            f"hub-dist-lint (flake8 plugin): {cli_error}; its files are checked with the default settings",
+            f"hub-dist-lint (flake8 plugin): {tmp_path / 'sub' / 'setup.cfg'}: error: [hub-dist-lint] "
+            f"bogus: unknown key (known: select, extend-select, ignore, exclude, extend-exclude, "
+            f"per-file-ignores, target-tf); its files are checked with the default settings"]
+    # a file whose configuration is fine says nothing
+    quiet = _flake8("--select", "HDL", "fine/m0.py", cwd=tmp_path)
+    assert (quiet.returncode, quiet.stderr) == (1, "")
