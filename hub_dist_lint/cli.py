@@ -209,9 +209,12 @@ def _lint(args, items, errors: int, out) -> int:
 
 
 def fix_main(argv: Optional[Sequence[str]] = None) -> int:
+    from .docs import fixes_help
+
     parser = argparse.ArgumentParser(
-        prog="hub-dist-fix",
-        description="Rewrite private TensorFlow imports to public names (formatting and comments kept).")
+        prog="hub-dist-fix", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Apply the fixes of hub-dist-lint's rules in place (formatting, comments,\n"
+                    "encoding and line endings kept).", epilog=fixes_help())
     _common_options(parser)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")

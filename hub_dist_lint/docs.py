@@ -24,6 +24,21 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
+def fixes_help(width: int = 79) -> str:
+    """What hub-dist-fix rewrites, one line per rule that has a fix."""
+    import textwrap
+
+    lines = ["fixes (each applied only where it is proven to keep or repair the program):"]
+    for rule in all_rules():
+        if rule.fix_availability != "never":
+            lines.append(textwrap.fill(rule.fix_summary, width, initial_indent=f"  {rule.code}  ",
+                                       subsequent_indent=" " * 10))
+    without = ", ".join(r.code for r in all_rules() if r.fix_availability == "never")
+    lines.append(textwrap.fill(f"Findings without a fix ({without}, and those a fix could not prove "
+                               f"safe) are listed, with the reason.", width))
+    return "\n".join(lines)
+
+
 def rules_document() -> str:
     """docs/rules.md; a test fails when the checked-in copy drifts from this."""
     head = ["# Rules", "",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conftest import run_cli
 from hub_dist_lint.engine import all_rules, lint
 from hub_dist_lint.fixing import fix_source
 
@@ -14,6 +15,22 @@ def test_every_rule_has_examples():
         assert rule.INVALID, f"{rule.code} has no INVALID example"
         assert rule.VALID, f"{rule.code} has no VALID example"
         assert rule.code.startswith("HDL") and rule.summary and rule.explanation
+
+
+def test_fix_help_lists_exactly_the_rules_whose_examples_get_fixed():
+    # `hub-dist-fix --help` is generated from fix_availability/fix_summary; the
+    # examples the fixer really rewrites keep those honest
+    result = run_cli("--help", fix=True)
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.decode().split())
+    for rule in all_rules():
+        has_fixed_example = any(ex.fixed is not None for ex in rule.INVALID)
+        assert (rule.fix_availability != "never") == has_fixed_example, rule.code
+        if has_fixed_example:
+            assert rule.fix_summary and f"{rule.code} {rule.fix_summary}" in help_text
+        else:
+            assert f"{rule.code} " not in help_text and rule.code in help_text  # "without a fix"
+    assert "private imports" not in help_text
 
 
 @pytest.mark.parametrize("rule,index,code", CASES, ids=[f"{r.code}-valid{i}" for r, i, _ in CASES])

@@ -30,6 +30,7 @@ class Rule:
     summary: ClassVar[str]  # one line
     explanation: ClassVar[str]  # markdown: what it finds, why it matters
     fix_availability: ClassVar[str] = "never"  # "always", "sometimes" or "never"
+    fix_summary: ClassVar[str] = ""  # what the fix does, one line (hub-dist-fix --help)
     VALID: ClassVar[Tuple[str, ...]] = ()
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 

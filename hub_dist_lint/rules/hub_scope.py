@@ -78,6 +78,7 @@ adjacent scope block, using the strategy whose scope uses the value; it is not a
 when the value is also called directly inside a scope (that call would then fail), or
 when it cannot tell which of several strategies is meant."""
     fix_availability = "sometimes"
+    fix_summary = 'moves the call into `with <strategy>.scope():` (wraps it, or joins an adjacent scope block)'
     VALID = (
         "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
         "with strategy.scope():\n    model = hub.load('m')\n",
@@ -116,6 +117,7 @@ class HubKerasLayerOutsideScope(Rule):
 it is also called on tensors directly inside a scope (made inside the scope, such a
 call fails on TF 2.21)."""
     fix_availability = "sometimes"
+    fix_summary = "moves the layer's construction into `with <strategy>.scope():`, as for HDL201"
     VALID = (
         "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
         "with strategy.scope():\n    layer = hub.KerasLayer('m')\n",

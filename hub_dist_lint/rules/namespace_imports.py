@@ -47,6 +47,7 @@ tf.distribute.cluster_resolver` after `import tensorflow as tf` (added, or reuse
 `import tensorflow.x.y` without `as` becomes `import tensorflow`, since its uses
 already go through attributes."""
     fix_availability = "sometimes"
+    fix_summary = 'binds the same object by attribute (`resolver = tf.distribute.cluster_resolver`)'
     VALID = (
         "import tensorflow as tf\nresolver = tf.distribute.cluster_resolver.TPUClusterResolver()\n",
         "import tensorflow.distribute as tfd  # bound by attribute: the API module\n",
@@ -83,6 +84,7 @@ placeholder. Namespaces without a placeholder (`from tensorflow.data import Data
 The fix binds each name by attribute, `MirroredStrategy = tf.distribute.MirroredStrategy`,
 after `import tensorflow as tf` (added, or reused)."""
     fix_availability = "sometimes"
+    fix_summary = 'binds each name by attribute (`MirroredStrategy = tf.distribute.MirroredStrategy`)'
     VALID = (
         "from tensorflow.data import Dataset\n",
         "from tensorflow.keras.layers import Dense\n",

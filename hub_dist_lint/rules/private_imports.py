@@ -63,6 +63,7 @@ in its input pipeline. Rewriting to `tf.keras` is the repair; it is applied to a
 a file's `tensorflow.python.keras` imports together or to none (two Keras copies in
 one file do not go together)."""
     fix_availability = "sometimes"
+    fix_summary = 'replaces the private import with `import tensorflow as tf` and rewrites every use to the public tf.* name'
     VALID = (
         "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
         "from tensorflow.keras.layers import Dense\nlayer = Dense(3)\n",
@@ -110,6 +111,7 @@ members are used through it. The module is not API; its members that are API hav
 public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
 `tf.convert_to_tensor`) and removes the import, when every use has a public name."""
     fix_availability = "sometimes"
+    fix_summary = "rewrites each use of the module's members to its public tf.* name and removes the import"
     VALID = ("import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",)
     INVALID = (
         Invalid(

@@ -49,6 +49,7 @@ TF 1 strategies (`tf.compat.v1.distribute`) are not reported in files that use
 `compat.v1`. The fix renames the method when the replacement takes the same
 arguments."""
     fix_availability = "sometimes"
+    fix_summary = 'renames the method to its replacement (`experimental_run_v2` -> `run`) when it takes the same arguments'
     VALID = (
         _PRELUDE + "strategy.run(lambda: 1)\n",
         "import tensorflow as tf\nrunner = object()\nrunner.experimental_run_v2(print)  # not a strategy\n",
@@ -73,6 +74,7 @@ release and logs a deprecation warning: `experimental_distribute_datasets_from_f
 `experimental_run` and `configure` (TF 1 only). Same receivers as HDL301. The fix
 renames the call where the replacement takes the same arguments."""
     fix_availability = "sometimes"
+    fix_summary = 'renames the method to its replacement when it takes the same arguments'
     VALID = (
         _PRELUDE + "dist = strategy.distribute_datasets_from_function(make_dataset)\n",
         "import tensorflow as tf\nparser.configure(x=1)  # not a strategy\n",
@@ -112,6 +114,7 @@ TF 2.21), the rewrite would make every `isinstance` check against the old name, 
 file or any other, stop matching the object: it is reported with that reason, to be
 changed together with those checks by hand."""
     fix_availability = "sometimes"
+    fix_summary = 'renames the constructor to its stable tf.distribute name when the arguments mean the same'
     VALID = (
         "import tensorflow as tf\nstrategy = tf.distribute.TPUStrategy(resolver)\n",
         "import tensorflow as tf\nstrategy = tf.distribute.experimental.CentralStorageStrategy()\n",
@@ -142,6 +145,7 @@ TF 2 replacement. The fix rewrites `tf.contrib.distribute.X` to `tf.distribute.X
 when the call passes only keywords the TF 2 constructor takes; imports are not
 rewritten."""
     fix_availability = "sometimes"
+    fix_summary = 'rewrites tf.contrib.distribute.X to tf.distribute.X when the call passes only keywords X takes'
     VALID = ("import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",)
     INVALID = (
         Invalid("import tensorflow as tf\nstrategy = tf.contrib.distribute.MirroredStrategy()\n",
