@@ -59,6 +59,12 @@ class _Applier(cst.CSTTransformer):
         self.ensure_at = _dedupe_ensures(ensures)
         self._doomed = set()  # placeholder lines to drop, keeping their comments
         self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
+        # id(new small statement) -> (the statement it replaces, its index, how many replace it)
+        self._made_from: Dict[int, Tuple[cst.CSTNode, int, int]] = {}
+        for original, new in self.replace.items():
+            nodes = list(new.nodes) if isinstance(new, cst.FlattenSentinel) else [new]
+            for index, node in enumerate(nodes):
+                self._made_from[id(node)] = (original, index, len(nodes))
 
     # Replacements are matched on the original node, whatever its children became.
     def on_leave(self, original_node, updated_node):
@@ -98,9 +104,14 @@ class _Applier(cst.CSTTransformer):
             placeholder = updated_node.with_changes(body=[cst.Pass()])
             self._doomed.add(placeholder)
             return placeholder
+        lines = [updated_node]
+        made = [self._made_from.get(id(small)) for small in updated_node.body]
+        if any(m is not None and (m[2] > 1 or _import_comments(m[0], m[2]) is not None) for m in made):
+            # a fix made one statement several, or replaced an import whose names had comments
+            lines = _one_statement_per_line(updated_node, made)
         if statement is not None:
-            self._prepend[updated_node] = cst.parse_statement(statement)
-        return updated_node
+            self._prepend[lines[0]] = cst.parse_statement(statement)
+        return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
 
     def leave_SimpleStatementSuite(self, original_node, updated_node):
         if not updated_node.body:
@@ -162,8 +173,9 @@ class _Applier(cst.CSTTransformer):
                 first = [s for at_start, s in moved[orig] if at_start]
                 last = [s for at_start, s in moved[orig] if not at_start]
                 inner = list(stmt.body.body)
-                if first:
-                    first[0] = _without_leading_blank(first[0])
+                if first:  # comments above the moved statements stay above the block
+                    stmt = stmt.with_changes(leading_lines=[*first[0].leading_lines, *stmt.leading_lines])
+                    first[0] = first[0].with_changes(leading_lines=[])
                 stmt = stmt.with_changes(body=stmt.body.with_changes(body=[*first, *inner, *last]))
             elif orig in self.wrap_group:
                 group, header = self.wrap_group[orig]
@@ -184,11 +196,71 @@ class _Applier(cst.CSTTransformer):
         return out
 
 
-def _without_leading_blank(statement):
-    lines = list(statement.leading_lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
+def _one_statement_per_line(line: cst.SimpleStatementLine, made) -> List[cst.SimpleStatementLine]:
+    """`a; b  # c` as a formatter writes it: `a` and `b  # c` on lines of their own.
+
+    `made[i]` is (replaced statement, index, count) for a statement a fix made, else
+    None: the comments of an import's names go to the lines made from those names.
+    """
+    lines = []
+    for small, origin in zip(line.body, made):
+        leading, trailing = [], None
+        if origin is not None:
+            comments = _import_comments(origin[0], origin[2])
+            if comments is not None:
+                leading, trailing = comments[origin[1]]
+        lines.append(cst.SimpleStatementLine(
+            [small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)], leading_lines=leading,
+            trailing_whitespace=cst.TrailingWhitespace(cst.SimpleWhitespace("  "), trailing)
+            if trailing else cst.TrailingWhitespace()))
+    lines[0] = lines[0].with_changes(leading_lines=[*line.leading_lines, *lines[0].leading_lines])
+    last = lines[-1]
+    if line.trailing_whitespace.comment is not None and last.trailing_whitespace.comment is not None:
+        # the line's own comment ends it; the last name's comment goes above
+        last = last.with_changes(leading_lines=[*last.leading_lines,
+                                                cst.EmptyLine(comment=last.trailing_whitespace.comment)])
+    if line.trailing_whitespace.comment is not None or last.trailing_whitespace.comment is None:
+        last = last.with_changes(trailing_whitespace=line.trailing_whitespace)
+    lines[-1] = last
+    return lines
+
+
+def _import_comments(statement, count: int):
+    """For `from m import (A,  # a\n B)` replaced by `count` statements, one per name:
+    per name, (own-line comments to put before its line, the comment to end it).
+    None when the import has no comment among its names."""
+    if not isinstance(statement, cst.ImportFrom) or statement.lpar is None \
+            or isinstance(statement.names, cst.ImportStar) or len(statement.names) != count:
+        return None
+    per_name = [([], None) for _ in range(count)]
+    found = False
+
+    def take(whitespace, index, own_line_to):
+        nonlocal found
+        if not isinstance(whitespace, cst.ParenthesizedWhitespace):
+            return
+        leading, trailing = per_name[index]
+        comment = whitespace.first_line.comment
+        if comment is not None:
+            found = True
+            if trailing is None and index == own_line_to:
+                trailing = comment
+            else:
+                leading = [*leading, cst.EmptyLine(comment=comment)]
+        per_name[index] = (leading, trailing)
+        after = [cst.EmptyLine(comment=line.comment) for line in whitespace.empty_lines
+                 if line.comment is not None]
+        if after:
+            found = True
+            target = min(own_line_to + 1, count - 1)
+            per_name[target] = ([*per_name[target][0], *after], per_name[target][1])
+
+    take(statement.lpar.whitespace_after, 0, -1)  # `(  # c`: above the first line
+    for index, name in enumerate(statement.names):
+        if isinstance(name.comma, cst.Comma):
+            take(name.comma.whitespace_after, index, index)
+    take(statement.rpar.whitespace_before, count - 1, count - 1)
+    return per_name if found else None
 
 
 def _small_statement(source: str) -> cst.BaseSmallStatement:

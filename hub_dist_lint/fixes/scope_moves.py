@@ -7,6 +7,7 @@ merge it into an adjacent scope block).
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -15,6 +16,11 @@ from ..analysis.deliberate import value_use
 from ..analysis.hub_calls import HubCall, HubCallGraph, ScopeProof
 from ..analysis.strategies import scope_receiver
 from ..diagnostics import Fix
+
+# Comments that start a notebook cell in a script (jupytext/VS Code/Spyder percent
+# format, `jupyter nbconvert --to script`, the old IPython format, Databricks): a
+# scope block never spans one, so each cell stays runnable on its own.
+_CELL_MARKER = re.compile(r"#\s*(%%|In\[[\s\d]*\]:|<codecell>|COMMAND -{3,})")
 
 
 class ScopePlan:
@@ -75,9 +81,9 @@ def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix],
         body = list(hubs[0].block.body)
         index = {id(s): i for i, s in enumerate(body)}
         rows = sorted({index[id(h.statement)] for h in hubs if id(h.statement) in index})
-        for run in _runs(rows):
+        for run in _runs(rows, body):
             statements = tuple(body[i] for i in run)
-            before = body[run[0] - 1] if run[0] > 0 else None
+            before = body[run[0] - 1] if run[0] > 0 and not _starts_cell(statements[0]) else None
             after = body[run[-1] + 1] if run[-1] + 1 < len(body) else None
             fix = _wrap_or_merge(statements, before, after, strategy)
             moved = {id(s) for s in statements}
@@ -87,10 +93,11 @@ def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix],
     return out
 
 
-def _runs(rows: List[int]) -> List[List[int]]:
+def _runs(rows: List[int], body) -> List[List[int]]:
+    """Adjacent rows of `body`; a notebook cell marker starts a new run."""
     runs: List[List[int]] = []
     for row in rows:
-        if runs and runs[-1][-1] == row - 1:
+        if runs and runs[-1][-1] == row - 1 and not _starts_cell(body[row]):
             runs[-1].append(row)
         else:
             runs.append([row])
@@ -99,13 +106,18 @@ def _runs(rows: List[int]) -> List[List[int]]:
 
 def _wrap_or_merge(statements, before, after, strategy: str) -> Fix:
     header = f"{strategy}.scope()"
-    if _is_scope_with(after, strategy):
+    if _is_scope_with(after, strategy) and not _starts_cell(after):
         return Fix(f"move into the following `with {header}:` block",
                    merge=((statements, after, True),))
     if _is_scope_with(before, strategy):
         return Fix(f"move into the preceding `with {header}:` block",
                    merge=((statements, before, False),))
     return Fix(f"wrap in `with {header}:`", wrap=((statements, header),))
+
+
+def _starts_cell(statement: cst.CSTNode) -> bool:
+    return any(line.comment is not None and _CELL_MARKER.match(line.comment.value)
+               for line in getattr(statement, "leading_lines", ()))
 
 
 def _is_scope_with(node, strategy: str) -> bool:

@@ -76,7 +76,9 @@ not reported; neither is `hub.resolve()`.
 The fix wraps the statement in `with <strategy>.scope():`, or moves it into an
 adjacent scope block, using the strategy whose scope uses the value; it is not applied
 when the value is also called directly inside a scope (that call would then fail), or
-when it cannot tell which of several strategies is meant."""
+when it cannot tell which of several strategies is meant. In a notebook exported as a
+script, a block never spans a cell marker (`# %%`, `# In[ ]:`): each cell keeps its own
+block, and the marker stays above it."""
     fix_availability = "sometimes"
     fix_summary = 'moves the call into `with <strategy>.scope():` (wraps it, or joins an adjacent scope block)'
     VALID = (
