@@ -159,7 +159,8 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="where cached results live (default: ~/.cache/hub-dist-lint)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar, and no summary on a terminal")
     args = parser.parse_args(argv)
     if args.jobs < 0:
         return _usage_error(f"--jobs {args.jobs}: must be 0 (all cores) or more")
@@ -186,12 +187,15 @@ def _lint(args, items, errors: int, out) -> int:
     from .reporters import Failure, Record, make_reporter
 
     reporter = make_reporter(args.format, out)
-    findings = 0
+    findings = fixable = 0
     items = [item for item in items if item[2] is not None]  # stdin of an excluded name
     stdin = sys.stdin.buffer.read() if any(path is None for _, path, _ in items) else None
     cache_dir = None if args.no_cache else (args.cache_dir or runner.default_cache_dir())
     progress = runner.Progress(len(items), enabled=not args.quiet)
-    for outcome in runner.run(items, args.jobs, reporter.needs_fixes, cache_dir, stdin, progress):
+    # A person at a terminal gets ruff's summary, which counts the fixable findings.
+    summary = args.format == "text" and not args.quiet and _is_terminal(out)
+    fixes = reporter.needs_fixes or summary
+    for outcome in runner.run(items, args.jobs, fixes, cache_dir, stdin, progress):
         if outcome.error is not None:
             _report_error(outcome.display, *outcome.error)
             reporter.failure(Failure(outcome.display, *outcome.error))
@@ -199,13 +203,33 @@ def _lint(args, items, errors: int, out) -> int:
             continue
         for record in outcome.records:
             findings += 1
+            fixable += record["fix"] is not None
             reporter.finding(Record(**record))
     reporter.finish()
+    if summary:
+        out.write(_summary(findings, fixable))
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _is_terminal(out) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _summary(findings: int, fixable: int) -> str:
+    """ruff's closing lines: `Found 4 errors.` and `[*] 3 fixable with ...`."""
+    if not findings:
+        return "All checks passed!\n"
+    text = f"Found {findings} error{'s' if findings != 1 else ''}.\n"
+    if fixable:
+        text += f"[*] {fixable} fixable with hub-dist-fix.\n"
+    return text
 
 
 def fix_main(argv: Optional[Sequence[str]] = None) -> int:
