@@ -4,14 +4,16 @@ The interpreter (default: the one running this tool) is inspected by small probe
 scripts run in it as subprocesses, so a broken environment cannot break the
 tool and the tool's own process never imports TensorFlow:
 
-1. a fact probe: Python version, installed distribution versions
-   (importlib.metadata), whether ``pkg_resources`` can be found, and
+1. a fact probe: Python version, installed distribution versions and
+   TensorFlow's and tf-keras's requirements (importlib.metadata), whether
+   ``pkg_resources`` can be found, whether pip may install there (PEP 668), and
    ``TF_USE_LEGACY_KERAS``; it imports nothing heavy;
 2. an import probe: ``import tensorflow``, ``import tensorflow_hub`` and
    ``tf.keras``, each step reported as it finishes, so a crash (a signal) or a
    hang is pinned to the step that caused it.
 
-Each finding is one line, with a fix command for every problem.
+Each finding is one line, with a fix command for every problem; the judging is
+a list of named checks (``CHECKS``) over one ``Environment``.
 Exit codes: 0 healthy (notes allowed), 1 a problem found, 2 the interpreter
 cannot be run (or bad usage).
 """
@@ -28,6 +30,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 EXIT_HEALTHY, EXIT_PROBLEM, EXIT_CANNOT_RUN = 0, 1, 2
@@ -37,7 +40,7 @@ MARK = "HDL-DOCTOR-PROBE "
 TF_DISTS = ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel",
             "tensorflow-macos", "tensorflow-aarch64", "tensorflow-cpu-aws", "intel-tensorflow",
             "tf-nightly", "tf-nightly-cpu", "tf-nightly-gpu")
-OTHER_DISTS = ("tensorflow-hub", "tf-keras", "keras", "setuptools")
+OTHER_DISTS = ("tensorflow-hub", "tf-keras", "keras", "setuptools", "tensorboard")
 
 # Runs in the inspected interpreter: keep it Python-3-only-syntax-light (3.5+)
 # and free of heavy imports.
@@ -58,6 +61,24 @@ for name in DISTS:
         except Exception:
             version = None
     out["dists"][name] = version
+tf_dist = next((name for name in TF_NAMES if out["dists"].get(name)), None)
+for key, name in (("tf_requires", tf_dist), ("tf_keras_requires", "tf-keras")):
+    if metadata is not None and name and out["dists"].get(name):
+        try:
+            out[key] = list(metadata.requires(name) or [])
+        except Exception:
+            pass
+# PEP 668: pip refuses to install outside a virtual environment when the stdlib
+# directory holds EXTERNALLY-MANAGED (unless told to break system packages).
+try:
+    import sysconfig
+    marker = os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")
+    in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+    broken_ok = os.environ.get("PIP_BREAK_SYSTEM_PACKAGES", "").lower() in ("1", "true", "yes", "on")
+    if os.path.isfile(marker) and not in_venv and not broken_ok:
+        out["externally_managed"] = marker
+except Exception:
+    pass
 try:
     import importlib.util
     for mod in ("tensorflow", "tensorflow_hub", "tf_keras", "keras", "pkg_resources", "setuptools"):
@@ -69,7 +90,8 @@ try:
 except ImportError:
     pass
 sys.stdout.write(MARK + json.dumps(out) + "\n")
-""".replace("DISTS", repr(TF_DISTS + OTHER_DISTS)).replace("MARK", repr(MARK))
+""".replace("DISTS", repr(TF_DISTS + OTHER_DISTS)).replace("TF_NAMES", repr(TF_DISTS)).replace(
+    "MARK", repr(MARK))
 
 IMPORT_PROBE = r"""
 import json, sys, traceback
@@ -237,144 +259,235 @@ def _mm(version: Tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
-def diagnose(python: str, facts: dict, imports: dict) -> List[Finding]:
-    """The findings for one interpreter, from the two probes' answers."""
-    dists = facts.get("dists", {})
-    found = facts.get("found", {})
-    py = shlex.quote(python)
-    pip = f"{py} -m pip install"
-    out: List[Finding] = []
+LEGACY_ON = ("1", "true", "True")  # what TensorFlow's lazy Keras loader reads as set
 
-    # -- TensorFlow
-    tf_dist = next((d for d in TF_DISTS if dists.get(d)), None)
-    tf_import = imports.get("tensorflow", {})
-    tf_version = tf_import.get("version") if tf_import.get("ok") else (dists.get(tf_dist) if tf_dist else None)
-    tf = _vt(tf_version)
-    if not tf_dist and not found.get("tensorflow"):
-        out.append(Finding("tensorflow", "problem", "TensorFlow is not installed",
-                           f"{pip} tensorflow"))
-    elif not tf_import.get("ok"):
+
+@dataclass
+class Environment:
+    """What the two probes found, in the terms the checks use."""
+
+    python: str
+    facts: dict
+    imports: dict
+
+    def __post_init__(self):
+        self.dists = self.facts.get("dists", {})
+        self.found = self.facts.get("found", {})
+        self.tf_dist = next((d for d in TF_DISTS if self.dists.get(d)), None)
+        tf_import = self.imports.get("tensorflow", {})
+        self.tf_version = (tf_import.get("version") if tf_import.get("ok")
+                           else self.dists.get(self.tf_dist) if self.tf_dist else None)
+        self.tf = _vt(self.tf_version)
+        self.keras3 = self.tf is not None and self.tf >= (2, 16)  # tf.keras is Keras 3 by default
+        self.legacy = self.facts.get("legacy_keras")
+        self.has_pkg_resources = self.found.get("pkg_resources", True)
+        self.externally_managed = self.facts.get("externally_managed")
+
+    def pip(self, *requirements: str) -> str:
+        """The command that installs `requirements` for this interpreter. pip refuses an
+        externally managed one (PEP 668): then into a new virtual environment."""
+        py = shlex.quote(self.python)
+        if self.externally_managed:
+            return f"{py} -m venv .venv && .venv/bin/python -m pip install {' '.join(requirements)}"
+        return f"{py} -m pip install {' '.join(requirements)}"
+
+    def tf_keras_requirement(self) -> str:
+        return f"'tf-keras=={_mm(self.tf)}.*'"
+
+
+def check_tensorflow(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    tf_import = env.imports.get("tensorflow", {})
+    if not env.tf_dist and not env.found.get("tensorflow"):
+        return [Finding("tensorflow", "problem", "TensorFlow is not installed", env.pip("tensorflow"))]
+    if not tf_import.get("ok"):
         error = tf_import.get("error", "the import probe gave no answer")
         prefix = "" if tf_import.get("crash") else "import tensorflow fails: "
-        out.append(Finding("tensorflow", "problem", f"{prefix}{error}",
-                           f"{py} -X faulthandler -c 'import tensorflow'  # full traceback"))
+        return [Finding("tensorflow", "problem", f"{prefix}{error}",
+                        f"{shlex.quote(env.python)} -X faulthandler -c 'import tensorflow'  # full traceback")]
+    where = f" (from {env.tf_dist})" if env.tf_dist and env.tf_dist != "tensorflow" else ""
+    return [Finding("tensorflow", "ok", f"tensorflow {env.tf_version}{where}")]
+
+
+def check_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    """The package tf.keras comes from on TF 2.6-2.15; Keras 3 on TF >= 2.16."""
+    keras_v, tf = env.dists.get("keras"), env.tf
+    if tf is None or tf < (2, 6):
+        return []
+    if env.keras3:
+        if not keras_v:
+            return [Finding("keras", "problem", f"keras is not installed; TensorFlow {_mm(tf)} "
+                            f"depends on Keras 3", env.pip("'keras>=3'"))]
+        if _older(keras_v, (3, 0)):
+            return [Finding("keras", "problem", f"keras {keras_v} with TensorFlow {_mm(tf)}, "
+                            f"which needs Keras 3", env.pip("'keras>=3'"))]
+        return [Finding("keras", "ok", f"keras {keras_v} (Keras 3)")]
+    if not keras_v or _vt(keras_v) != tf:
+        what = f"keras {keras_v} does not fit" if keras_v else "keras is not installed, needed by"
+        return [Finding("keras", "problem", f"{what} TensorFlow {env.tf_version} (tf.keras is keras "
+                        f"{_mm(tf)}.x)", env.pip(f"'keras=={_mm(tf)}.*'"))]
+    return [Finding("keras", "ok", f"keras {keras_v} fits TensorFlow {_mm(tf)}")]
+
+
+def check_tf_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    """Keras 2 for TF >= 2.16, what hub.KerasLayer is built on there; its minor release
+    must be TensorFlow's (tf-keras 2.15 on TF 2.16 fails: keras-team/tf-keras#756)."""
+    tfk_v, tf = env.dists.get("tf-keras"), env.tf
+    if tf is None:
+        return []
+    fix = env.pip(env.tf_keras_requirement())
+    if tfk_v and _vt(tfk_v) != tf:
+        wants = [r for r in env.facts.get("tf_keras_requires") or [] if re.match(r"tensorflow\b", r)]
+        declared = f": it requires {'; '.join(wants)}" if wants else ""
+        return [Finding("tf-keras", "problem", f"tf-keras {tfk_v} does not fit TensorFlow "
+                        f"{env.tf_version}{declared} (tf-keras {_mm(tf)}.x goes with TensorFlow "
+                        f"{_mm(tf)})", fix)]
+    if tfk_v:
+        return [Finding("tf-keras", "ok", f"tf-keras {tfk_v} fits TensorFlow {_mm(tf)}")]
+    if env.keras3:
+        return [Finding("tf-keras", "problem", "tf-keras is not installed: on TensorFlow >= 2.16 "
+                        "hub.KerasLayer needs it (tf.keras is Keras 3)", fix)]
+    return []
+
+
+def _pkg_resources_gone(env: Environment) -> str:
+    """Why pkg_resources cannot be imported, from the setuptools release."""
+    setuptools_v = env.dists.get("setuptools")
+    if _vt(setuptools_v) and not _older(setuptools_v, (81, 0)):
+        return f"which setuptools {setuptools_v} no longer ships (setuptools >= 81 dropped it)"
+    if setuptools_v:
+        return f"which setuptools {setuptools_v} does not provide here"
+    return "and setuptools is not installed"
+
+
+def check_tensorflow_hub(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    hub_v = env.dists.get("tensorflow-hub")
+    hub_import = env.imports.get("tensorflow_hub")
+    if not (hub_v or env.found.get("tensorflow_hub")):
+        return [Finding("tensorflow-hub", "problem", "tensorflow-hub is not installed",
+                        env.pip("tensorflow-hub"))]
+    out = []
+    if env.keras3 and _older(hub_v, (0, 16)):
+        out.append(Finding("tensorflow-hub", "problem", f"tensorflow-hub {hub_v} predates Keras 3; "
+                           f"TensorFlow {_mm(env.tf)} needs tensorflow-hub >= 0.16",
+                           env.pip("'tensorflow-hub>=0.16.1'")))
+    if hub_import is None:
+        return out  # `import tensorflow` failed first; that line says why
+    if hub_import.get("ok"):
+        version = hub_v or hub_import.get("version")
+        return out + [Finding("tensorflow-hub", "ok", f"import tensorflow_hub works (tensorflow-hub {version})")]
+    error = hub_import.get("error", "unknown error")
+    missing = hub_import.get("missing")
+    if missing == "pkg_resources" or "pkg_resources" in error:
+        return out + [Finding("tensorflow-hub", "problem", f"import tensorflow_hub fails: {error}: "
+                              f"tensorflow-hub {hub_v or ''} imports pkg_resources, "
+                              f"{_pkg_resources_gone(env)}; pin setuptools<81", env.pip("'setuptools<81'"))]
+    if env.tf is not None and (missing == "tf_keras" or _legacy_without_tf_keras(env)):
+        fix = env.pip(env.tf_keras_requirement())
+    elif missing == "tensorflow":
+        fix = env.pip("tensorflow")
     else:
-        where = f" (from {tf_dist})" if tf_dist and tf_dist != "tensorflow" else ""
-        out.append(Finding("tensorflow", "ok", f"tensorflow {tf_version}{where}"))
-    legacy_needed = tf is not None and tf >= (2, 16)
+        fix = f"{shlex.quote(env.python)} -c 'import tensorflow_hub'  # full traceback"
+    prefix = "" if hub_import.get("crash") else "import tensorflow_hub fails: "
+    return out + [Finding("tensorflow-hub", "problem", f"{prefix}{error}", fix)]
 
-    # -- keras (the package tf.keras comes from on TF 2.6-2.15, Keras 3 on TF >= 2.16)
-    keras_v = dists.get("keras")
-    if tf is not None:
-        if tf >= (2, 16):
-            if not keras_v:
-                out.append(Finding("keras", "problem",
-                                   f"keras is not installed; TensorFlow {_mm(tf)} depends on Keras 3",
-                                   f"{pip} 'keras>=3'"))
-            elif _older(keras_v, (3, 0)):
-                out.append(Finding("keras", "problem",
-                                   f"keras {keras_v} with TensorFlow {_mm(tf)}, which needs Keras 3",
-                                   f"{pip} 'keras>=3'"))
-            else:
-                out.append(Finding("keras", "ok", f"keras {keras_v} (Keras 3)"))
-        elif tf >= (2, 6):
-            if not keras_v or _vt(keras_v) != tf:
-                what = f"keras {keras_v} does not fit" if keras_v else "keras is not installed, needed by"
-                out.append(Finding("keras", "problem",
-                                   f"{what} TensorFlow {tf_version} (tf.keras is keras {_mm(tf)}.x)",
-                                   f"{pip} 'keras=={_mm(tf)}.*'"))
-            else:
-                out.append(Finding("keras", "ok", f"keras {keras_v} fits TensorFlow {_mm(tf)}"))
 
-    # -- tf-keras (Keras 2 for TF >= 2.16; what hub.KerasLayer is built on there)
-    tfk_v = dists.get("tf-keras")
-    if tf is not None:
-        tfk_fix = f"{pip} 'tf-keras=={_mm(tf)}.*'"
-        if tfk_v and _vt(tfk_v) != tf:
-            out.append(Finding("tf-keras", "problem",
-                               f"tf-keras {tfk_v} does not fit TensorFlow {tf_version} "
-                               f"(tf-keras {_mm(tf)}.x goes with TensorFlow {_mm(tf)})", tfk_fix))
-        elif tfk_v:
-            out.append(Finding("tf-keras", "ok", f"tf-keras {tfk_v} fits TensorFlow {_mm(tf)}"))
-        elif legacy_needed:
-            out.append(Finding("tf-keras", "problem",
-                               "tf-keras is not installed: on TensorFlow >= 2.16 hub.KerasLayer "
-                               "needs it (tf.keras is Keras 3)", tfk_fix))
+def _tensorboard_facts() -> dict:
+    path = Path(__file__).resolve().parent / "data" / "tensorboard_facts.json"
+    return json.loads(path.read_text("utf-8"))["releases"]
 
-    # -- tensorflow-hub: installed, version, and whether it imports
-    hub_v = dists.get("tensorflow-hub")
-    hub_import = imports.get("tensorflow_hub")
-    hub_installed = bool(hub_v or found.get("tensorflow_hub"))
-    setuptools_v = dists.get("setuptools")
-    has_pkg_resources = found.get("pkg_resources", True)
-    if not hub_installed:
-        out.append(Finding("tensorflow-hub", "problem", "tensorflow-hub is not installed",
-                           f"{pip} tensorflow-hub"))
+
+def check_tensorboard(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    """TensorBoard 2.0-2.20 import pkg_resources when `tensorboard` starts (from the
+    wheels: data/tensorboard_facts.json); setuptools >= 81 does not ship it."""
+    version = env.dists.get("tensorboard")
+    if not version:
+        return []
+    releases = _tensorboard_facts()
+    on_import = [i["where"] for i in releases.get(version, []) if i["on_import"]]
+    if env.has_pkg_resources or not on_import:
+        return [Finding("tensorboard", "ok", f"tensorboard {version}")]
+    first_free = next((v for v in releases if not releases[v] and _vt(v) > _vt(version)), None)
+    # TensorFlow up to 2.20 pins TensorBoard to its own minor release; 2.21 does not need it.
+    pinned = any(r.replace(" ", "").lower().startswith("tensorboard")
+                 for r in env.facts.get("tf_requires") or [])
+    if first_free and not pinned:
+        fix = env.pip(f"'tensorboard>={first_free}'")
     else:
-        if legacy_needed and _older(hub_v, (0, 16)):
-            out.append(Finding("tensorflow-hub", "problem",
-                               f"tensorflow-hub {hub_v} predates Keras 3; TensorFlow {_mm(tf)} "
-                               f"needs tensorflow-hub >= 0.16", f"{pip} 'tensorflow-hub>=0.16.1'"))
-        if hub_import is None:
-            pass  # `import tensorflow` failed first; that line says why
-        elif hub_import.get("ok"):
-            out.append(Finding("tensorflow-hub", "ok",
-                               f"import tensorflow_hub works (tensorflow-hub {hub_v or hub_import.get('version')})"))
-        elif hub_import.get("missing") == "pkg_resources" or "pkg_resources" in hub_import.get("error", ""):
-            have = (f"which setuptools {setuptools_v} no longer ships (setuptools >= 81 dropped it)"
-                    if not _older(setuptools_v, (81, 0)) and _vt(setuptools_v)
-                    else f"which setuptools {setuptools_v} does not provide here" if setuptools_v
-                    else "and setuptools is not installed")
-            out.append(Finding("tensorflow-hub", "problem",
-                               f"import tensorflow_hub fails: {hub_import['error']}: tensorflow-hub "
-                               f"{hub_v or ''} imports pkg_resources, {have}; pin setuptools<81",
-                               f"{pip} 'setuptools<81'"))
-        else:
-            error = hub_import.get("error", "unknown error")
-            missing = hub_import.get("missing")
-            if missing == "tf_keras" and tf is not None:
-                fix = f"{pip} 'tf-keras=={_mm(tf)}.*'"
-            elif missing == "tensorflow":
-                fix = f"{pip} tensorflow"
-            else:
-                fix = f"{py} -c 'import tensorflow_hub'  # full traceback"
-            prefix = "" if hub_import.get("crash") else "import tensorflow_hub fails: "
-            out.append(Finding("tensorflow-hub", "problem", f"{prefix}{error}", fix))
+        fix = env.pip("'setuptools<81'")
+    return [Finding("tensorboard", "problem",
+                    f"tensorboard {version} imports pkg_resources ({', '.join(on_import)}: the "
+                    f"`tensorboard` command fails), {_pkg_resources_gone(env)}", fix)]
 
-    # -- setuptools / pkg_resources (tensorflow-hub 0.16.1 imports pkg_resources)
-    hub_blames_pkg = any(f.check == "tensorflow-hub" and "pkg_resources" in f.message for f in out)
-    if has_pkg_resources:
-        if setuptools_v:
-            out.append(Finding("setuptools", "ok", f"setuptools {setuptools_v} provides pkg_resources"))
-    elif not hub_blames_pkg:
-        have = f"setuptools {setuptools_v}" if setuptools_v else "no setuptools"
-        out.append(Finding("setuptools", "note",
-                           f"pkg_resources cannot be imported ({have}; setuptools >= 81 dropped it); "
-                           f"tensorflow-hub 0.16.1 needs it", f"{pip} 'setuptools<81'"))
 
-    # -- TF_USE_LEGACY_KERAS (only matters where tf.keras would be Keras 3)
-    if legacy_needed and tfk_v:
-        value = facts.get("legacy_keras")
-        seen = imports.get("tf.keras", {})
-        seen_text = f" (tf.keras is Keras {seen['version']} here)" if seen.get("ok") and seen.get("version") else ""
-        if value in ("1", "true", "True"):
-            if seen.get("ok") and str(seen.get("version") or "").startswith("3."):
-                out.append(Finding("TF_USE_LEGACY_KERAS", "problem",
-                                   f"TF_USE_LEGACY_KERAS={value}, yet tf.keras is Keras {seen['version']}",
-                                   f"{pip} --force-reinstall 'tf-keras=={_mm(tf)}.*'"))
-            else:
-                out.append(Finding("TF_USE_LEGACY_KERAS", "ok",
-                                   f"TF_USE_LEGACY_KERAS={value}: tf.keras is tf-keras"
-                                   + (f" {seen['version']}" if seen.get("version") else "")))
-        else:
-            state = "is not set" if value is None else f"is {value!r}, not 1"
-            out.append(Finding(
-                "TF_USE_LEGACY_KERAS", "note",
-                f"TF_USE_LEGACY_KERAS {state}{seen_text}: a hub.KerasLayer (a tf-keras layer) cannot "
-                f"go into a tf.keras model unless it is 1; programs usually set it themselves "
-                f"before importing tensorflow",
-                "export TF_USE_LEGACY_KERAS=1  # or os.environ['TF_USE_LEGACY_KERAS'] = '1' first thing"))
-    return out
+def check_setuptools(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    """(A note: tensorflow-hub 0.16.1 imports pkg_resources.)"""
+    setuptools_v = env.dists.get("setuptools")
+    if env.has_pkg_resources:
+        return [Finding("setuptools", "ok", f"setuptools {setuptools_v} provides pkg_resources")] \
+            if setuptools_v else []
+    if any(f.check in ("tensorflow-hub", "tensorboard") and "pkg_resources" in f.message for f in so_far):
+        return []
+    have = f"setuptools {setuptools_v}" if setuptools_v else "no setuptools"
+    return [Finding("setuptools", "note", f"pkg_resources cannot be imported ({have}; setuptools >= 81 "
+                    f"dropped it); tensorflow-hub 0.16.1 needs it", env.pip("'setuptools<81'"))]
+
+
+def _legacy_without_tf_keras(env: Environment) -> bool:
+    return env.keras3 and env.legacy in LEGACY_ON and not env.dists.get("tf-keras")
+
+
+def check_legacy_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
+    """TF_USE_LEGACY_KERAS matters only where tf.keras would be Keras 3."""
+    if not env.keras3:
+        return []
+    value = env.legacy
+    seen = env.imports.get("tf.keras", {})
+    if _legacy_without_tf_keras(env):
+        # (the probe's own error is not quoted: TF 2.21's lazy loader raises ImportError on
+        # the first access, which `import tensorflow_hub` makes, and RecursionError after)
+        effect = "tf.keras fails here" if seen and not seen.get("ok") else "tf.keras cannot load"
+        return [Finding("TF_USE_LEGACY_KERAS", "problem",
+                        f"TF_USE_LEGACY_KERAS={value} makes tf.keras tf-keras, which is not installed: "
+                        f"{effect}", env.pip(env.tf_keras_requirement()))]
+    if not env.dists.get("tf-keras"):
+        return []
+    if value in LEGACY_ON:
+        if seen.get("ok") and str(seen.get("version") or "").startswith("3."):
+            return [Finding("TF_USE_LEGACY_KERAS", "problem",
+                            f"TF_USE_LEGACY_KERAS={value}, yet tf.keras is Keras {seen['version']}",
+                            env.pip("--force-reinstall", env.tf_keras_requirement()))]
+        version = f" {seen['version']}" if seen.get("version") else ""
+        return [Finding("TF_USE_LEGACY_KERAS", "ok", f"TF_USE_LEGACY_KERAS={value}: tf.keras is tf-keras{version}")]
+    state = "is not set" if value is None else f"is {value!r}, not 1"
+    seen_text = f" (tf.keras is Keras {seen['version']} here)" if seen.get("ok") and seen.get("version") else ""
+    return [Finding("TF_USE_LEGACY_KERAS", "note",
+                    f"TF_USE_LEGACY_KERAS {state}{seen_text}: a hub.KerasLayer (a tf-keras layer) cannot "
+                    f"go into a tf.keras model unless it is 1; programs usually set it themselves "
+                    f"before importing tensorflow",
+                    "export TF_USE_LEGACY_KERAS=1  # or os.environ['TF_USE_LEGACY_KERAS'] = '1' first thing")]
+
+
+CHECKS = (check_tensorflow, check_keras, check_tf_keras, check_tensorflow_hub, check_tensorboard,
+          check_setuptools, check_legacy_keras)
+
+
+def check_externally_managed(env: Environment, findings: List[Finding]) -> List[Finding]:
+    """A note in front of the fixes that install into a virtual environment (PEP 668)."""
+    if not env.externally_managed or not any(f.fix and " -m venv .venv && " in f.fix for f in findings):
+        return []
+    return [Finding("python", "note",
+                    f"{env.python} is externally managed (PEP 668: {env.externally_managed}): pip will "
+                    f"not install into it, so the fixes below install into a virtual environment, .venv",
+                    f"{shlex.quote(env.python)} -m venv .venv")]
+
+
+def diagnose(python: str, facts: dict, imports: dict) -> List[Finding]:
+    """The findings for one interpreter, from the two probes' answers."""
+    env = Environment(python, facts, imports)
+    findings: List[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(env, findings))
+    return check_externally_managed(env, findings) + findings
 
 
 # ---------------------------------------------------------------------------
@@ -401,7 +514,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _Parser(
         prog="hub-dist-lint doctor",
         description="Check that a Python environment can run TensorFlow Hub and Keras code: "
-                    "TensorFlow, tensorflow-hub, tf-keras, keras and setuptools versions and whether "
+                    "TensorFlow, tensorflow-hub, tf-keras, keras, TensorBoard and setuptools versions and whether "
                     "they fit together. The interpreter is probed in a subprocess.")
     parser.add_argument("--python", metavar="PATH", default=None,
                         help="interpreter to inspect (default: the one running this tool)")
@@ -432,13 +545,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "packages": {k: v for k, v in facts.get("dists", {}).items()
                          if v or k in OTHER_DISTS or k == "tensorflow"},
             "pkg_resources": bool(facts.get("found", {}).get("pkg_resources")),
+            "externally_managed": facts.get("externally_managed"),
             "TF_USE_LEGACY_KERAS": facts.get("legacy_keras"),
             "checks": [asdict(f) for f in findings],
             "problems": problems, "notes": notes, "healthy": not problems, "exit_code": code,
         }, indent=2) + "\n")
         return code
-    out = [f"hub-dist-lint doctor: {python} (Python {facts.get('version')}"
-           f"{', a virtual environment' if venv else ''})"]
+    kind = (", a virtual environment" if venv
+            else ", externally managed" if facts.get("externally_managed") else "")
+    out = [f"hub-dist-lint doctor: {python} (Python {facts.get('version')}{kind})"]
     for f in findings:
         fix = f"; fix: {f.fix}" if f.fix and f.status != "ok" else ""
         out.append(f"{f.status:<8} {f.message}{fix}")
