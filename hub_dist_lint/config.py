@@ -128,10 +128,9 @@ def parse_per_file_ignores(text: str) -> PatternCodes:
 
 
 @dataclass(frozen=True)
-class FileConfig:
-    """The validated hub-dist-lint section of one configuration file."""
+class Settings:
+    """What a configuration file or the command line can set (None: not set there)."""
 
-    path: str
     select: Optional[Tuple[str, ...]] = None
     extend_select: Tuple[str, ...] = ()
     ignore: Optional[Tuple[str, ...]] = None
@@ -139,6 +138,13 @@ class FileConfig:
     extend_exclude: Tuple[str, ...] = ()
     per_file_ignores: PatternCodes = ()
     target_tf: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class FileConfig(Settings):
+    """The validated hub-dist-lint section of one configuration file."""
+
+    path: str = ""
 
     @property
     def root(self) -> str:
@@ -153,55 +159,56 @@ def _toml_module():
     return tomllib
 
 
-def _table_values(path: str, table: dict, section: str) -> FileConfig:
-    """Validate a TOML table (pyproject.toml)."""
+def _validated(path: str, items, section: str, parse_value) -> FileConfig:
+    """Check each key of a section, then its value with `parse_value(key, value)`."""
     values = {}
-    for raw_key, value in table.items():
+    for raw_key, value in items:
         key = raw_key.replace("_", "-")
         where = f"[{section}] {raw_key}"
         if key not in KEYS:
             raise ConfigError(path, f"unknown key (known: {', '.join(KEYS)})", where)
         try:
-            if key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise ValueError(f"must be a list of strings, e.g. [\"HDL1\"] (got {value!r})")
-                values[key] = tuple(value) if "exclude" in key else check_codes(value)
-            elif key == "per-file-ignores":
-                if not isinstance(value, dict):
-                    raise ValueError("must be a table of glob = [codes], e.g. {\"tests/*\" = [\"HDL1\"]}")
-                mapping = []
-                for pattern, codes in value.items():
-                    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-                        raise ValueError(f"{pattern!r}: must be a list of codes (got {codes!r})")
-                    mapping.append((pattern, check_codes(codes)))
-                values[key] = tuple(mapping)
-            else:
-                values[key] = check_target(value)
+            values[key] = parse_value(key, value)
         except ValueError as exc:
             raise ConfigError(path, str(exc), where) from None
     return _file_config(path, values)
+
+
+def _toml_value(key: str, value):
+    """One value of a TOML table (pyproject.toml)."""
+    if key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"must be a list of strings, e.g. [\"HDL1\"] (got {value!r})")
+        return tuple(value) if "exclude" in key else check_codes(value)
+    if key == "per-file-ignores":
+        if not isinstance(value, dict):
+            raise ValueError("must be a table of glob = [codes], e.g. {\"tests/*\" = [\"HDL1\"]}")
+        mapping = []
+        for pattern, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                raise ValueError(f"{pattern!r}: must be a list of codes (got {codes!r})")
+            mapping.append((pattern, check_codes(codes)))
+        return tuple(mapping)
+    return check_target(value)
+
+
+def _ini_value(key: str, value: str):
+    """One value of an INI section (setup.cfg)."""
+    if key in ("exclude", "extend-exclude"):
+        return tuple(i.strip() for i in re.split(r"[,\n]", value) if i.strip())
+    if key in ("select", "extend-select", "ignore"):
+        return check_codes(split_list(value))
+    if key == "per-file-ignores":
+        return parse_per_file_ignores(value)
+    return check_target(value.strip())
+
+
+def _table_values(path: str, table: dict, section: str) -> FileConfig:
+    return _validated(path, table.items(), section, _toml_value)
 
 
 def _section_values(path: str, section: configparser.SectionProxy, name: str) -> FileConfig:
-    """Validate an INI section (setup.cfg)."""
-    values = {}
-    for raw_key, value in section.items():
-        key = raw_key.replace("_", "-")
-        where = f"[{name}] {raw_key}"
-        if key not in KEYS:
-            raise ConfigError(path, f"unknown key (known: {', '.join(KEYS)})", where)
-        try:
-            if key in ("exclude", "extend-exclude"):
-                values[key] = tuple(i.strip() for i in re.split(r"[,\n]", value) if i.strip())
-            elif key in ("select", "extend-select", "ignore"):
-                values[key] = check_codes(split_list(value))
-            elif key == "per-file-ignores":
-                values[key] = parse_per_file_ignores(value)
-            else:
-                values[key] = check_target(value.strip())
-        except ValueError as exc:
-            raise ConfigError(path, str(exc), where) from None
-    return _file_config(path, values)
+    return _validated(path, section.items(), name, _ini_value)
 
 
 def _file_config(path: str, values: dict) -> FileConfig:
@@ -286,16 +293,9 @@ def find_config(directory: str) -> Optional[FileConfig]:
 
 
 @dataclass(frozen=True)
-class Overrides:
+class Overrides(Settings):
     """Command-line flags: each one given replaces the configuration file's value."""
 
-    select: Optional[Tuple[str, ...]] = None
-    extend_select: Tuple[str, ...] = ()
-    ignore: Optional[Tuple[str, ...]] = None
-    exclude: Optional[Tuple[str, ...]] = None
-    extend_exclude: Tuple[str, ...] = ()
-    per_file_ignores: PatternCodes = ()
-    target_tf: Optional[str] = None
     config_file: Optional[str] = None  # --config: this file, no search
     isolated: bool = False  # --isolated: no configuration files at all
 

@@ -64,41 +64,27 @@ class _Collector(cst.CSTVisitor):
         self.scope_of: Dict[cst.CSTNode, cst.CSTNode] = {}
 
     # -- scopes ------------------------------------------------------------------
-    def _enter(self, node):
-        self.parent[node] = self._function_scope()
-        self.scopes.append(node)
+    _SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+    def on_visit(self, node):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self._bind(node.name.value, "definition", node)  # bound in the enclosing scope
+        if isinstance(node, self._SCOPES):
+            # the scope a name falls back to; class bodies are never one (methods skip them)
+            self.parent[node] = self._function_scope()
+            self.scopes.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node):
+        if isinstance(original_node, self._SCOPES):
+            self.scopes.pop()
+        super().on_leave(original_node)
 
     def _function_scope(self) -> Optional[cst.CSTNode]:
         for scope in reversed(self.scopes):
             if not isinstance(scope, cst.ClassDef):
                 return scope
         return None
-
-    def visit_Module(self, node):
-        self._enter(node)
-
-    def leave_Module(self, node):
-        self.scopes.pop()
-
-    def visit_FunctionDef(self, node):
-        self._bind(node.name.value, "definition", node)
-        self._enter(node)
-
-    def leave_FunctionDef(self, node):
-        self.scopes.pop()
-
-    def visit_Lambda(self, node):
-        self._enter(node)
-
-    def leave_Lambda(self, node):
-        self.scopes.pop()
-
-    def visit_ClassDef(self, node):
-        self._bind(node.name.value, "definition", node)
-        self.scopes.append(node)
-
-    def leave_ClassDef(self, node):
-        self.scopes.pop()
 
     # -- bindings ------------------------------------------------------------------
     def _bind(self, name: str, kind: str, value, scope=None):
