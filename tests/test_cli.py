@@ -282,7 +282,7 @@ def test_summary_on_a_terminal_only(tmp_path):
     lines = out.splitlines()
     assert (code, err) == (1, "")
     assert [l.split()[1] for l in lines[:3]] == ["HDL101", "HDL103", "HDL102"]
-    assert lines[3:] == ["Found 3 errors.", "[*] 2 fixable with hub-dist-fix."]
+    assert lines[3:] == ["Found 3 errors."]
     assert run_on_terminal("b.py", cwd=tmp_path)[1].splitlines()[1:] == ["Found 1 error."]
     assert run_on_terminal("ok.py", cwd=tmp_path)[:2] == (0, "All checks passed!\n")
     # not for machines: a pipe, a file, another format, or -q
