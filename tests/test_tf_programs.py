@@ -10,7 +10,8 @@ fix` on a copy, and the fixed copy runs again. Its header says what must hold:
     # hdl-expect: unfixed   the fix leaves the program byte-identical
     # hdl-findings: HDL201 HDL202 | none    the exact codes linting the original reports
 
-Each program is argv[1]: the path of a tiny local SavedModel (make_hub_model.py).
+Each program gets argv[1]: the path of a tiny local SavedModel (make_hub_model.py), and
+finds the modules of fixsafety/_support/ next to it (by hand: PYTHONPATH=_support).
 All programs are run once, two at a time, when the session starts; each test checks
 one program's outcome. Known fixer bugs are in KNOWN_FIX_FAILURES / KNOWN_FINDING_FAILURES
 (strict xfail: remove the entry when the bug is fixed).
@@ -40,6 +41,7 @@ if any(importlib.util.find_spec(name) is None for name in ("tensorflow", "tensor
     pytest.skip("needs tensorflow, tensorflow_hub and tf_keras", allow_module_level=True)
 
 CORPUS = Path(__file__).resolve().parent / "programs" / "fixsafety"
+SUPPORT = CORPUS / "_support"  # modules the programs import; never fixed, never a program
 MAKE_HUB_MODEL = CORPUS.parent / "make_hub_model.py"
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "",
        "PYTHONDONTWRITEBYTECODE": "1"}
@@ -168,7 +170,16 @@ def place(program: Program, root: Path) -> Path:
     else:
         home.mkdir(parents=True)
         shutil.copy2(program.source, home / program.main)
+    for module in SUPPORT.glob("*.py"):
+        shutil.copy2(module, home / module.name)
     return home
+
+
+def own_files(program: Program, home: Path) -> List[Path]:
+    """The program's files in its copy, all in one run (not the support modules)."""
+    if program.source.is_dir():
+        return sorted(home / path.relative_to(program.source) for path in program.source.rglob("*.py"))
+    return [home / program.main]
 
 
 def same_tree(left: Path, right: Path) -> bool:
@@ -182,9 +193,8 @@ def same_tree(left: Path, right: Path) -> bool:
 
 def exercise(program: Program, work: Path, model: Path) -> Outcome:
     original_home, fixed_home = place(program, work / "original"), place(program, work / "fixed")
-    target = fixed_home if program.source.is_dir() else fixed_home / program.main
     original = None if program.expect == "unfixed" else run_python(original_home / program.main, model)
-    fix = run_cli("--isolated", target, fix=True)
+    fix = run_cli("--isolated", *own_files(program, fixed_home), fix=True)
     changed = not same_tree(original_home, fixed_home)
     fixed = run_python(fixed_home / program.main, model) if changed else None
     return Outcome(original, fix, changed, fixed)
@@ -192,10 +202,11 @@ def exercise(program: Program, work: Path, model: Path) -> Outcome:
 
 def lint_codes(work: Path, names: List[str]) -> Dict[str, FrozenSet[str]]:
     """The codes linting each program's original reports, from one CLI run over all of them."""
-    homes = [work / "lint" / name for name in names]
-    for name, home in zip(names, homes):
-        place(next(p for p in PROGRAMS if p.name == name), work / "lint")
-    result = run_cli("--isolated", *homes, cwd=work / "lint")
+    files = []
+    for program in PROGRAMS:
+        if program.name in names:
+            files += own_files(program, place(program, work / "lint"))
+    result = run_cli("--isolated", *files, cwd=work / "lint")
     assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
     codes = {name: set() for name in names}
     for line in result.stdout.decode().splitlines():
@@ -206,10 +217,11 @@ def lint_codes(work: Path, names: List[str]) -> Dict[str, FrozenSet[str]]:
     return {name: frozenset(found) for name, found in codes.items()}
 
 
-def selected(session, fixture_names) -> List[Program]:
+def selected(session, fixture_name: str) -> List[Program]:
+    """The programs of the tests this session runs that use the fixture."""
     names = {item.callspec.params["program"].name for item in session.items
              if hasattr(item, "callspec") and "program" in item.callspec.params
-             and set(fixture_names) & set(item.fixturenames)}
+             and fixture_name in item.fixturenames}
     return [p for p in PROGRAMS if p.name in names]
 
 
@@ -228,12 +240,12 @@ def outcomes(request, fixsafety_work):
     pool = ThreadPoolExecutor(2)
     request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
     return {p.name: pool.submit(exercise, p, fixsafety_work, fixsafety_work / "hub_model")
-            for p in selected(request.session, ["outcomes"])}
+            for p in selected(request.session, "outcomes")}
 
 
 @pytest.fixture(scope="session")
 def findings(request, fixsafety_work):
-    names = [p.name for p in selected(request.session, ["findings"])]
+    names = [p.name for p in selected(request.session, "findings")]
     return lint_codes(fixsafety_work, names)
 
 

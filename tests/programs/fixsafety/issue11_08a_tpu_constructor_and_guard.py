@@ -9,33 +9,7 @@ constructor, and the program looks at the object it was building.
 """
 import tensorflow as tf
 
-
-class NoTPU(Exception):
-    pass
-
-
-class OfflineResolver(tf.distribute.cluster_resolver.ClusterResolver):
-    """A resolver with no TPU behind it."""
-
-    def cluster_spec(self):
-        raise NoTPU()
-
-    def master(self, task_type=None, task_id=None, rpc_layer=None):
-        raise NoTPU()
-
-    def get_tpu_system_metadata(self):
-        raise NoTPU()
-
-
-def under_construction(error):
-    """The strategy object the constructor was building when it stopped."""
-    frame, found = error.__traceback__, None
-    while frame is not None:
-        candidate = frame.tb_frame.f_locals.get("self")
-        if isinstance(candidate, tf.distribute.Strategy):
-            found = candidate
-        frame = frame.tb_next
-    return found
+from offline_tpu import NoTPU, OfflineResolver, under_construction
 
 
 def make_strategy():
