@@ -26,7 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional
@@ -257,7 +257,8 @@ def param(program: Program, known: Dict[str, str]):
 def tail(completed: Optional[subprocess.CompletedProcess]) -> str:
     if completed is None:
         return "(not run)"
-    return f"exit {completed.returncode}\nstdout:\n{completed.stdout[-1500:]}\nstderr:\n{completed.stderr[-2500:]}"
+    return (f"exit {completed.returncode}\nstdout:\n{completed.stdout[-1500:]}\n"
+            f"stderr:\n{completed.stderr[-2500:]}")
 
 
 def test_corpus_is_large_enough():
