@@ -1,0 +1,3 @@
+from .python.framework import ops  # relative: not TensorFlow's
+
+__all__ = ["ops"]

@@ -1,0 +1,2 @@
+def describe():
+    return "mylib's own ops"

@@ -1,0 +1,22 @@
+# hdl-expect: keep
+# hdl-findings: none
+"""HDL202 VALID: hub.KerasLayer made inside the scope; the model trains mirrored."""
+import os
+import sys
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import numpy as np
+import tensorflow as tf
+import tensorflow_hub as hub
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+with strategy.scope():
+    layer = hub.KerasLayer(sys.argv[1], trainable=True)
+    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+history = model.fit(np.ones((8, 4), "float32"), np.zeros((8, 4), "float32"), epochs=1,
+                    batch_size=4, verbose=0)
+print([type(v).__name__ for v in model.trainable_variables], round(history.history["loss"][0], 3))

@@ -1,0 +1,28 @@
+# hdl-expect: report
+# hdl-findings: HDL202
+"""Issue 11 item 3: two strategies; the hub layer is used under `strategy.scope()`.
+
+Made outside every scope, compile raises "was not created in the distribution strategy
+scope". Only `strategy.scope()` repairs it: under `eval_strategy.scope()` the variables
+belong to the wrong strategy and compile raises the same error.
+"""
+import os
+import sys
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import numpy as np
+import tensorflow as tf
+import tensorflow_hub as hub
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+eval_strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+layer = hub.KerasLayer(sys.argv[1], trainable=True)
+with strategy.scope():
+    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+history = model.fit(np.ones((8, 4), "float32"), np.zeros((8, 4), "float32"), epochs=1,
+                    batch_size=4, verbose=0)
+print([type(v).__name__ for v in model.trainable_variables], eval_strategy.num_replicas_in_sync)

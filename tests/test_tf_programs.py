@@ -1,0 +1,301 @@
+"""Fix safety (issue 11): runnable programs, each run before and after `hub-dist-fix`.
+
+Every program in tests/programs/fixsafety/ (a file, or a directory with main.py) runs
+with plain `python3` under real TF 2.21 on 2 logical CPUs, gets `python3 -m hub_dist_lint
+fix` on a copy, and the fixed copy runs again. Its header says what must hold:
+
+    # hdl-expect: keep      the original runs; the fixed one runs with the same stdout
+    # hdl-expect: repair    the original fails; the fix changes it and the fixed one runs
+    # hdl-expect: report    the original fails; the fix may leave it, or must make it run
+    # hdl-expect: unfixed   the fix leaves the program byte-identical
+    # hdl-findings: HDL201 HDL202 | none    the exact codes linting the original reports
+
+Each program gets argv[1]: the path of a tiny local SavedModel (make_hub_model.py), and
+finds the modules of fixsafety/_support/ next to it (by hand: PYTHONPATH=_support).
+All programs are run once, two at a time, when the session starts; each test checks
+one program's outcome. Known fixer bugs are in KNOWN_FIX_FAILURES / KNOWN_FINDING_FAILURES
+(strict xfail: remove the entry when the bug is fixed).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional
+
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.tf
+# Found, not imported: the programs import TensorFlow in their own processes.
+if any(importlib.util.find_spec(name) is None for name in ("tensorflow", "tensorflow_hub", "tf_keras")):
+    pytest.skip("needs tensorflow, tensorflow_hub and tf_keras", allow_module_level=True)
+
+CORPUS = Path(__file__).resolve().parent / "programs" / "fixsafety"
+SUPPORT = CORPUS / "_support"  # modules the programs import; never fixed, never a program
+MAKE_HUB_MODEL = CORPUS.parent / "make_hub_model.py"
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "",
+       "PYTHONDONTWRITEBYTECODE": "1"}
+EXPECTATIONS = ("keep", "repair", "report", "unfixed")
+HEADER = re.compile(r"#\s*hdl-(expect|findings):\s*(.*?)\s*$")
+FINDING = re.compile(r":\d+:\d+: (HDL\d+) ")
+
+# Programs whose fix (or lint) is known to break the promise today, and why.
+KNOWN_FIX_FAILURES: Dict[str, str] = {
+    "issue11_01a_load_outside_called_in_scope":
+        "fixer bug: issue 11 item 1: HDL201 moves hub.load into the scope; the direct call "
+        "then raises InvalidArgumentError 'Trying to access a placeholder that is not "
+        "supposed to be executed' (original: UninitializedVariable [[4.0, ...]])",
+    "issue11_01e_keraslayer_of_loaded_fit":
+        "fixer bug: issue 11 item 1: HDL202 moves hub.KerasLayer(loaded) into the scope but "
+        "not the hub.load feeding it: the fixed program still raises 'Variable ... was not "
+        "created in the distribution strategy scope'",
+    "issue11_01h_keraslayer_predict_no_compile":
+        "fixer bug: issue 11 item 1: HDL202 moves an inference-only layer into the scope: "
+        "stdout ['UninitializedVariable'] 64.0 becomes ['MirroredVariable'] 64.0",
+    "issue11_02_retry_strategy_class":
+        "fixer bug: issue 11 item 2: RetryStrategy's own experimental_run_v2/unwrap renamed: "
+        "AttributeError: 'RetryStrategy' object has no attribute 'run'",
+    "issue11_03_two_strategies_layer_under_strategy":
+        "fixer bug: issue 11 item 3: the layer is wrapped in eval_strategy.scope(), not "
+        "strategy.scope(): still 'was not created in the distribution strategy scope'",
+    "issue11_04_nest_flatten_up_to":
+        "fixer bug: issue 11 item 4: nest.flatten_up_to rewritten to "
+        "tf.__internal__.nest.flatten_up_to (not public API)",
+    "issue11_08a_tpu_constructor_and_guard":
+        "fixer bug: issue 11 item 8: experimental.TPUStrategy(...) -> TPUStrategy(...) turns "
+        "the isinstance guard off: 'TPU path: True' becomes 'TPU path: False'",
+    "issue11_08b_tpu_guard_in_other_file":
+        "fixer bug: issue 11 item 8: the constructor rewrite in main.py turns guards.py's "
+        "isinstance guard off: 'steps per loop: 100' becomes 'steps per loop: 1'",
+    "issue11_09_private_keras_dtype_behavior":
+        "fixer bug: issue 11 item 9: rewritten to tf.compat.v1.keras.layers."
+        "enable_v2_dtype_behavior: AttributeError under Keras 3 "
+        "(module 'keras._tf_keras.keras.layers' has no attribute 'enable_v2_dtype_behavior')",
+}
+KNOWN_FINDING_FAILURES: Dict[str, str] = {
+    "issue11_01a_load_outside_called_in_scope":
+        "issue 11 item 1: HDL201 reported on a model that is never trained",
+    "issue11_01c_load_outside_tape_training":
+        "issue 11 item 1: no HDL201 for a restored model trained in strategy.run (ValueError at runtime)",
+    "issue11_01d_load_outside_updated_per_replica":
+        "issue 11 item 1: no HDL201 for the silent fault (each replica updates the one plain variable)",
+    "issue11_01e_keraslayer_of_loaded_fit":
+        "issue 11 item 1: only HDL202; the hub.load feeding the layer gets no HDL201",
+    "issue11_01h_keraslayer_predict_no_compile":
+        "issue 11 item 1: HDL202 reported on an inference-only layer that runs",
+    "hdl201_invalid_trained_in_function":
+        "issue 11 item 1: no HDL201 for a restored model trained in strategy.run in main()",
+    "issue11_02_retry_strategy_class":
+        "issue 11 item 2: HDL301/HDL302 reported on a user class that is not a strategy",
+    "issue11_05a_helper_binds_then_returns":
+        "issue 11 item 5: no HDL202 when the helper binds the layer, then returns the name",
+    "issue11_05b_helper_tuple_return":
+        "issue 11 item 5: no HDL202 when the helper returns the layers as a tuple",
+    "issue11_06_inline_strategy_argument":
+        "issue 11 item 6: no HDL202 when the strategy is created inline as build()'s argument",
+    "issue11_07a_isinstance_guard_old_class":
+        "issue 11 item 7: HDL303 reports calls only, not the isinstance reference",
+    "issue11_07b_tpu_classes_identity":
+        "issue 11 item 7: HDL303 reports calls only, not issubclass references",
+    "issue11_07c_isinstance_guard_misses_new_class":
+        "issue 11 item 7: HDL303 reports calls only, not the isinstance reference",
+}
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    source: Path  # the file, or the directory holding main.py
+    main: str  # file name of the entry point inside the program's copy
+    expect: str
+    findings: Optional[FrozenSet[str]]  # None: not declared
+
+
+def read_header(path: Path):
+    declared = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = HEADER.match(line)
+        if not match:
+            break
+        declared[match.group(1)] = match.group(2)
+    return declared
+
+
+def discover() -> List[Program]:
+    programs = []
+    for source in sorted(CORPUS.iterdir()):
+        if source.name.startswith((".", "_")):
+            continue
+        main = "main.py" if source.is_dir() else source.name
+        header = read_header(source / main if source.is_dir() else source)
+        findings = header.get("findings")
+        if findings is not None:
+            findings = frozenset() if findings == "none" else frozenset(findings.split())
+        programs.append(Program(source.name.removesuffix(".py"), source, main,
+                                header.get("expect", ""), findings))
+    return programs
+
+
+PROGRAMS = discover()
+
+
+@dataclass
+class Outcome:
+    original: Optional[subprocess.CompletedProcess]  # None: not run (unfixed programs)
+    fix: subprocess.CompletedProcess
+    changed: bool
+    fixed: Optional[subprocess.CompletedProcess]  # None: unchanged, nothing new to run
+
+
+def run_python(script: Path, model: Path):
+    return subprocess.run([sys.executable, script.name, str(model)], capture_output=True, text=True,
+                          env=ENV, cwd=script.parent, timeout=300)
+
+
+def place(program: Program, root: Path) -> Path:
+    """A copy of the program under root; returns the directory holding it."""
+    home = root / program.name
+    if program.source.is_dir():
+        shutil.copytree(program.source, home)
+    else:
+        home.mkdir(parents=True)
+        shutil.copy2(program.source, home / program.main)
+    for module in SUPPORT.glob("*.py"):
+        shutil.copy2(module, home / module.name)
+    return home
+
+
+def own_files(program: Program, home: Path) -> List[Path]:
+    """The program's files in its copy, all in one run (not the support modules)."""
+    if program.source.is_dir():
+        return sorted(home / path.relative_to(program.source) for path in program.source.rglob("*.py"))
+    return [home / program.main]
+
+
+def same_tree(left: Path, right: Path) -> bool:
+    compared = filecmp.dircmp(left, right)
+    if compared.left_only or compared.right_only or compared.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(left, right, compared.common_files, shallow=False)
+    return not mismatch and not errors and all(
+        same_tree(left / sub, right / sub) for sub in compared.common_dirs)
+
+
+def exercise(program: Program, work: Path, model: Path) -> Outcome:
+    original_home, fixed_home = place(program, work / "original"), place(program, work / "fixed")
+    original = None if program.expect == "unfixed" else run_python(original_home / program.main, model)
+    fix = run_cli("--isolated", *own_files(program, fixed_home), fix=True)
+    changed = not same_tree(original_home, fixed_home)
+    fixed = run_python(fixed_home / program.main, model) if changed else None
+    return Outcome(original, fix, changed, fixed)
+
+
+def lint_codes(work: Path, names: List[str]) -> Dict[str, FrozenSet[str]]:
+    """The codes linting each program's original reports, from one CLI run over all of them."""
+    files = []
+    for program in PROGRAMS:
+        if program.name in names:
+            files += own_files(program, place(program, work / "lint"))
+    result = run_cli("--isolated", *files, cwd=work / "lint")
+    assert result.returncode in (0, 1), result.stderr.decode()[-2000:]
+    codes = {name: set() for name in names}
+    for line in result.stdout.decode().splitlines():
+        match = FINDING.search(line)
+        if match:
+            codes[Path(line.split(":", 1)[0]).resolve().relative_to(work / "lint").parts[0]].add(
+                match.group(1))
+    return {name: frozenset(found) for name, found in codes.items()}
+
+
+def selected(session, fixture_name: str) -> List[Program]:
+    """The programs of the tests this session runs that use the fixture."""
+    names = {item.callspec.params["program"].name for item in session.items
+             if hasattr(item, "callspec") and "program" in item.callspec.params
+             and fixture_name in item.fixturenames}
+    return [p for p in PROGRAMS if p.name in names]
+
+
+@pytest.fixture(scope="session")
+def fixsafety_work(tmp_path_factory):
+    work = tmp_path_factory.mktemp("fixsafety")
+    made = subprocess.run([sys.executable, str(MAKE_HUB_MODEL), str(work / "hub_model")],
+                          capture_output=True, text=True, env=ENV, timeout=300)
+    assert made.returncode == 0, made.stderr[-2000:]
+    return work
+
+
+@pytest.fixture(scope="session")
+def outcomes(request, fixsafety_work):
+    """Every selected program run before and after the fix, two at a time, started at once."""
+    pool = ThreadPoolExecutor(2)
+    request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
+    return {p.name: pool.submit(exercise, p, fixsafety_work, fixsafety_work / "hub_model")
+            for p in selected(request.session, "outcomes")}
+
+
+@pytest.fixture(scope="session")
+def findings(request, fixsafety_work):
+    names = [p.name for p in selected(request.session, "findings")]
+    return lint_codes(fixsafety_work, names)
+
+
+def param(program: Program, known: Dict[str, str]):
+    marks = [pytest.mark.xfail(strict=True, reason=known[program.name])] if program.name in known else []
+    return pytest.param(program, id=program.name, marks=marks)
+
+
+def tail(completed: Optional[subprocess.CompletedProcess]) -> str:
+    if completed is None:
+        return "(not run)"
+    return (f"exit {completed.returncode}\nstdout:\n{completed.stdout[-1500:]}\n"
+            f"stderr:\n{completed.stderr[-2500:]}")
+
+
+def test_corpus_is_large_enough():
+    assert len(PROGRAMS) >= 40
+
+
+@pytest.mark.parametrize("program", [param(p, {}) for p in PROGRAMS])
+def test_header_matches_the_original(program, outcomes):
+    assert program.expect in EXPECTATIONS, f"{program.name}: bad or missing `# hdl-expect:`"
+    if program.expect == "report":
+        assert program.findings, "a `report` program declares the findings it must get"
+    outcome: Outcome = outcomes[program.name].result()
+    if program.expect == "keep":
+        assert outcome.original.returncode == 0, tail(outcome.original)
+    elif program.expect in ("repair", "report"):
+        assert outcome.original.returncode != 0, tail(outcome.original)
+
+
+@pytest.mark.parametrize("program", [param(p, KNOWN_FIX_FAILURES) for p in PROGRAMS])
+def test_fix_keeps_its_promise(program, outcomes):
+    outcome: Outcome = outcomes[program.name].result()
+    fix_says = outcome.fix.stdout.decode() + outcome.fix.stderr.decode()
+    assert outcome.fix.returncode in (0, 1), fix_says
+    if program.expect == "unfixed":
+        assert not outcome.changed, f"the fix changed an unfixed program:\n{fix_says}"
+        return
+    if program.expect == "repair":
+        assert outcome.changed, f"the fix did not change a program it must repair:\n{fix_says}"
+    if not outcome.changed:
+        return
+    assert outcome.fixed.returncode == 0, f"{fix_says}\nfixed program:\n{tail(outcome.fixed)}"
+    if program.expect == "keep":
+        assert outcome.fixed.stdout == outcome.original.stdout, (
+            f"{fix_says}\noriginal:\n{tail(outcome.original)}\nfixed:\n{tail(outcome.fixed)}")
+
+
+@pytest.mark.parametrize("program", [param(p, KNOWN_FINDING_FAILURES) for p in PROGRAMS
+                                     if p.findings is not None])
+def test_lint_reports_the_declared_findings(program, findings):
+    assert findings[program.name] == program.findings
