@@ -13,7 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
-from .hub_calls import CALLED, OTHER_ATTRIBUTE, HubCall, HubCallGraph, ScopeProof, names_in
+from .hub_calls import (CALLED, OTHER_ATTRIBUTE, TRAINED, HubCall, HubCallGraph, ScopeProof,
+                        names_in)
 
 _PREPROCESSING_WORDS = ("preprocess", "tokeniz")
 _HANDLE_WORDS = ("handle", "url", "path", "link", "model", "dir")
@@ -96,20 +97,25 @@ class ValueUse:
 
     builds_in_scope: bool  # passed to a model, trained, or called on a keras.Input in a scope
     runs_in_scope: bool  # called on tensors (or through an attribute) in a scope
+    trains_in_replica: bool = False  # its variables trained in a function strategy.run runs
+    trains_plainly: bool = False  # its variables trained outside any scope and strategy.run
 
 
 def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
     """Follows the value through its name and through returns to callers (see value_sites).
     Where the value goes somewhere not shown, nothing is known: no use is claimed."""
-    builds = runs = False
+    builds = runs = replica = plain = False
     for unit, target, order in value_sites(hub, proof) or ():
         if target in unit.returns:
             continue  # handed on again: where it is used is not shown here
         for read in graph.reads_of(unit, target, order):
             if read.scope is None:
-                continue
-            if read.kind in (CALLED, OTHER_ATTRIBUTE):
+                plain = plain or read.kind == TRAINED
+            elif read.kind in (CALLED, OTHER_ATTRIBUTE):
                 runs = True
             else:
                 builds = True
-    return ValueUse(builds, runs)
+        for inner in graph.replica_units(unit, target):
+            replica = replica or any(read.kind == TRAINED
+                                     for read in graph.reads_of(inner, target, -1))
+    return ValueUse(builds or replica, runs, replica, plain)

@@ -89,6 +89,7 @@ class Unit:
     returns: Dict[str, Optional[int]] = field(default_factory=dict)
     # parameters whose `.scope()` this function enters
     scope_params: Set[str] = field(default_factory=set)
+    binds: Set[str] = field(default_factory=set)  # names assigned here or parameters
     opaque: bool = False  # enters a scope some other way: we cannot tell what is inside
 
     @property
@@ -138,6 +139,9 @@ class HubCallGraph(cst.CSTVisitor):
         self.call_of_func: Dict[cst.CSTNode, cst.Call] = {}
         self.keras_inputs: Set[Tuple[int, str]] = set()  # (id(unit), name) of `x = keras.Input()`
         self.reads: Dict[Tuple[int, str], List[NameRead]] = {}
+        # functions a strategy runs in replica context: `strategy.run(step, ...)`
+        self.replica_functions: Set[str] = set()
+        self.replica_lambdas: Set[cst.CSTNode] = set()
 
     # -- queries -------------------------------------------------------------------
     def reads_of(self, unit: Unit, name: str, after: int) -> List[NameRead]:
@@ -146,13 +150,31 @@ class HubCallGraph(cst.CSTVisitor):
     def in_scope(self) -> bool:
         return bool(self.scope_stack[-1])
 
+    def replica_units(self, unit: Unit, name: str) -> List[Unit]:
+        """Functions inside `unit` that a strategy runs (`strategy.run(step)`) and that see
+        `unit`'s `name` (no function between them binds it), with the units inside them."""
+        found = []
+        for inner in self.units:
+            chain, cursor = [], inner
+            while cursor is not None and cursor is not unit:
+                chain.append(cursor)
+                cursor = cursor.parent
+            if cursor is None or not chain or any(name in u.binds for u in chain):
+                continue
+            if any(u.node in self.replica_lambdas or (u.kind == "function" and u.name in
+                                                      self.replica_functions) for u in chain):
+                found.append(inner)
+        return found
+
     # -- non-values ----------------------------------------------------------------
     def visit_AssignTarget(self, node):
         if isinstance(node.target, cst.Name):
             self.not_values.add(node.target)
+            self.stack[-1].binds.add(node.target.value)
 
     def visit_Param(self, node):
         self.not_values.add(node.name)
+        self.stack[-1].binds.add(node.name.value)
 
     def visit_Arg(self, node):
         if node.keyword is not None:
@@ -325,6 +347,13 @@ class HubCallGraph(cst.CSTVisitor):
             # `.scope()` outside a `with` header: entered by hand (enter_context,
             # __enter__): nothing in this unit can be told apart any more.
             unit.opaque = True
+        if (isinstance(func, cst.Attribute) and func.attr.value == "run" and node.args
+                and self.is_strategy(func.value)):
+            first = node.args[0].value
+            if isinstance(first, cst.Name):
+                self.replica_functions.add(first.value)
+            elif isinstance(first, cst.Lambda):
+                self.replica_lambdas.add(first)
         if isinstance(func, cst.Attribute) and func.attr.value in PIPELINE_METHODS:
             for arg in node.args:
                 self.pipeline_names |= names_in(arg.value)

@@ -34,10 +34,15 @@ class ScopePlan:
 def plan_scope_fix(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ScopePlan:
     """The strategy whose scope uses the value, created earlier in the same function."""
     plan = _choose_strategy(hub, graph)
-    if plan.reason is None and value_use(hub, graph, proof).runs_in_scope:
+    use = value_use(hub, graph, proof)
+    if plan.reason is None and use.runs_in_scope:
         return ScopePlan(plan.strategy, "the value is also called directly inside the scope; "
                          "made inside it, that call fails (TF 2.21: 'executing a graph generated "
                          "from the cross-replica context in an in-replica context')")
+    if plan.reason is None and use.trains_plainly:
+        return ScopePlan(plan.strategy, "its variables are also trained outside the strategy; "
+                         "made inside the scope, that fails (TF 2.21: 'tuple indices must be "
+                         "integers or slices, not MirroredVariable')")
     return plan
 
 
