@@ -50,65 +50,12 @@ HEADER = re.compile(r"#\s*hdl-(expect|findings):\s*(.*?)\s*$")
 FINDING = re.compile(r":\d+:\d+: (HDL\d+) ")
 
 # Programs whose fix (or lint) is known to break the promise today, and why.
-KNOWN_FIX_FAILURES: Dict[str, str] = {
-    "issue11_01a_load_outside_called_in_scope":
-        "fixer bug: issue 11 item 1: HDL201 moves hub.load into the scope; the direct call "
-        "then raises InvalidArgumentError 'Trying to access a placeholder that is not "
-        "supposed to be executed' (original: UninitializedVariable [[4.0, ...]])",
-    "issue11_01e_keraslayer_of_loaded_fit":
-        "fixer bug: issue 11 item 1: HDL202 moves hub.KerasLayer(loaded) into the scope but "
-        "not the hub.load feeding it: the fixed program still raises 'Variable ... was not "
-        "created in the distribution strategy scope'",
-    "issue11_01h_keraslayer_predict_no_compile":
-        "fixer bug: issue 11 item 1: HDL202 moves an inference-only layer into the scope: "
-        "stdout ['UninitializedVariable'] 64.0 becomes ['MirroredVariable'] 64.0",
-    "issue11_02_retry_strategy_class":
-        "fixer bug: issue 11 item 2: RetryStrategy's own experimental_run_v2/unwrap renamed: "
-        "AttributeError: 'RetryStrategy' object has no attribute 'run'",
-    "issue11_03_two_strategies_layer_under_strategy":
-        "fixer bug: issue 11 item 3: the layer is wrapped in eval_strategy.scope(), not "
-        "strategy.scope(): still 'was not created in the distribution strategy scope'",
-    "issue11_04_nest_flatten_up_to":
-        "fixer bug: issue 11 item 4: nest.flatten_up_to rewritten to "
-        "tf.__internal__.nest.flatten_up_to (not public API)",
-    "issue11_08a_tpu_constructor_and_guard":
-        "fixer bug: issue 11 item 8: experimental.TPUStrategy(...) -> TPUStrategy(...) turns "
-        "the isinstance guard off: 'TPU path: True' becomes 'TPU path: False'",
-    "issue11_08b_tpu_guard_in_other_file":
-        "fixer bug: issue 11 item 8: the constructor rewrite in main.py turns guards.py's "
-        "isinstance guard off: 'steps per loop: 100' becomes 'steps per loop: 1'",
-    "issue11_09_private_keras_dtype_behavior":
-        "fixer bug: issue 11 item 9: rewritten to tf.compat.v1.keras.layers."
-        "enable_v2_dtype_behavior: AttributeError under Keras 3 "
-        "(module 'keras._tf_keras.keras.layers' has no attribute 'enable_v2_dtype_behavior')",
-}
+KNOWN_FIX_FAILURES: Dict[str, str] = {}
 KNOWN_FINDING_FAILURES: Dict[str, str] = {
-    "issue11_01a_load_outside_called_in_scope":
-        "issue 11 item 1: HDL201 reported on a model that is never trained",
-    "issue11_01c_load_outside_tape_training":
-        "issue 11 item 1: no HDL201 for a restored model trained in strategy.run (ValueError at runtime)",
     "issue11_01d_load_outside_updated_per_replica":
-        "issue 11 item 1: no HDL201 for the silent fault (each replica updates the one plain variable)",
-    "issue11_01e_keraslayer_of_loaded_fit":
-        "issue 11 item 1: only HDL202; the hub.load feeding the layer gets no HDL201",
-    "issue11_01h_keraslayer_predict_no_compile":
-        "issue 11 item 1: HDL202 reported on an inference-only layer that runs",
-    "hdl201_invalid_trained_in_function":
-        "issue 11 item 1: no HDL201 for a restored model trained in strategy.run in main()",
-    "issue11_02_retry_strategy_class":
-        "issue 11 item 2: HDL301/HDL302 reported on a user class that is not a strategy",
-    "issue11_05a_helper_binds_then_returns":
-        "issue 11 item 5: no HDL202 when the helper binds the layer, then returns the name",
-    "issue11_05b_helper_tuple_return":
-        "issue 11 item 5: no HDL202 when the helper returns the layers as a tuple",
-    "issue11_06_inline_strategy_argument":
-        "issue 11 item 6: no HDL202 when the strategy is created inline as build()'s argument",
-    "issue11_07a_isinstance_guard_old_class":
-        "issue 11 item 7: HDL303 reports calls only, not the isinstance reference",
-    "issue11_07b_tpu_classes_identity":
-        "issue 11 item 7: HDL303 reports calls only, not issubclass references",
-    "issue11_07c_isinstance_guard_misses_new_class":
-        "issue 11 item 7: HDL303 reports calls only, not the isinstance reference",
+        "issue 11 item 1: no HDL201 for the silent fault (hand-written assign_sub on the loaded "
+        "model's variables in strategy.run: each replica updates the one plain variable); "
+        "only optimizer training (trainable_variables) is recognised",
 }
 
 

@@ -13,7 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
-from .hub_calls import (CALLED, OTHER_ATTRIBUTE, TRAINED, HubCall, HubCallGraph, ScopeProof,
+from .hub_calls import (CALLED, OTHER_ATTRIBUTE, PASSED, SYMBOLIC, TRAINED, HubCall, HubCallGraph,
+                        ScopeProof,
                         names_in)
 
 _PREPROCESSING_WORDS = ("preprocess", "tokeniz")
@@ -103,19 +104,43 @@ class ValueUse:
 
 def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
     """Follows the value through its name and through returns to callers (see value_sites).
-    Where the value goes somewhere not shown, nothing is known: no use is claimed."""
+    Where the value goes somewhere not shown, nothing is known: no use is claimed.
+
+    A value put into a model in a scope is a fault when that model is trained (compiled,
+    fitted, its variables read): measured on TF 2.21, a model built in the scope but only
+    used for `predict`, never compiled, runs with the layer made outside."""
     builds = runs = replica = plain = False
     for unit, target, order in value_sites(hub, proof) or ():
         if target in unit.returns:
             continue  # handed on again: where it is used is not shown here
         for read in graph.reads_of(unit, target, order):
-            if read.scope is None:
-                plain = plain or read.kind == TRAINED
+            if read.kind == TRAINED:
+                plain = plain or read.scope is None
+                builds = builds or read.scope is not None
             elif read.kind in (CALLED, OTHER_ATTRIBUTE):
-                runs = True
-            else:
+                runs = runs or read.scope is not None
+            elif _trained_in_scope(graph, unit, read, read.scope is not None, set()):
                 builds = True
         for inner in graph.replica_units(unit, target):
             replica = replica or any(read.kind == TRAINED
                                      for read in graph.reads_of(inner, target, -1))
     return ValueUse(builds or replica, runs, replica, plain)
+
+
+def _trained_in_scope(graph: HubCallGraph, unit, read, scoped: bool, seen: set,
+                      depth: int = 0) -> bool:
+    """What the read put the value into (`layer = hub.KerasLayer(loaded)`, `model =
+    Sequential([layer])`) is then trained (compiled, fitted, its trainable variables
+    used), a scope having been entered on the way; followed through a few such steps."""
+    holder = read.holder
+    if holder is None or holder in seen or depth > 4:
+        return False
+    seen.add(holder)
+    for later in graph.reads_of(unit, holder, read.order - 1):
+        here = scoped or later.scope is not None
+        if later.kind == TRAINED and here:
+            return True
+        if later.kind in (PASSED, SYMBOLIC) and _trained_in_scope(graph, unit, later, here, seen,
+                                                                  depth + 1):
+            return True
+    return False

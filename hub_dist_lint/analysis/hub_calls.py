@@ -62,7 +62,7 @@ SYMBOLIC = "symbolic"  # `x(inputs)` on a `keras.Input`: builds a model
 TRAINED = "trained"  # `x.trainable_variables`, `x.compile(...)`, `x.fit(...)`
 OTHER_ATTRIBUTE = "attribute"  # `x.signatures[...]`, `x.predict(...)`: uses it, eagerly
 PASSED = "passed"  # anything else: an argument, a list element, ... (a model is built)
-_TRAINING_ATTRIBUTES = {"trainable_variables", "trainable_weights", "variables", "weights",
+_TRAINING_ATTRIBUTES = {"trainable_variables", "trainable_weights",
                         "compile", "fit", "train_on_batch"}
 
 
@@ -71,6 +71,8 @@ class NameRead:
     order: int
     scope: Optional[str]  # the strategy expression of the innermost scope, None outside
     kind: str = PASSED
+    # where a PASSED value goes: `model` in `model = Sequential([x])` or `model.add(x)`
+    holder: Optional[str] = None
 
 
 @dataclass(eq=False)
@@ -387,8 +389,10 @@ class HubCallGraph(cst.CSTVisitor):
         if node not in self.not_values:
             unit = self.stack[-1]
             scopes = self.scope_stack[-1]
+            kind = self._read_kind(node)
             self.reads.setdefault((id(unit), node.value), []).append(
-                NameRead(self.order, scopes[-1] if scopes else None, self._read_kind(node)))
+                NameRead(self.order, scopes[-1] if scopes else None, kind,
+                         self._holder() if kind in (PASSED, SYMBOLIC) else None))
         if node not in self.call_funcs and node not in self.not_values:
             self.escaped_names.add(node.value)
 
@@ -403,6 +407,20 @@ class HubCallGraph(cst.CSTVisitor):
         if isinstance(first, cst.Name) and self._is_keras_input(first.value):
             return SYMBOLIC
         return CALLED
+
+    def _holder(self) -> Optional[str]:
+        """The name the current statement stores into: `m` in `m = f(...)`, `m.add(...)`."""
+        statement = self.statements[-1] if self.statements else None
+        names = assigned_names(statement)
+        if names is not None:
+            return names[0] if len(names) == 1 else None
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)
+                    and isinstance(small.value.func, cst.Attribute)
+                    and isinstance(small.value.func.value, cst.Name)):
+                return small.value.func.value.value
+        return None
 
     def _is_keras_input(self, name: str) -> bool:
         unit = self.stack[-1]

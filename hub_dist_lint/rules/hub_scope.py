@@ -33,6 +33,7 @@ strategy = tf.distribute.MirroredStrategy()
 layer = hub.KerasLayer("model", trainable=True)
 with strategy.scope():
     model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model.compile(optimizer="sgd", loss="mse")
 '''
 _EXAMPLE_FIXED = '''\
 import tensorflow as tf
@@ -42,10 +43,12 @@ strategy = tf.distribute.MirroredStrategy()
 with strategy.scope():
     layer = hub.KerasLayer("model", trainable=True)
     model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model.compile(optimizer="sgd", loss="mse")
 '''
 
 
-_TRAIN = ('strategy = tf.distribute.MirroredStrategy()\n')
+_TRAIN = 'strategy = tf.distribute.MirroredStrategy()\n'
+_COMPILE = "    keras_model = tf.keras.Sequential([layer])\n    keras_model.compile('sgd', 'mse')\n"
 
 
 class HubLoadOutsideScope(Rule):
@@ -93,15 +96,15 @@ block, and the marker stays above it."""
         Invalid(
             "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
             "model = hub.load('m')\nwith strategy.scope():\n"
-            "    layer = hub.KerasLayer(model, trainable=True)\n",
+            "    layer = hub.KerasLayer(model, trainable=True)\n" + _COMPILE,
             "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
             "with strategy.scope():\n    model = hub.load('m')\n"
-            "    layer = hub.KerasLayer(model, trainable=True)\n",
+            "    layer = hub.KerasLayer(model, trainable=True)\n" + _COMPILE,
         ),
         Invalid(  # trained in the scope, and also called there: no safe place to move it
             "import tensorflow as tf\nimport tensorflow_hub as hub\n" + _TRAIN +
             "model = hub.load('m')\nwith strategy.scope():\n"
-            "    print(model(x))\n    layer = hub.KerasLayer(model, trainable=True)\n",
+            "    print(model(x))\n    layer = hub.KerasLayer(model, trainable=True)\n" + _COMPILE,
         ),
     )
 

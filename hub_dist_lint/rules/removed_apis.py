@@ -104,9 +104,9 @@ which has no other name) are not reported.
 Calls are reported: the deprecation fires on construction. So are class checks,
 `isinstance(s, tf.distribute.experimental.TPUStrategy)`: the stable name is another
 class (`TPUStrategyV2` does not inherit from the experimental `TPUStrategy`), so the
-check is False for a strategy made the current way, a silent bug. The fix makes such a
-check match both classes: `isinstance(s, (tf.distribute.TPUStrategy,
-tf.distribute.experimental.TPUStrategy))`.
+check is False for a strategy made the current way, a silent bug. The fix makes an
+`isinstance` check match both classes: `isinstance(s, (tf.distribute.TPUStrategy,
+tf.distribute.experimental.TPUStrategy))`; `issubclass` checks are reported only.
 
 A constructor is rewritten only when the stable name is the same class and the
 call's arguments mean the same to both. Where the class differs (all three names on
@@ -314,8 +314,9 @@ class _Scan(cst.CSTVisitor):
         self.aliases = aliases
         self.attributes: List[cst.Attribute] = []
         self.call_of: Dict[cst.CSTNode, cst.Call] = {}
-        # class arguments of isinstance()/issubclass(): node -> the tuple holding it, or None
-        self.class_checks: Dict[cst.CSTNode, Optional[cst.Tuple]] = {}
+        # class arguments of isinstance()/issubclass(): node -> (the tuple holding it or
+        # None, "isinstance" or "issubclass")
+        self.class_checks: Dict[cst.CSTNode, tuple] = {}
         self.v1_names: Set[str] = set()
 
     def receivers(self) -> StrategyReceivers:
@@ -337,13 +338,13 @@ class _Scan(cst.CSTVisitor):
         self.call_of[node.func] = node
         if (isinstance(node.func, cst.Name) and node.func.value in ("isinstance", "issubclass")
                 and len(node.args) == 2 and not any(a.star or a.keyword for a in node.args)):
-            classes = node.args[1].value
+            classes, check = node.args[1].value, node.func.value
             if isinstance(classes, cst.Attribute):
-                self.class_checks[classes] = None
+                self.class_checks[classes] = (None, check)
             elif isinstance(classes, cst.Tuple):
                 for element in classes.elements:
                     if isinstance(element.value, cst.Attribute):
-                        self.class_checks[element.value] = classes
+                        self.class_checks[element.value] = (classes, check)
 
     def _assigned(self, targets, value):
         if not isinstance(value, cst.Call):
@@ -529,7 +530,7 @@ class RemovedApiChecker(Checker):
         `tf.distribute.TPUStrategy` object: the stable name is another class."""
         if node not in scan.class_checks or not new or not _other_class(public, new, target):
             return None
-        holder = scan.class_checks[node]
+        holder, check = scan.class_checks[node]
         stable = "tensorflow." + new[3:]
         if holder is not None and any(_v2_path(aliases.resolve(e.value)) == stable
                                       for e in holder.elements):
@@ -539,7 +540,9 @@ class RemovedApiChecker(Checker):
                    f"({new} is {_class_name(new, target)}, another class), so the check is "
                    f"False for strategies made the current way; check both classes")
         fix, reason = None, None
-        if fixes:
+        if fixes and check == "issubclass":
+            reason = "issubclass() asks about the classes themselves: decide by hand"
+        elif fixes:
             renamed, reason = self._rename(node, "tensorflow." + public[3:], new, aliases)
             if renamed is not None:
                 new_node = renamed.replace[0][1]
