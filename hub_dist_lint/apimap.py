@@ -292,3 +292,51 @@ def module_releases(path: str) -> tuple:
     for p in dict.fromkeys((path, canonical(path))):
         mask |= modules.get(p, 0)
     return _rels(mask)
+
+
+# ---------------------------------------------------------------------------
+# Keras packages (tf.keras is Keras 3 from TF 2.16; tf-keras is the Keras 2 line)
+
+
+def wheel_version(package: str, release: str) -> str | None:
+    """Version of ``package`` (``"keras"``, ``"tf-keras"``, ``"tensorflow-cpu"``) whose
+    wheel the data for ``release`` was read from, or None when that release had none."""
+    return _api()["versions"].get(release, {}).get(package)
+
+
+def alias_target(public: str) -> str:
+    """The ``tf.keras`` spelling of a name under a module alias TensorFlow sets
+    (``tf.optimizers.Adam`` -> ``tf.keras.optimizers.Adam``); other names unchanged."""
+    for alias, (target, _) in _api()["public_module_aliases"].items():
+        if public == alias or public.startswith(alias + "."):
+            return target + public[len(alias):]
+    return public
+
+
+def _tf_keras_masks() -> dict:
+    """``tf.keras.*`` name -> releases (mask) in which tf-keras exports it; modules
+    count in every release where a name below them is exported."""
+    d = _cache.get("tf_keras")
+    if d is None:
+        d = {}
+        for public, homes in _by_public().items():
+            if not public.startswith("tf.keras."):
+                continue
+            mask = 0
+            for home, m in homes.items():
+                if home.startswith("tf_keras."):
+                    mask |= m
+            if not mask:
+                continue
+            parts = public.split(".")
+            for k in range(2, len(parts) + 1):
+                name = ".".join(parts[:k])
+                d[name] = d.get(name, 0) | mask
+        _cache["tf_keras"] = d
+    return d
+
+
+def tf_keras_exports(public: str, release: str) -> bool:
+    """Whether ``tf_keras.<rest>`` exists in ``release`` for ``public`` = ``tf.keras.<rest>``
+    (a symbol tf-keras exports, or an API module holding one)."""
+    return bool(_tf_keras_masks().get(public, 0) & _bit(release))
