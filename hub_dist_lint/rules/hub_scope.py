@@ -25,7 +25,7 @@ from ..strategies import (Aliases, is_constructor, is_get_strategy, scope_receiv
                           strategy_named)
 from .base import Checker, Invalid, Rule
 
-_HUB_APIS = {
+HUB_APIS = {
     "tensorflow_hub.load": "hub.load",
     "tensorflow_hub.KerasLayer": "hub.KerasLayer",
     "tensorflow_hub.Module": "hub.Module",
@@ -115,27 +115,27 @@ _RULE_FOR = {"hub.load": HubLoadOutsideScope, "hub.Module": HubLoadOutsideScope,
 
 
 @dataclass(eq=False)
-class _Unit:
+class Unit:
     """A body of code that runs as one: the module, a function, a lambda, a class body."""
 
     node: cst.CSTNode
     kind: str  # module | function | lambda | class
-    parent: Optional["_Unit"]
+    parent: Optional["Unit"]
     cls: Optional[cst.ClassDef] = None  # for methods: the class they belong to
-    defs: Dict[str, List["_Unit"]] = field(default_factory=dict)  # nested functions by name
+    defs: Dict[str, List["Unit"]] = field(default_factory=dict)  # nested functions by name
     # (order, name, block) of `name = <strategy constructor>(...)`
     creations: List[Tuple[int, str, cst.CSTNode]] = field(default_factory=list)
     # (callee key, in scope, name the result is assigned to, statement order)
     calls: List[Tuple[object, bool, Optional[str], int]] = field(default_factory=list)
-    hub_calls: List["_HubCall"] = field(default_factory=list)
+    hub_calls: List["HubCall"] = field(default_factory=list)
     opaque: bool = False  # enters a scope some other way: we cannot tell what is inside
 
 
 @dataclass(eq=False)
-class _HubCall:
+class HubCall:
     call: cst.Call
     api: str
-    unit: _Unit
+    unit: Unit
     in_scope: bool
     ordinal: int  # index among all calls of the file, for the position
     order: int  # statement counter, to compare with strategy creations
@@ -145,14 +145,18 @@ class _HubCall:
     target: Optional[str]  # `x` in `x = hub.load(...)`
 
 
-class _Analyzer(cst.CSTVisitor):
+class HubAnalyzer(cst.CSTVisitor):
+    """One walk of a module: its units (module, functions, lambdas, classes), the hub calls
+    in each with the name they are assigned to, strategies and their scopes. The Keras 3
+    rules (keras3.py) extend it to follow hub layers into models."""
+
     def __init__(self, aliases: Aliases):
         super().__init__()
         self.aliases = aliases
-        self.module_unit: Optional[_Unit] = None
-        self.units: List[_Unit] = []
-        self.unit_of: Dict[cst.CSTNode, _Unit] = {}
-        self.stack: List[_Unit] = []
+        self.module_unit: Optional[Unit] = None
+        self.units: List[Unit] = []
+        self.unit_of: Dict[cst.CSTNode, Unit] = {}
+        self.stack: List[Unit] = []
         self.depth: List[int] = []  # scope-with nesting per unit on the stack
         self.scope_bodies: Set[cst.CSTNode] = set()
         self.scope_vars: Set[Tuple[int, str]] = set()  # (id(unit), name) of `s = x.scope()`
@@ -166,7 +170,7 @@ class _Analyzer(cst.CSTVisitor):
         self.escaped_names: Set[str] = set()
         self.escaped_methods: Set[Tuple[int, str]] = set()
         self.pipeline_names: Set[str] = set()
-        self.hub_calls: List[_HubCall] = []
+        self.hub_calls: List[HubCall] = []
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
         # (id(unit), name) -> [(statement order, inside a scope)] for every read of the name
         self.uses: Dict[Tuple[int, str], List[Tuple[int, bool]]] = {}
@@ -191,7 +195,7 @@ class _Analyzer(cst.CSTVisitor):
     # -- units ---------------------------------------------------------------
     def _push(self, node, kind, cls=None):
         parent = self.stack[-1] if self.stack else None
-        unit = _Unit(node, kind, parent, cls)
+        unit = Unit(node, kind, parent, cls)
         self.units.append(unit)
         self.unit_of[node] = unit
         self.stack.append(unit)
@@ -326,10 +330,10 @@ class _Analyzer(cst.CSTVisitor):
             for arg in node.args:
                 for name in _names_in(arg.value):
                     self.pipeline_names.add(name)
-        api = _HUB_APIS.get(self.aliases.resolve(func) or "")
+        api = HUB_APIS.get(self.aliases.resolve(func) or "")
         if api is not None:
             statement = self.statements[-1] if self.statements else None
-            self.hub_calls.append(_HubCall(
+            self.hub_calls.append(HubCall(
                 node, api, unit, in_scope, ordinal, self.order, statement,
                 self.block_of.get(statement), tuple(self.blocks), _assigned_name(statement)))
             unit.hub_calls.append(self.hub_calls[-1])
@@ -365,7 +369,7 @@ class _Analyzer(cst.CSTVisitor):
                 self.escaped_methods.add((id(owner), node.attr.value))
 
 
-def _method_owner(unit: Optional[_Unit]) -> Optional[cst.ClassDef]:
+def _method_owner(unit: Optional[Unit]) -> Optional[cst.ClassDef]:
     while unit is not None and unit.kind != "function":
         unit = unit.parent
     return unit.cls if unit is not None else None
@@ -397,9 +401,9 @@ def _assigned_name(statement) -> Optional[str]:
 class _Proof:
     """Where the module proves a unit's code runs: 'in', 'out' or unknown (None)."""
 
-    def __init__(self, analyzer: _Analyzer):
+    def __init__(self, analyzer: HubAnalyzer):
         self.a = analyzer
-        self.callers: Dict[int, List[Tuple[_Unit, bool, Optional[str], int]]] = {}
+        self.callers: Dict[int, List[Tuple[Unit, bool, Optional[str], int]]] = {}
         self.ambiguous: Set[int] = set()
         for unit in analyzer.units:
             for key, in_scope, target, order in unit.calls:
@@ -407,7 +411,7 @@ class _Proof:
                     self.callers.setdefault(id(callee), []).append((unit, in_scope, target, order))
         self._memo: Dict[int, Optional[str]] = {}
 
-    def _resolve(self, key) -> List[_Unit]:
+    def _resolve(self, key) -> List[Unit]:
         kind, name, where = key
         if kind == "name":
             unit = where
@@ -428,7 +432,7 @@ class _Proof:
             self.ambiguous.update(id(u) for u in found)
         return found
 
-    def status(self, unit: _Unit) -> Optional[str]:
+    def status(self, unit: Unit) -> Optional[str]:
         """'in' if every entry to the unit is inside a scope, 'out' if every one is outside."""
         key = id(unit)
         if key in self._memo:
@@ -437,7 +441,7 @@ class _Proof:
         self._memo[key] = result = self._status(unit)
         return result
 
-    def _status(self, unit: _Unit) -> Optional[str]:
+    def _status(self, unit: Unit) -> Optional[str]:
         if unit.kind != "function" or unit.opaque or id(unit) in self.ambiguous:
             return None
         name = unit.node.name.value
@@ -455,7 +459,7 @@ class _Proof:
         verdicts = {self.point(caller, in_scope) for caller, in_scope, _, _ in sites}
         return verdicts.pop() if len(verdicts) == 1 else None
 
-    def point(self, unit: _Unit, in_scope: bool) -> Optional[str]:
+    def point(self, unit: Unit, in_scope: bool) -> Optional[str]:
         """Whether code at a point of `unit` runs inside a scope."""
         if in_scope:
             return "in"
@@ -495,7 +499,7 @@ class HubScopeChecker(Checker):
         if not any(imp.path == "tensorflow_hub" or imp.path.startswith("tensorflow_hub.")
                    for imp in ctx.imports):
             return
-        analyzer = _Analyzer(aliases)
+        analyzer = HubAnalyzer(aliases)
         ctx.module.visit(analyzer)
         if not analyzer.hub_calls:
             return
@@ -511,7 +515,7 @@ class HubScopeChecker(Checker):
             yield ctx.diagnostic(_RULE_FOR[hub.api], _message(hub), span, fix, reason)
 
     @staticmethod
-    def _outside(hub: _HubCall, proof: _Proof, analyzer: _Analyzer) -> bool:
+    def _outside(hub: HubCall, proof: _Proof, analyzer: HubAnalyzer) -> bool:
         if hub.in_scope:
             return False
         if hub.target and hub.target in analyzer.pipeline_names:
@@ -547,7 +551,7 @@ def _handle_like(node) -> bool:
     return any(word in last for word in ("handle", "url", "path", "link", "model", "dir"))
 
 
-def _used_only_outside(hub: _HubCall, proof: _Proof, analyzer: _Analyzer) -> bool:
+def _used_only_outside(hub: HubCall, proof: _Proof, analyzer: HubAnalyzer) -> bool:
     """The value is read after the call, never inside a scope: deliberately outside.
 
     (Inference or preprocessing models built next to a strategy are common; what
@@ -570,7 +574,7 @@ def _used_only_outside(hub: _HubCall, proof: _Proof, analyzer: _Analyzer) -> boo
     return bool(verdicts) and all(verdicts)
 
 
-def _close_pipeline_names(analyzer: _Analyzer) -> None:
+def _close_pipeline_names(analyzer: HubAnalyzer) -> None:
     """Add the names used inside functions that are handed to dataset.map() and kin."""
     functions = [u for u in analyzer.units if u.kind == "function"
                  and u.node.name.value in analyzer.pipeline_names]
@@ -578,7 +582,7 @@ def _close_pipeline_names(analyzer: _Analyzer) -> None:
         analyzer.pipeline_names |= _names_in(unit.node.body)
 
 
-def _message(hub: _HubCall) -> str:
+def _message(hub: HubCall) -> str:
     unit = hub.unit
     if unit.creations:
         strategy = unit.creations[0][1]
@@ -595,10 +599,10 @@ def _message(hub: _HubCall) -> str:
     return f"{hub.api}() runs outside `with {strategy}.scope():` ({where}); {effect}"
 
 
-def _plan_fixes(flagged: List[_HubCall]) -> Dict[int, Tuple[Optional[Fix], Optional[str]]]:
+def _plan_fixes(flagged: List[HubCall]) -> Dict[int, Tuple[Optional[Fix], Optional[str]]]:
     """Wrap flagged statements in the scope of a strategy created earlier in the same body."""
     plans: Dict[int, Tuple[Optional[Fix], Optional[str]]] = {}
-    groups: Dict[Tuple[int, str], List[_HubCall]] = {}
+    groups: Dict[Tuple[int, str], List[HubCall]] = {}
     for hub in flagged:
         unit = hub.unit
         usable = [(order, name) for order, name, block in unit.creations
