@@ -42,7 +42,7 @@ class _Applier(cst.CSTTransformer):
         self._original_of: Dict[cst.CSTNode, int] = {}
         self.ensure_at = _dedupe_ensures(ensures)
         self._doomed = set()  # placeholder lines to drop, keeping their comments
-        self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
+        self._prepend: Dict[cst.CSTNode, List[cst.SimpleStatementLine]] = {}
 
     # Replacements are matched on the original node, whatever its children became.
     def on_leave(self, original_node, updated_node):
@@ -75,21 +75,26 @@ class _Applier(cst.CSTTransformer):
         return updated.with_changes(names=keep)
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
-        statement = self.ensure_at.get(original_node)
+        lines = _statement_lines(self.ensure_at.get(original_node, ()))
         if not updated_node.body:
-            if statement is not None:
-                return updated_node.with_changes(body=[_small_statement(statement)])
+            if lines:
+                # the last ensured line takes the emptied line's place (and its comments)
+                *lines, last = lines
+                updated_node = updated_node.with_changes(body=last.body)
+                if lines:
+                    self._prepend[updated_node] = lines
+                return updated_node
             placeholder = updated_node.with_changes(body=[cst.Pass()])
             self._doomed.add(placeholder)
             return placeholder
-        if statement is not None:
-            self._prepend[updated_node] = cst.parse_statement(statement)
+        if lines:
+            self._prepend[updated_node] = lines
         return updated_node
 
     def leave_SimpleStatementSuite(self, original_node, updated_node):
         if not updated_node.body:
-            statement = self.ensure_at.get(original_node)
-            body = [_small_statement(statement)] if statement else [cst.Pass()]
+            lines = _statement_lines(self.ensure_at.get(original_node, ()))
+            body = [small for line in lines for small in line.body] or [cst.Pass()]
             return updated_node.with_changes(body=body)
         return updated_node
 
@@ -119,8 +124,9 @@ class _Applier(cst.CSTTransformer):
             if carry:
                 stmt = stmt.with_changes(leading_lines=[*carry, *stmt.leading_lines])
                 carry = []
-            if extra is not None:
-                out.append(extra.with_changes(leading_lines=stmt.leading_lines))
+            if extra:
+                out.append(extra[0].with_changes(leading_lines=stmt.leading_lines))
+                out.extend(extra[1:])
                 stmt = stmt.with_changes(leading_lines=[])
             out.append(stmt)
         if self.tracked:
@@ -175,13 +181,15 @@ def _without_leading_blank(statement):
     return statement.with_changes(leading_lines=lines)
 
 
-def _small_statement(source: str) -> cst.BaseSmallStatement:
-    return cst.parse_statement(source).body[0]
+def _statement_lines(texts: Sequence[str]) -> List[cst.SimpleStatementLine]:
+    """The statement lines of ensured texts (a text may hold several lines), in order."""
+    return [line for text in texts for line in cst.parse_module(text).body]
 
 
-def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, str]:
-    """One copy per statement text: the first module-level anchor, else first per scope."""
-    chosen: Dict[cst.CSTNode, str] = {}
+def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, List[str]]:
+    """One copy per statement text: the first module-level anchor, else first per scope.
+    Several texts for one anchor all go before it, in the order the fixes ask for them."""
+    chosen: Dict[cst.CSTNode, List[str]] = {}
     by_text: Dict[str, List[Ensure]] = {}
     for item in ensures:
         by_text.setdefault(item.statement, []).append(item)
@@ -197,7 +205,7 @@ def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, str]:
             if item.scope in seen_scopes:
                 continue
             seen_scopes.add(item.scope)
-            chosen[item.anchor] = text
+            chosen.setdefault(item.anchor, []).append(text)
     return chosen
 
 
