@@ -131,6 +131,8 @@ class _Applier(cst.CSTTransformer):
             out.append(stmt)
         if self.tracked:
             out = self._move_statements(out)
+        while carry and carry[-1].comment is None:
+            carry.pop()  # blank lines of a dropped last statement would end the block
         return out, [*carry, *footer]
 
     def _move_statements(self, body):

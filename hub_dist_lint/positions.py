@@ -129,6 +129,10 @@ class Locator:
         `total` is how many the CST walk saw."""
         return self._ordered_span(ast.Attribute, node, ordinal, total)
 
+    def subscript_span(self, node: cst.Subscript, ordinal: int, total: int) -> Span:
+        """Span of the `ordinal`-th subscript expression (`os.environ["X"]`), as for attributes."""
+        return self._ordered_span(ast.Subscript, node, ordinal, total)
+
     def _ordered_span(self, kind: type, node: cst.CSTNode, ordinal: int, total: int) -> Span:
         spans = self._ordered.get(kind)
         if spans is None:

@@ -37,20 +37,22 @@ _PIPELINE_METHODS = {"map", "flat_map", "interleave", "filter", "parallel_interl
 _EXAMPLE_BAD = '''\
 import tensorflow as tf
 import tensorflow_hub as hub
+import tf_keras
 
 strategy = tf.distribute.MirroredStrategy()
 layer = hub.KerasLayer("model", trainable=True)
 with strategy.scope():
-    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model = tf_keras.Sequential([tf_keras.Input((4,)), layer])
 '''
 _EXAMPLE_FIXED = '''\
 import tensorflow as tf
 import tensorflow_hub as hub
+import tf_keras
 
 strategy = tf.distribute.MirroredStrategy()
 with strategy.scope():
     layer = hub.KerasLayer("model", trainable=True)
-    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model = tf_keras.Sequential([tf_keras.Input((4,)), layer])
 '''
 
 

@@ -1,0 +1,245 @@
+"""HDL5xx (hub.KerasLayer and Keras 3) on small sources; tests/test_tf_keras3.py runs the
+programs under real TensorFlow."""
+
+import pytest
+
+from hub_dist_lint.config import Config
+from hub_dist_lint.engine import all_rules, lint
+from hub_dist_lint.fixing import fix_source
+
+HDL5 = Config(select=("HDL5",))
+HEAD = "import tensorflow as tf\nimport tensorflow_hub as hub\n"
+
+
+def codes(source, target=None):
+    config = Config(select=("HDL5",), target_tf=target)
+    return [(d.line, d.code) for d in lint(source, config=config)]
+
+
+def fixed(source):
+    new, done, left = fix_source(source.encode(), config=HDL5)
+    return new.decode(), done, left
+
+
+def reasons(source):
+    return [d.no_fix_reason for d in fixed(source)[2]]
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.code.startswith("HDL5")],
+                         ids=lambda r: r.code)
+def test_nothing_before_keras3(rule):
+    for example in rule.INVALID:
+        assert codes(example.code, "2.15") == [], example.code
+        assert codes(example.code, "2.16"), example.code
+
+
+# -- HDL501: how a hub layer reaches a Keras 3 model ---------------------------------
+
+REACHING = {
+    "inline": "m = tf.keras.Sequential([hub.KerasLayer('u')])\n",
+    "name": "layer = hub.KerasLayer('u')\nm = tf.keras.Sequential([tf.keras.Input((4,)), layer])\n",
+    "layers keyword": "m = tf.keras.models.Sequential(layers=[hub.KerasLayer('u')])\n",
+    "list variable": "ls = [hub.KerasLayer('u')]\nm = tf.keras.Sequential(ls)\n",
+    "add": "m = tf.keras.Sequential()\nm.add(hub.KerasLayer('u'))\n",
+    "functional": "x = tf.keras.Input((), dtype=tf.string)\ny = hub.KerasLayer('u')(x)\n",
+    "functional through a layer": "x = tf.keras.Input((4,))\nh = tf.keras.layers.Dense(4)(x)\n"
+                                  "e = hub.KerasLayer('u')\ny = e(h)\n",
+    "returned by a function": "def enc():\n    return hub.KerasLayer('u')\n\n\n"
+                              "m = tf.keras.Sequential([enc()])\n",
+    "module global in a function": "layer = hub.KerasLayer('u')\n\n\ndef build():\n"
+                                   "    return tf.keras.Sequential([layer])\n",
+    "from import": "from tensorflow.keras import Sequential\n"
+                   "m = Sequential([hub.KerasLayer('u')])\n",
+    "from tensorflow import keras": "from tensorflow import keras\n"
+                                    "m = keras.Sequential([hub.KerasLayer('u')])\n",
+    "keras package": "import keras\nm = keras.Sequential([hub.KerasLayer('u')])\n",
+    "hub alias": "from tensorflow_hub import KerasLayer\nm = tf.keras.Sequential([KerasLayer('u')])\n",
+}
+
+
+@pytest.mark.parametrize("body", REACHING.values(), ids=REACHING.keys())
+def test_reaching_forms(body):
+    found = codes(HEAD + body)
+    assert [code for _, code in found] == ["HDL501"], found
+
+
+NOT_REACHING = {
+    "tf_keras model": "import tf_keras\nm = tf_keras.Sequential([hub.KerasLayer('u')])\n",
+    "used alone": "e = hub.KerasLayer('u')\nv = e(['text'])\n",
+    "bound twice": "layer = hub.KerasLayer('u')\nlayer = tf.keras.layers.Dense(3)\n"
+                   "m = tf.keras.Sequential([layer])\n",
+    "a parameter": "def build(layer):\n    return tf.keras.Sequential([layer])\n",
+    "called on a plain tensor": "e = hub.KerasLayer('u')\ny = e(tf.constant(['a']))\n",
+    "hub.load is not a layer": "m = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+                               "x = hub.load('u')\n",
+    "tf.keras switched in time": "",  # see test_switch_before_tensorflow_silences
+}
+
+
+@pytest.mark.parametrize("body", [b for b in NOT_REACHING.values() if b],
+                         ids=[k for k, b in NOT_REACHING.items() if b])
+def test_not_reaching(body):
+    assert codes(HEAD + body) == []
+
+
+def test_switch_before_tensorflow_silences_tf_keras_but_not_the_keras_package():
+    switch = "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+    assert codes(switch + HEAD + REACHING["inline"]) == []
+    # measured: `import keras` is Keras 3 whatever the variable says
+    assert [c for _, c in codes(switch + HEAD + REACHING["keras package"])] == ["HDL501"]
+
+
+def test_late_switch_is_reported_once_by_hdl502():
+    source = HEAD + "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n" + REACHING["inline"]
+    assert [c for _, c in codes(source)] == ["HDL502"]
+
+
+# -- HDL501 fixes ----------------------------------------------------------------------
+
+def test_entry_point_gets_the_switch_after_docstring_and_stdlib_imports():
+    source = ('"""Train."""\nfrom __future__ import annotations\nimport sys\n' + HEAD +
+              "\n\ndef main():\n    m = tf.keras.Sequential([hub.KerasLayer(sys.argv[1])])\n"
+              "\n\nif __name__ == '__main__':\n    main()\n")
+    new, done, _ = fixed(source)
+    assert new.startswith('"""Train."""\nfrom __future__ import annotations\nimport sys\n'
+                          'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
+    assert [d.code for d in done] == ["HDL501"]
+    assert codes(new) == []
+
+
+def test_entry_point_reuses_its_import_os():
+    new, _, _ = fixed("import os\n" + HEAD + REACHING["inline"])
+    assert new.startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
+
+
+def test_library_module_is_moved_to_tf_keras_whole():
+    source = (HEAD + "from tensorflow.keras import layers\nfrom tensorflow.keras.layers import Dense\n"
+              "\n\ndef train(ds):\n    m = tf.keras.Sequential([hub.KerasLayer('u'), layers.Dense(2),"
+              " Dense(1)])\n    m.compile(tf.optimizers.Adam(), tf.losses.MeanSquaredError(),"
+              " metrics=[tf.metrics.AUC()])\n    m.fit(ds, callbacks=[tf.keras.callbacks.EarlyStopping()])\n")
+    new, done, left = fixed(source)
+    assert left == [] and [d.code for d in done] == ["HDL501"]
+    assert new == (
+        "import tf_keras\n" + HEAD + "from tf_keras import layers\nfrom tf_keras.layers import Dense\n"
+        "\n\ndef train(ds):\n    m = tf_keras.Sequential([hub.KerasLayer('u'), layers.Dense(2),"
+        " Dense(1)])\n    m.compile(tf_keras.optimizers.Adam(), tf_keras.losses.MeanSquaredError(),"
+        " metrics=[tf_keras.metrics.AUC()])\n    m.fit(ds, callbacks=[tf_keras.callbacks.EarlyStopping()])\n")
+    assert codes(new) == []
+
+
+def test_keras_package_file_becomes_tf_keras_as_keras():
+    source = ("import keras\nimport tensorflow_hub as hub\nfrom keras import layers\n\n\n"
+              "def fit(ds):\n    m = keras.Sequential([hub.KerasLayer('u'), layers.Dense(1)])\n"
+              "    m.fit(ds)\n")
+    new, done, _ = fixed(source)
+    assert new == ("import tf_keras as keras\nimport tensorflow_hub as hub\nfrom tf_keras import layers"
+                   "\n\n\ndef fit(ds):\n    m = keras.Sequential([hub.KerasLayer('u'), layers.Dense(1)])\n"
+                   "    m.fit(ds)\n")
+
+
+NO_FIX = {
+    "keras.ops": ("import keras\nimport tensorflow_hub as hub\n\n\ndef f():\n"
+                  "    m = keras.Sequential([hub.KerasLayer('u')])\n    keras.ops.relu(1)\n",
+                  "the file uses keras.ops.relu, which is Keras 3 only (tf-keras has no tf.keras.ops.relu in TF 2.21)"),
+    "returned by a library function": (HEAD + "\n\ndef build():\n"
+                                       "    return tf.keras.Sequential([hub.KerasLayer('u')])\n",
+                                       "build() returns it to callers that may be in other modules"),
+    "passed to another module": (HEAD + "import trainer\n\n\ndef build():\n"
+                                 "    m = tf.keras.Sequential([hub.KerasLayer('u')])\n"
+                                 "    trainer.fit(m)\n", "it is passed to trainer.fit()"),
+    "stored on an attribute": (HEAD + "\n\nclass A:\n    def build(self):\n"
+                               "        self.m = tf.keras.Sequential([hub.KerasLayer('u')])\n",
+                               "stored on an attribute"),
+    "a Keras 3 library": (HEAD + "import keras_nlp\n\n\ndef f():\n"
+                          "    m = tf.keras.Sequential([hub.KerasLayer('u')])\n    m.fit()\n",
+                          "imports keras_nlp"),
+}
+
+
+@pytest.mark.parametrize("source,why", NO_FIX.values(), ids=NO_FIX.keys())
+def test_no_fix_and_why(source, why):
+    new, done, left = fixed(source)
+    assert new == source and done == []
+    assert [d.code for d in left] == ["HDL501"]
+    assert why in left[0].no_fix_reason, left[0].no_fix_reason
+
+
+def test_entry_point_returning_its_model_to_itself_is_rewritten_when_it_imports_keras():
+    source = ("import keras\nimport tensorflow_hub as hub\n\n\ndef build():\n"
+              "    return keras.Sequential([hub.KerasLayer('u')])\n\n\n"
+              "if __name__ == '__main__':\n    build().fit()\n")
+    new, done, _ = fixed(source)
+    assert new.startswith("import tf_keras as keras\n") and done
+
+
+# -- HDL502 ------------------------------------------------------------------------------
+
+def test_late_switch_messages():
+    def message(source):
+        [d] = lint(source, config=HDL5)
+        return d.code, d.line, d.message
+
+    code, line, text = message("import os\nimport tensorflow_hub as hub\n"
+                               "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n")
+    assert (code, line) == ("HDL502", 3)
+    assert "after `import tensorflow_hub` (line 2), which already loaded Keras 3" in text
+    _, _, text = message(HEAD.replace("import tensorflow_hub as hub\n", "") +
+                         "import os\nx = tf.keras.layers.Dense\n"
+                         "os.environ.setdefault('TF_USE_LEGACY_KERAS', '1')\n")
+    assert "after `tf.keras.layers`" in text
+    _, _, text = message("import os\nos.environ.update({'TF_USE_LEGACY_KERAS': 'TRUE'})\n")
+    assert "TensorFlow takes only \"1\", \"true\" or \"True\", not 'TRUE'" in text
+    _, _, text = message("import os\nos.putenv('TF_USE_LEGACY_KERAS', '1')\n")
+    assert "os.putenv() does not change os.environ" in text
+
+
+def test_switch_after_import_tensorflow():
+    base = "import os\nimport tensorflow as tf\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+    # only tf.keras attributes after it: measured to take effect
+    assert codes(base + "m = tf.keras.Sequential()\n") == []
+    # a from-import of tensorflow.keras goes where `import tensorflow` sent it
+    assert codes(base + "from tensorflow.keras import layers\n") == [(3, "HDL502")]
+    # hub.KerasLayer re-imports tensorflow.keras
+    assert codes(base + "import tensorflow_hub as hub\nl = hub.KerasLayer('u')\n") == [(3, "HDL502")]
+
+
+@pytest.mark.parametrize("setting", [
+    "os.environ['TF_USE_LEGACY_KERAS'] = '1'",
+    "os.environ['TF_USE_LEGACY_KERAS'] = 'true'",
+    "os.environ.setdefault('TF_USE_LEGACY_KERAS', 'True')",
+    "os.environ.update({'TF_USE_LEGACY_KERAS': '1'})",
+    "os.environ.update(TF_USE_LEGACY_KERAS='1')",
+    "environ['TF_USE_LEGACY_KERAS'] = '1'",
+])
+def test_late_switch_forms_are_moved(setting):
+    source = ("import os\nfrom os import environ\nimport tensorflow_hub as hub\n"
+              f"{setting}\nprint(hub)\n")
+    new, done, left = fixed(source)
+    assert [d.code for d in done] == ["HDL502"], left
+    assert new.count("TF_USE_LEGACY_KERAS") == 1
+    assert new.index("TF_USE_LEGACY_KERAS") < new.index("import tensorflow_hub")
+    assert codes(new) == []
+
+
+def test_switch_in_a_function_has_no_fix():
+    source = "import tensorflow_hub as hub\n\n\ndef main():\n    import os\n    os.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+    new, done, left = fixed(source)
+    assert new == source and [d.code for d in left] == ["HDL502"]
+    assert "inside a function or block" in left[0].no_fix_reason
+
+
+def test_switch_in_main_block_after_module_imports_is_late():
+    source = HEAD + "import os\n\nif __name__ == '__main__':\n    os.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+    assert codes(source) == [(6, "HDL502")]
+
+
+def test_switch_off_and_not_literal_are_not_reported():
+    for value in ("'0'", "'false'", "flag", "'1' if x else '0'"):
+        source = f"import os\nimport tensorflow_hub as hub\nos.environ['TF_USE_LEGACY_KERAS'] = {value}\n"
+        assert codes(source) == [], value
+
+
+def test_putenv_without_os_prefix_has_no_fix():
+    source = "from os import putenv\nputenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n"
+    new, done, left = fixed(source)
+    assert [d.code for d in left] == ["HDL502"] and new == source
