@@ -122,10 +122,11 @@ class _Applier(cst.CSTTransformer):
                 continue
             extra = self._prepend.get(stmt)
             if carry:
-                stmt = stmt.with_changes(leading_lines=[*carry, *stmt.leading_lines])
+                stmt = stmt.with_changes(leading_lines=_joined_lines(carry, stmt.leading_lines))
                 carry = []
             if extra:
-                out.append(extra[0].with_changes(leading_lines=stmt.leading_lines))
+                out.append(extra[0].with_changes(
+                    leading_lines=[*stmt.leading_lines, *extra[0].leading_lines]))
                 out.extend(extra[1:])
                 stmt = stmt.with_changes(leading_lines=[])
             out.append(stmt)
@@ -176,6 +177,13 @@ class _Applier(cst.CSTTransformer):
         return out
 
 
+def _joined_lines(carried, leading):
+    """A dropped statement's lines before the next one's; blank lines do not pile up."""
+    if any(line.comment is not None for line in carried):
+        return [*carried, *leading]
+    return list(leading) if len(leading) >= len(carried) else list(carried)
+
+
 def _without_leading_blank(statement):
     lines = list(statement.leading_lines)
     while lines and lines[0].comment is None:
@@ -184,8 +192,20 @@ def _without_leading_blank(statement):
 
 
 def _statement_lines(texts: Sequence[str]) -> List[cst.SimpleStatementLine]:
-    """The statement lines of ensured texts (a text may hold several lines), in order."""
-    return [line for text in texts for line in cst.parse_module(text).body]
+    """The statement lines of ensured texts (a text may hold several lines, and comments
+    before them), in order, each statement once."""
+    lines, seen = [], set()
+    for text in texts:
+        parsed = cst.parse_module(text)
+        for index, line in enumerate(parsed.body):
+            bare = cst.Module(body=[line.with_changes(leading_lines=[])]).code
+            if bare in seen:
+                continue
+            seen.add(bare)
+            if index == 0 and parsed.header:  # comments before the first statement
+                line = line.with_changes(leading_lines=[*parsed.header, *line.leading_lines])
+            lines.append(line)
+    return lines
 
 
 def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, List[str]]:

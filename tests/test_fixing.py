@@ -34,3 +34,10 @@ def test_emptied_anchor_takes_the_last_line_and_keeps_its_comment():
     fixes = [_plan(module, 1, "import os\nimport tf_keras", remove_anchor=True)]
     assert apply_fixes(module, fixes).code == (
         "import sys\nimport os\nimport tf_keras  # the first import\nx = 1\n")
+
+
+def test_comments_before_an_ensured_statement_go_with_it_and_a_statement_goes_once():
+    module = cst.parse_module(SOURCE)
+    fixes = [_plan(module, 1, "# why\nx = 0", "x = 0", "import os\nx = 0")]
+    assert apply_fixes(module, fixes).code == (
+        "import sys\n# why\nx = 0\nimport os\nimport tensorflow as tf  # the first import\nx = 1\n")

@@ -3,7 +3,9 @@
 
 The table below is what HDL501/HDL502 encode (hub_dist_lint/rules/keras3.py). Every program
 builds a `hub.KerasLayer` into a Sequential model and into a functional model and trains each
-for one epoch; it records which Keras `Sequential` and `Dense` came from.
+for one epoch; it records which Keras `Sequential` and `Dense` came from. The same programs
+are linted: HDL5 reports exactly those that fail, and after `python3 -m hub_dist_lint fix`
+every one of those trains.
 
 What was measured (TF 2.21; "half": the model mixes tf-keras and Keras 3 and fails too):
 - `import tensorflow` reads the variable to route `from tensorflow.keras import ...` and
@@ -31,6 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import ROOT, run_cli
+from hub_dist_lint.config import Config
+from hub_dist_lint.engine import lint
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
@@ -231,3 +235,30 @@ def test_switch_in_the_process_environment_is_the_reference(tmp_path, hub_model)
                           text=True, env=env, timeout=600)
     result = json.loads(done.stdout.split("RESULT ", 1)[1])
     check_outcome(result, "tf_keras", "in the process environment")
+
+
+def test_hdl5_reports_exactly_the_programs_that_fail(programs):
+    config = Config(select=("HDL5",))
+    for (ordering, _, spelling, keras), path in zip(ORDERINGS, programs):
+        found = [d.code for d in lint(path.read_bytes(), str(path), config)]
+        assert bool(found) == (keras != "tf_keras"), (ordering, spelling, found)
+
+
+def test_fixed_programs_train(programs, hub_model, tmp_path):
+    failing = [(row, path) for row, path in zip(ORDERINGS, programs) if row[3] != "tf_keras"]
+    copies = []
+    for (ordering, _, spelling, _), path in failing:
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        done = run_cli(copy, "--select", "HDL5", fix=True, env=ENV)
+        assert done.returncode in (0, 1), done.stderr.decode()
+        assert run_cli(copy, "--select", "HDL5", env=ENV).returncode == 0, (ordering, spelling)
+        copies.append(copy)
+    wrong = []
+    for ((ordering, _, spelling, _), _), result in zip(failing, run_all(copies, hub_model)):
+        try:
+            check_outcome(result, "tf_keras", f"fixed: {ordering} ({spelling})")
+        except AssertionError as exc:
+            wrong.append(str(exc)[:600])
+    assert not wrong, "\n".join(wrong)
+    assert len(copies) >= 25

@@ -312,11 +312,17 @@ def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional
     text = ctx.module.code_for_node(switch.small).strip()
     if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
         text = switch_statement(value)
+    removed = switch.small
+    if len(switch.line.body) == 1:  # the whole line moves, with its comments
+        removed = switch.line
+        comments = [line.comment.value for line in switch.line.leading_lines if line.comment]
+        trailing = switch.line.trailing_whitespace.comment
+        text = "\n".join([*comments, text + (f"  {trailing.value}" if trailing else "")])
     if not binds_os_before(ctx.module, anchor):
         text = "import os\n" + text
     order = (list(ctx.module.body).index(anchor), -1)
     return Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
-               replace=((switch.small, cst.RemoveFromParent()),),
+               replace=((removed, cst.RemoveFromParent()),),
                ensure=(Ensure(anchor, text, ctx.module, order),)), None
 
 
