@@ -340,3 +340,21 @@ def tf_keras_exports(public: str, release: str) -> bool:
     """Whether ``tf_keras.<rest>`` exists in ``release`` for ``public`` = ``tf.keras.<rest>``
     (a symbol tf-keras exports, or an API module holding one)."""
     return bool(_tf_keras_masks().get(public, 0) & _bit(release))
+
+
+def _home_packages() -> set:
+    d = _cache.get("home_packages")
+    if d is None:
+        d = set()
+        for home in _api()["exports"]:
+            parts = home.split(".")
+            for k in range(1, len(parts)):
+                d.add(".".join(parts[:k]))
+        _cache["home_packages"] = d
+    return d
+
+
+def is_home_package(path: str) -> bool:
+    """Some public name's defining home lies under this dotted path (``keras.engine``,
+    ``keras.layers.core``): it is, or was, an implementation package."""
+    return path in _home_packages()

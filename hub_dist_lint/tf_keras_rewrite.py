@@ -210,6 +210,9 @@ def _root(node) -> Optional[str]:
 
 
 def _blocked_by_imports(imports: List[ImportedName]) -> Optional[str]:
+    why = legacy_keras_import(imports)
+    if why:
+        return why
     for imp in imports:
         root = imp.path.split(".")[0]
         if root.startswith("keras_") or root == "tf_keras" and imp.bound not in (None, TF_KERAS):
@@ -254,19 +257,59 @@ def _plan_import(imp: ImportedName, plan: _Plan, target: str) -> Optional[str]:
     return None
 
 
-def _ensure_tf_keras(ctx, plan: _Plan) -> Optional[str]:
-    """`import tf_keras` before the first module-level import of TensorFlow, or the file's own."""
+def _ensure_tf_keras(ctx, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
+    """`import tf_keras` before `anchor` (default: the first module-level import of
+    TensorFlow), unless the file has it at module level."""
     if any(imp.path == TF_KERAS and imp.bound == TF_KERAS and not imp.site.in_try
            and isinstance(imp.site.scope, cst.Module) for imp in ctx.imports):
         return None
     for scope in set(ctx.scopes().values()):
         if scope is not None and (TF_KERAS in scope.assignments or TF_KERAS in scope.accesses):
             return f"the name {TF_KERAS} is taken in this file"
-    anchors = [imp for imp in ctx.imports if imp.path.split(".")[0] == "tensorflow"
-               and isinstance(imp.site.scope, cst.Module) and not imp.site.in_try]
-    if not anchors:
-        return "no module-level import of tensorflow to put `import tf_keras` next to"
-    first = anchors[0]
-    plan.ensure.append(Ensure(first.site.line, f"import {TF_KERAS}", first.site.scope,
-                              (first.site.top_index, first.ordinal)))
+    if anchor is None:
+        anchors = [imp for imp in ctx.imports if imp.path.split(".")[0] == "tensorflow"
+                   and isinstance(imp.site.scope, cst.Module) and not imp.site.in_try]
+        if not anchors:
+            return "no module-level import of tensorflow to put `import tf_keras` next to"
+        anchor = anchors[0]
+    plan.ensure.append(Ensure(anchor.site.line, f"import {TF_KERAS}", anchor.site.scope,
+                              (anchor.site.top_index, anchor.ordinal)))
     return None
+
+
+def legacy_keras_import(imports: List[ImportedName]) -> Optional[str]:
+    """A layer from TensorFlow's own legacy Keras copy (tensorflow.python.keras) fits neither
+    Keras: while the file imports one, moving the rest would still mix two."""
+    for imp in imports:
+        if imp.path.startswith("tensorflow.python.keras"):
+            return (f"it imports {imp.path}, TensorFlow's legacy Keras copy (HDL101 moves it "
+                    "to tf_keras first)")
+    return None
+
+
+def uses_hub_layer(ctx) -> bool:
+    """The file makes `hub.KerasLayer`s (cheap: its text and imports)."""
+    return "KerasLayer" in ctx.text and any(imp.path.split(".")[0] == "tensorflow_hub"
+                                            for imp in ctx.imports)
+
+
+def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optional[str]:
+    """Where a `tf.keras.X` public name lives for this file: `tf_keras.X` in a file that makes
+    hub layers when tf.keras is Keras 3 (and tf-keras has X), else `public` itself."""
+    if (public and hub_layers and public.startswith("tf.keras.") and keras3_at(target)
+            and apimap.tf_keras_exports(public, target)):
+        return TF_KERAS + public[len("tf.keras"):]
+    return public
+
+
+def keras3_exports(public: str, target: str) -> bool:
+    """Keras 3 (the keras package) has this tf.keras name in `target`."""
+    return any(home.startswith("keras.") and target in releases
+               for home, releases in apimap.private_homes(public).items())
+
+
+def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
+    """`import tf_keras` for a fix at `imp` (None when the file has it), or (None, why not)."""
+    plan = _Plan()
+    why = _ensure_tf_keras(ctx, plan, anchor=imp)
+    return (plan.ensure[0] if plan.ensure else None), why

@@ -25,9 +25,10 @@ def reasons(source):
     return [d.no_fix_reason for d in fixed(source)[2]]
 
 
-@pytest.mark.parametrize("rule", [r for r in all_rules() if r.code.startswith("HDL5")],
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.code in ("HDL501", "HDL502")],
                          ids=lambda r: r.code)
 def test_nothing_before_keras3(rule):
+    # (HDL503, like HDL101, reports private imports at every target: keras.engine moved in 2.13)
     for example in rule.INVALID:
         assert codes(example.code, "2.15") == [], example.code
         assert codes(example.code, "2.16"), example.code
@@ -199,8 +200,11 @@ def test_switch_after_import_tensorflow():
     assert codes(base + "m = tf.keras.Sequential()\n") == []
     # a from-import of tensorflow.keras goes where `import tensorflow` sent it
     assert codes(base + "from tensorflow.keras import layers\n") == [(3, "HDL502")]
-    # hub.KerasLayer re-imports tensorflow.keras
+    # hub.KerasLayer re-imports tensorflow.keras when it loads a handle
     assert codes(base + "import tensorflow_hub as hub\nl = hub.KerasLayer('u')\n") == [(3, "HDL502")]
+    # not when it wraps an object already loaded
+    assert codes(base + "import tensorflow_hub as hub\nobj = tf.saved_model.load('u')\n"
+                        "l = hub.KerasLayer(obj)\n") == []
 
 
 @pytest.mark.parametrize("setting", [
@@ -243,3 +247,64 @@ def test_putenv_without_os_prefix_has_no_fix():
     source = "from os import putenv\nputenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n"
     new, done, left = fixed(source)
     assert [d.code for d in left] == ["HDL502"] and new == source
+
+
+# -- HDL503 ------------------------------------------------------------------------------
+
+PRIVATE = [
+    # (import, target, message part, fixed import or None)
+    ("from keras.engine.training import Model", "2.21",
+     "keras.engine.training.Model (where tf.keras.Model was defined in TF 2.6–2.12); use keras.Model",
+     None),
+    ("from keras.engine.training import Model", "2.12", "use keras.Model",
+     "from keras import Model"),
+    ("from keras.src.layers.core.dense import Dense", "2.21", "use keras.layers.Dense",
+     "from keras.layers import Dense"),
+    ("from keras.layers.pooling import MaxPooling2D as Pool", "2.8", "use keras.layers.MaxPooling2D",
+     "from keras.layers import MaxPooling2D as Pool"),
+    ("from keras.layers.convolutional import Convolution2D", "2.21",
+     "use keras.layers.Convolution2D", None),
+    ("from keras.utils import np_utils", "2.21", "a private module", None),
+    ("from keras import engine", "2.21", "a private module", None),
+    ("from tf_keras.src.engine.sequential import Sequential", "2.21", "use tf_keras.Sequential",
+     "from tf_keras import Sequential"),
+    ("from tf_keras.src.engine.sequential import Sequential", "2.15",
+     "no public name", None),
+    ("from tensorflow.keras.layers.core import Dropout", "2.21", "use tf.keras.layers.Dropout", None),
+]
+
+
+@pytest.mark.parametrize("line,target,part,fixed_line", PRIVATE)
+def test_private_keras_imports(line, target, part, fixed_line):
+    config = Config(select=("HDL503",), target_tf=target)
+    [found] = lint(line + "\n", config=config)
+    assert part in found.message, found.message
+    new, done, _ = fix_source((line + "\n").encode(), config=config)
+    assert new.decode() == (fixed_line + "\n" if fixed_line else line + "\n")
+
+
+def test_private_keras_in_a_hub_file_points_to_tf_keras():
+    source = ("import tensorflow_hub as hub\nfrom keras.layers.core import Dense\n"
+              "from tensorflow.python.keras.layers import Dropout\n"
+              "layer = hub.KerasLayer('u')\n")
+    messages = {d.code: d.message for d in lint(source, config=Config(select=("HDL503", "HDL101")))}
+    assert messages["HDL503"].endswith("use tf_keras.layers.Dense")
+    assert messages["HDL101"].endswith("use tf_keras.layers.Dropout")
+    before = {d.code: d.message for d in lint(source, config=Config(select=("HDL503", "HDL101"),
+                                                                   target_tf="2.15"))}
+    assert before["HDL503"].endswith("use keras.layers.Dense")
+    assert before["HDL101"].endswith("use tf.keras.layers.Dropout")
+
+
+def test_hdl101_fix_to_tf_keras_in_a_hub_file():
+    source = ("import tensorflow_hub as hub\nfrom tensorflow.python.keras.layers import Dense\n\n"
+              "layer = hub.KerasLayer('u')\nhead = Dense(1)\n")
+    new, done, _ = fix_source(source.encode(), config=Config(select=("HDL101",)))
+    assert new.decode() == ("import tensorflow_hub as hub\nimport tf_keras\n\n"
+                            "layer = hub.KerasLayer('u')\nhead = tf_keras.layers.Dense(1)\n")
+
+
+def test_keras_own_sources_are_not_reported():
+    line = b"from tf_keras.src.engine import base_layer\n"
+    assert lint(line, "site-packages/tf_keras/src/layers/core.py", HDL5) == []
+    assert [d.code for d in lint(line, "project/keras/model.py", HDL5)] == ["HDL503"]

@@ -108,3 +108,19 @@ def test_fixed_fixtures_run(tmp_path, hub_model):
     ran = run_python("-c", "import keras3_library, tf_keras; print(keras3_library.Dense is "
                      "tf_keras.layers.Dense, keras3_library.keras is tf_keras)", cwd=tmp_path)
     assert ran.returncode == 0 and ran.stdout.split() == ["True", "True"], ran.stderr[-3000:]
+
+
+def test_fixed_private_keras_imports_are_the_same_objects(tmp_path):
+    fixed = (ROOT / "tests" / "fixtures" / "fix" / "keras3_private.out.py").read_text()
+    program = tmp_path / "same.py"
+    program.write_text(fixed + (
+        "import keras.src.layers.core.dense as dense\n"
+        "import keras.src.utils.image_utils as image_utils\n"
+        "import tf_keras.src.engine.sequential as sequential\n"
+        "import tf_keras.src.utils.dataset_creator as dataset_creator\n"
+        "print(Dense is dense.Dense, smart_resize is image_utils.smart_resize,\n"
+        "      TfKerasSequential is sequential.Sequential,\n"
+        "      DatasetCreator is Creator is dataset_creator.DatasetCreator)\n"))
+    ran = run_python(program, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.stdout.split() == ["True"] * 4

@@ -10,16 +10,20 @@ keras_switch.py and tests/test_tf_legacy_switch.py).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
 import libcst as cst
 
+from .. import apimap
 from ..diagnostics import Diagnostic, Ensure, Fix
+from ..history import release_ranges
 from ..keras_models import ModelScan, Reach
 from ..keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, switch_statement)
 from ..strategies import Aliases
-from ..tf_keras_rewrite import first_keras3_only, keras3_at, keras_public, plan_rewrite
+from ..tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras3_exports,
+                                keras_public, legacy_keras_import, plan_rewrite, uses_hub_layer)
 from .base import Checker, Invalid, Rule
 
 _SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
@@ -154,13 +158,14 @@ class Keras3Checker(Checker):
             scan = ModelScan(aliases)
             ctx.module.visit(scan)
         switches = find_switches(ctx.module, aliases) if "TF_USE_LEGACY_KERAS" in ctx.text else []
-        makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" for h in scan.hub_calls))
+        makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
+                                             for h in scan.hub_calls))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
         for switch in switches:
             late = late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
-        if makes_hub_layers:
+        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.hub_calls):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not
             scan.keras3 = _keras3_names(legacy=bool(switches))
             yield from self._hub_findings(ctx, aliases, target, scan)
@@ -190,6 +195,22 @@ class Keras3Checker(Checker):
         fix, reason = (_plan_switch_fix(ctx, switch, late) if ctx.want_fixes else (None, None))
         span = _line_span(ctx, switch)
         return ctx.diagnostic(IneffectiveLegacySwitch, message, span, fix, reason)
+
+
+def _loads_a_handle(hub_call, scan: ModelScan) -> bool:
+    """hub.KerasLayer(handle) loads the handle, re-importing tensorflow.keras on the way
+    (tensorflow_hub/keras_layer.py, load_module); a callable (an object already loaded, a
+    signature) is used as it is. Anything but a call, `x.signatures[...]` or a name bound to
+    one of these counts as a handle."""
+    args = hub_call.call.args
+    handle = next((a.value for a in args if a.keyword is None or a.keyword.value == "handle"), None)
+    if isinstance(handle, cst.Name):
+        found = scan.lookup(handle.value, hub_call.unit)
+        handle = found[0] if isinstance(found, tuple) else handle
+    if handle is None or isinstance(handle, cst.Call):
+        return False
+    return not (isinstance(handle, cst.Subscript) and isinstance(handle.value, cst.Attribute)
+                and handle.value.attr.value == "signatures")
 
 
 def _keras3_names(legacy: bool):
@@ -229,6 +250,9 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
     else the whole-file tf-keras rewrite, else nothing (and why)."""
     entry = scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
+    legacy = legacy_keras_import(ctx.imports)
+    if legacy:
+        return None, legacy, _NO_FIX_REMEDY
     if entry and not package:
         why = first_keras3_only(ctx, aliases, target)
         anchor = earliest_anchor(ctx.module)
@@ -363,3 +387,162 @@ def _value_literal(small) -> Optional[cst.SimpleString]:
             node = next((a.value for a in args if a.keyword is not None
                          and a.keyword.value == "TF_USE_LEGACY_KERAS"), node)
     return node if isinstance(node, cst.SimpleString) else None
+
+
+class PrivateKerasImport(Rule):
+    code = "HDL503"
+    name = "private-keras-import"
+    summary = ("Import of a private Keras module (keras.src, keras.engine, keras.layers.core, "
+               "tf_keras.src, tensorflow.keras.<private>)")
+    explanation = """\
+Keras keeps its implementation in private packages: `keras.engine` and `keras.layers.core`
+(Keras 2), moved to `keras.src.*` in TF 2.13, reorganised in Keras 3 (TF 2.16, where
+`keras.engine` is gone) and `tf_keras.src.*` for tf-keras. Imports of them break between
+releases. Reported: `keras.src.*`, `tf_keras.src.*`, and `keras.X` / `tensorflow.keras.X`
+where X lies in a package that held Keras's implementation and was never public. The
+message names the public name per release from the shipped data (the release range in which
+this path was the home of that public name) and spells it for the file: `keras.X` for the
+keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
+`hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
+HDL101's.
+
+The fix rewrites `from <private module> import Name` to the public module when the private
+path is, in the target release, the very object the public name exports; not across Keras 2
+and Keras 3, and not for module imports."""
+    fix_availability = "sometimes"
+    VALID = (
+        "from keras import layers\nfrom keras.layers import Dense\n",
+        "from tf_keras.layers import Dense\n",
+        "from tensorflow.keras.layers import Dense\n",
+    )
+    INVALID = (
+        Invalid("from keras.engine.training import Model\n"),
+        Invalid("from keras.src.layers.core.dense import Dense\n",
+                "from keras.layers import Dense\n"),
+        Invalid("import tensorflow_hub as hub\n"
+                "from tf_keras.src.engine.training import Model as KerasModel\n",
+                "import tensorflow_hub as hub\nfrom tf_keras import Model as KerasModel\n"),
+    )
+
+
+class PrivateKerasImportChecker(Checker):
+    rules = (PrivateKerasImport,)
+    # an import below keras / tf_keras / tensorflow.keras, or of their src / engine packages
+    gate = re.compile(r"(?:from|import)\s+(?:keras|tf_keras|tensorflow\.keras)\."
+                      r"|from\s+(?:keras|tf_keras|tensorflow\.keras)\s+import[^\n]*\b(?:src|engine)\b")
+
+    def check(self, ctx) -> Iterable[Diagnostic]:
+        target = ctx.config.target()
+        hub_layers = None
+        own = _own_package(ctx.path)  # Keras's own sources import its private modules
+        for imp in ctx.imports:
+            if imp.is_star or imp.path.split(".")[0] == own or not _private_keras(imp.path):
+                continue
+            if hub_layers is None:
+                hub_layers = uses_hub_layer(ctx)
+            public, spelled = _keras_public_name(imp.path, target, hub_layers)
+            message = f"private Keras import {imp.path}{_keras_history(imp.path, public)}"
+            if spelled:
+                message += f"; use {spelled}"
+            elif apimap.is_home_package(_as_keras(imp.path) or imp.path):
+                message += "; a private module: import the public names of its members"
+            else:
+                message += f"; the shipped data knows no public name for it in TF {target}"
+            fix, reason = None, None
+            if ctx.want_fixes:
+                fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
+            yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _own_package(path: str) -> Optional[str]:
+    """`keras` or `tf_keras` when the file is part of that package's own tree."""
+    parts = Path(path).parts
+    for index, part in enumerate(parts[:-1]):
+        if part in ("keras", "tf_keras") and parts[index + 1] in ("src", "api", "_tf_keras",
+                                                                  "__init__.py"):
+            return part
+    return None
+
+
+def _as_keras(path: str) -> Optional[str]:
+    """`keras.X` for `keras.X` and `tensorflow.keras.X`; None for other paths."""
+    if path.startswith("tensorflow.keras."):
+        return path[len("tensorflow."):]
+    return path if path.startswith("keras.") else None
+
+
+def _private_keras(path: str) -> bool:
+    parts = path.split(".")
+    if parts[0] in ("keras", "tf_keras") and len(parts) > 1 and parts[1] == "src":
+        return True
+    keras = _as_keras(path)
+    if keras is None:
+        return False
+    kparts = keras.split(".")
+    for cut in range(2, len(kparts) + 1):
+        package = ".".join(kparts[:cut])
+        if not apimap.public_releases("tf." + package):
+            # never public: private if Keras's implementation lived there
+            return apimap.is_home_package(package)
+    return False
+
+
+def _keras_public_name(path: str, target: str, hub_layers: bool) -> Tuple[Optional[str], Optional[str]]:
+    """(the tf.keras public name, how this file should spell it), either None."""
+    public = _tf_keras_public(path, target)
+    if public is None or not public.startswith("tf.keras."):
+        return public, public
+    rest = public[len("tf.keras"):]
+    if hub_layers and keras3_at(target) or path.startswith("tf_keras."):
+        return public, (TF_KERAS + rest) if apimap.tf_keras_exports(public, target) else None
+    if path.startswith("keras.") and (not keras3_at(target) or keras3_exports(public, target)):
+        return public, "keras" + rest
+    return public, public if not path.startswith("keras.") else None
+
+
+def _tf_keras_public(path: str, target: str) -> Optional[str]:
+    """The public name of a private Keras path in `target`: one the data records for it (the
+    same name first: MaxPooling2D, not MaxPool2D), else its name in the public package
+    above it (keras.layers.convolutional.Convolution2D -> tf.keras.layers.Convolution2D)."""
+    keras = _as_keras(path) or path
+    candidates = [path]
+    if path.startswith("tensorflow.keras."):
+        candidates += [keras, "keras.src." + keras[len("keras."):], "tensorflow.python." + keras]
+    name = path.rpartition(".")[2]
+    for candidate in candidates:
+        known = [p for p in apimap.public_names(candidate) if p.startswith("tf.keras.")
+                 and apimap.public_exists(p, target)]
+        same = sorted((p for p in known if p.endswith("." + name)), key=len)
+        public = same[0] if same else apimap.public_name_for(candidate, target)
+        if public:
+            return public
+    parts = ("tf.keras." + keras.split(".", 1)[1]).split(".") if "." in keras else []
+    for cut in range(len(parts) - 1, 1, -1):
+        package = ".".join(parts[:cut])
+        if apimap.public_releases(package):
+            guess = f"{package}.{name}"
+            return guess if apimap.public_exists(guess, target) else None
+    return None
+
+
+def _keras_history(path: str, public: Optional[str]) -> str:
+    """" (where tf.keras.Model was defined in TF 2.6–2.12)", from the shipped data."""
+    releases = apimap.public_names(path).get(public) if public else None
+    return f" (where {public} was defined in TF {release_ranges(releases)})" if releases else ""
+
+
+def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix], Optional[str]]:
+    if spelled is None or public is None:
+        return None, "no public name to rewrite to"
+    if imp.site.in_try:
+        return None, "inside a try: block (a fallback import); rewrite it by hand"
+    if not isinstance(imp.statement, cst.ImportFrom):
+        return None, "a module import: use the public names of its members"
+    if target not in apimap.public_names(imp.path).get(public, ()):
+        return None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
+                      "Keras 2 became Keras 3): check the uses, then import the public name")
+    module, _, name = spelled.rpartition(".")
+    text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
+    return Fix(f"import {spelled}", remove=(imp.alias,),
+               ensure=(Ensure(imp.site.line, text, imp.site.scope,
+                              (imp.site.top_index, imp.ordinal)),)), None

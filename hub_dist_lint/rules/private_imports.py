@@ -17,6 +17,7 @@ from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName, dotted_name
 from ..tf_alias import TensorflowAlias
+from ..tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = (
@@ -136,7 +137,8 @@ class PrivateImportChecker(Checker):
         if not privates:
             return
         target = ctx.config.target()
-        planner = _FixPlanner(ctx, target) if ctx.want_fixes else None
+        hub_layers = uses_hub_layer(ctx)
+        planner = _FixPlanner(ctx, target, hub_layers) if ctx.want_fixes else None
         for imp in privates:
             span = ctx.import_span(imp)
             if imp.is_star:
@@ -149,7 +151,7 @@ class PrivateImportChecker(Checker):
                 yield ctx.diagnostic(PrivateModuleImport, _module_message(imp.path, target),
                                      span, fix, reason)
                 continue
-            public = apimap.public_name_for(imp.path, target)
+            public = public_home(apimap.public_name_for(imp.path, target), target, hub_layers)
             counterpart = None if public else apimap.counterpart(imp.path)
             if public or counterpart:
                 fix, reason = planner.plan(imp) if planner else (None, None)
@@ -287,9 +289,10 @@ def _exported_names(module: cst.Module) -> Optional[set]:
 class _FixPlanner:
     """Works out, per private import, whether every use can be rewritten."""
 
-    def __init__(self, ctx, target: str):
+    def __init__(self, ctx, target: str, hub_layers: bool = False):
         self.ctx = ctx
         self.target = target
+        self.hub_layers = hub_layers  # tf.keras names go to tf_keras (Keras 3 targets)
         self.scopes = ctx.scopes()
         self.uses = _UseIndex()
         ctx.module.visit(self.uses)
@@ -346,10 +349,18 @@ class _FixPlanner:
             replace.append(done[0])
             renamed.add(done[1])
         description = f"rewrite {imp.bound} to " + ", ".join(sorted(renamed))
+        on_tf_keras = any(name.startswith(TF_KERAS + ".") for name in renamed)
         if dotted_plain:
+            if on_tf_keras:
+                return None, f"{imp.path} is imported without `as`: rewrite it by hand"
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
             return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
-        ensure = self.tf.ensure(imp)
+        ensure = self.tf.ensure(imp) if any(name.startswith("tf.") for name in renamed) else ()
+        if on_tf_keras:
+            tf_keras, why = tf_keras_ensure(self.ctx, imp)
+            if why:
+                return None, why
+            ensure += (tf_keras,) if tf_keras else ()
         return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
@@ -365,7 +376,8 @@ class _FixPlanner:
             path = ".".join([imp.path] + attrs[:consumed])
             target = chain[consumed]
             spelled_here = dotted_name(target) or imp.bound
-            public = apimap.public_name_for(path, self.target)
+            public = public_home(apimap.public_name_for(path, self.target), self.target,
+                                 self.hub_layers)
             if public is None:
                 counterpart = apimap.counterpart(path)
                 if counterpart:
@@ -374,7 +386,8 @@ class _FixPlanner:
                                       "arguments that mean something else there")
                     public = counterpart["public"]
             if public is not None:
-                new = cst.parse_expression(prefix + public[len("tf"):])
+                spelled = public if public.startswith(TF_KERAS + ".") else prefix + public[len("tf"):]
+                new = cst.parse_expression(spelled)
                 new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
                 return ((target, new), public), None
             if not apimap.is_module(path):
