@@ -308,3 +308,10 @@ def test_keras_own_sources_are_not_reported():
     line = b"from tf_keras.src.engine import base_layer\n"
     assert lint(line, "site-packages/tf_keras/src/layers/core.py", HDL5) == []
     assert [d.code for d in lint(line, "project/keras/model.py", HDL5)] == ["HDL503"]
+
+
+def test_private_keras_star_import():
+    [found] = lint("from keras.src.ops import *\n", config=Config(select=("HDL503",)))
+    assert found.message == ("star import from private Keras module keras.src.ops; import the "
+                             "public names you use from keras.ops")
+    assert fix_source(b"from keras.src.ops import *\n", config=HDL5)[1] == []

@@ -436,7 +436,11 @@ class PrivateKerasImportChecker(Checker):
         hub_layers = None
         own = _own_package(ctx.path)  # Keras's own sources import its private modules
         for imp in ctx.imports:
-            if imp.is_star or imp.path.split(".")[0] == own or not _private_keras(imp.path):
+            if imp.path.split(".")[0] == own or not _private_keras(imp.path):
+                continue
+            if imp.is_star:
+                yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
+                                     ctx.import_span(imp))
                 continue
             if hub_layers is None:
                 hub_layers = uses_hub_layer(ctx)
@@ -452,6 +456,14 @@ class PrivateKerasImportChecker(Checker):
             if ctx.want_fixes:
                 fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
             yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _star_message(module: str, target: str) -> str:
+    text = f"star import from private Keras module {module}; import the public names you use"
+    public = module.replace(".src.", ".", 1)
+    if public != module and apimap.public_exists("tf." + (_as_keras(public) or public), target):
+        text += f" from {public}"
+    return text
 
 
 def _own_package(path: str) -> Optional[str]:
