@@ -315,3 +315,23 @@ def test_private_keras_star_import():
     assert found.message == ("star import from private Keras module keras.src.ops; import the "
                              "public names you use from keras.ops")
     assert fix_source(b"from keras.src.ops import *\n", config=HDL5)[1] == []
+
+
+def _readme_diff(name):
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = readme.split(f"$ hub-dist-fix --diff {name}\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    before = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "-", ""))
+    after = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "+", ""))
+    messages = [line for line in readme.splitlines() if line.startswith(f"{name}:")]
+    return before, after, messages
+
+
+@pytest.mark.parametrize("name", ["classifier.py", "late.py"])
+def test_readme_keras3_examples_are_true(name):
+    before, after, messages = _readme_diff(name)
+    found = [f"{name}:{d.line}:{d.column}: {d.code} {d.message}"
+             for d in lint(before, config=HDL5)]
+    assert found == messages
+    assert fixed(before)[0] == after
