@@ -67,6 +67,14 @@ def _string(node) -> Optional[str]:
 
 def _switch_value(small, aliases: Aliases) -> Optional[Tuple[str, str]]:
     """(how, value) if `small` sets TF_USE_LEGACY_KERAS to a literal meaning "on"."""
+    found = _setting(small, aliases)
+    if found is None or found[1] is None or found[1].strip().lower() not in ("1", "true"):
+        return None  # not ours, not a literal, or deliberately off ("0", "false")
+    return found
+
+
+def _setting(small, aliases: Aliases) -> Optional[Tuple[str, Optional[str]]]:
+    """(how, literal value or None) if `small` sets TF_USE_LEGACY_KERAS."""
     found = None
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
         target = small.targets[0].target
@@ -76,8 +84,6 @@ def _switch_value(small, aliases: Aliases) -> Optional[Tuple[str, str]]:
             found = ("assign", _string(small.value))
     elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         found = _call_value(small.value, aliases)
-    if found is None or found[1] is None or found[1].strip().lower() not in ("1", "true"):
-        return None  # not ours, not a literal, or deliberately off ("0", "false")
     return found
 
 
@@ -184,6 +190,34 @@ def find_switches(module: cst.Module, aliases: Aliases) -> List[Switch]:
 
     walk(module.body, (), True)
     return found
+
+
+class _Mentions(cst.CSTVisitor):
+    """Small statements holding the string "TF_USE_LEGACY_KERAS"."""
+
+    def __init__(self):
+        super().__init__()
+        self.small: List[cst.CSTNode] = []
+        self.current: Optional[cst.CSTNode] = None
+
+    def on_visit(self, node):
+        if isinstance(node, cst.BaseSmallStatement):
+            self.current = node
+        elif isinstance(node, cst.SimpleString) and _string(node) == VARIABLE and self.current:
+            self.small.append(self.current)
+        return super().on_visit(node)
+
+
+def set_some_other_way(module: cst.Module, aliases: Aliases) -> bool:
+    """The code names TF_USE_LEGACY_KERAS other than in a literal setting (a value computed,
+    a read, a helper): what it makes of tf.keras cannot be told."""
+    mentions = _Mentions()
+    module.visit(mentions)
+    for small in mentions.small:
+        setting = _setting(small, aliases)
+        if setting is None or setting[1] is None:
+            return True
+    return False
 
 
 def _suites(stmt) -> Iterator[cst.BaseSuite]:

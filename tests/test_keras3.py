@@ -335,3 +335,14 @@ def test_readme_keras3_examples_are_true(name):
              for d in lint(before, config=HDL5)]
     assert found == messages
     assert fixed(before)[0] == after
+
+
+@pytest.mark.parametrize("setting,reported", [
+    ("os.environ['TF_USE_LEGACY_KERAS'] = flag", False),  # computed: unknown
+    ("print(os.environ.get('TF_USE_LEGACY_KERAS'))", False),  # a file that cares about it
+    ("os.environ['TF_USE_LEGACY_KERAS'] = '0'", True),  # deliberately Keras 3
+    ("# os.environ['TF_USE_LEGACY_KERAS'] = '1'", True),  # commented out
+])
+def test_hub_findings_when_the_variable_is_named_otherwise(setting, reported):
+    source = "import os\n" + setting + "\n" + HEAD + REACHING["inline"]
+    assert bool(codes(source)) == reported

@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..keras_models import ModelScan, Reach
 from ..keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
-                            late_because, switch_statement)
+                            late_because, set_some_other_way, switch_statement)
 from ..strategies import Aliases
 from ..tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras3_exports,
                                 keras_public, legacy_keras_import, plan_rewrite, uses_hub_layer)
@@ -165,8 +165,11 @@ class Keras3Checker(Checker):
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
         if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.hub_calls):
-            # any setting of the switch takes tf.keras out: it works, or HDL502 says why not
-            scan.keras3 = _keras3_names(legacy=bool(switches))
+            # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
+            # so does one this file makes in a way it cannot be read
+            legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
+                                        and set_some_other_way(ctx.module, aliases))
+            scan.keras3 = _keras3_names(legacy)
             yield from self._hub_findings(ctx, aliases, target, scan)
 
     # -- HDL501 ------------------------------------------------------------------------
