@@ -346,3 +346,16 @@ def test_readme_keras3_examples_are_true(name):
 def test_hub_findings_when_the_variable_is_named_otherwise(setting, reported):
     source = "import os\n" + setting + "\n" + HEAD + REACHING["inline"]
     assert bool(codes(source)) == reported
+
+
+@pytest.mark.parametrize("text,through", [
+    ("from tensorflow.keras.layers import Dense\nimport keras\n", False),
+    ("from keras import (\n    layers,  # the layers\n    engine,\n)\n", True),
+    ("import os, keras.engine.training as training\n", True),
+    ("from tf_keras.src.engine import base_layer\n", True),
+    ("import keras_cv\nfrom keras_cv.src import x\n", False),
+])
+def test_private_keras_gate(text, through):
+    from hub_dist_lint.rules.keras3 import PrivateKerasImportChecker
+
+    assert PrivateKerasImportChecker.gate.search(text) == through
