@@ -265,24 +265,30 @@ _KERAS_PREFIXES = ("tf.keras", "tf.compat.v1.keras", "tf.compat.v2.keras")
 
 def _keras3_masks() -> dict:
     """``tf.keras.*`` name (symbols and the modules holding them) -> Keras 3 releases mask."""
-    d = _cache.get("keras3")
+    first = _api()["releases"].index(KERAS3_FIRST_RELEASE)
+    return _keras_package_masks("keras3", "keras.", -1 << first)
+
+
+def _keras_package_masks(key: str, home_prefix: str, within: int) -> dict:
+    """``tf.keras.*`` name -> mask of the releases (within `within`) in which a home in
+    the package of `home_prefix` exports it; a module counts where a name below it does."""
+    d = _cache.get(key)
     if d is None:
-        first = _api()["releases"].index(KERAS3_FIRST_RELEASE)
-        newer = -1 << first
         d = {}
         for public, homes in _by_public().items():
             if not public.startswith("tf.keras."):
                 continue
             mask = 0
             for home, m in homes.items():
-                if home.startswith("keras."):
-                    mask |= m & newer
-            if mask:
-                parts = public.split(".")
-                for k in range(2, len(parts) + 1):
-                    name = ".".join(parts[:k])
-                    d[name] = d.get(name, 0) | mask
-        _cache["keras3"] = d
+                if home.startswith(home_prefix):
+                    mask |= m & within
+            if not mask:
+                continue
+            parts = public.split(".")
+            for k in range(2, len(parts) + 1):
+                name = ".".join(parts[:k])
+                d[name] = d.get(name, 0) | mask
+        _cache[key] = d
     return d
 
 
@@ -371,3 +377,52 @@ def home_at(public: str, release: str) -> str | None:
     if len(homes) > 1:  # tf.keras from 2.16: Keras 3 (the default) and tf-keras
         homes = [h for h in homes if not h.startswith("tf_keras.")]
     return canonical(homes[0]) if len(homes) == 1 else None
+
+
+# ---------------------------------------------------------------------------
+# Keras packages (tf.keras is Keras 3 from TF 2.16; tf-keras is the Keras 2 line)
+
+
+def wheel_version(package: str, release: str) -> str | None:
+    """Version of ``package`` (``"keras"``, ``"tf-keras"``, ``"tensorflow-cpu"``) whose
+    wheel the data for ``release`` was read from, or None when that release had none."""
+    return _api()["versions"].get(release, {}).get(package)
+
+
+def alias_target(public: str) -> str:
+    """The ``tf.keras`` spelling of a name under a module alias TensorFlow sets
+    (``tf.optimizers.Adam`` -> ``tf.keras.optimizers.Adam``); other names unchanged."""
+    for alias, (target, _) in _api()["public_module_aliases"].items():
+        if public == alias or public.startswith(alias + "."):
+            return target + public[len(alias):]
+    return public
+
+
+def _tf_keras_masks() -> dict:
+    """``tf.keras.*`` name -> releases (mask) in which tf-keras exports it; modules
+    count in every release where a name below them is exported."""
+    return _keras_package_masks("tf_keras", "tf_keras.", -1)
+
+
+def tf_keras_exports(public: str, release: str) -> bool:
+    """Whether ``tf_keras.<rest>`` exists in ``release`` for ``public`` = ``tf.keras.<rest>``
+    (a symbol tf-keras exports, or an API module holding one)."""
+    return bool(_tf_keras_masks().get(public, 0) & _bit(release))
+
+
+def _home_packages() -> set:
+    d = _cache.get("home_packages")
+    if d is None:
+        d = set()
+        for home in _api()["exports"]:
+            parts = home.split(".")
+            for k in range(1, len(parts)):
+                d.add(".".join(parts[:k]))
+        _cache["home_packages"] = d
+    return d
+
+
+def is_home_package(path: str) -> bool:
+    """Some public name's defining home lies under this dotted path (``keras.engine``,
+    ``keras.layers.core``): it is, or was, an implementation package."""
+    return path in _home_packages()

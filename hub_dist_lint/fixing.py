@@ -58,7 +58,7 @@ class _Applier(cst.CSTTransformer):
         self._original_of: Dict[cst.CSTNode, int] = {}
         self.ensure_at = _dedupe_ensures(ensures)
         self._doomed = set()  # placeholder lines to drop, keeping their comments
-        self._prepend: Dict[cst.CSTNode, cst.SimpleStatementLine] = {}
+        self._prepend: Dict[cst.CSTNode, List[cst.SimpleStatementLine]] = {}
         # id(new small statement) -> (the statement it replaces, its index, how many replace it)
         self._made_from: Dict[int, Tuple[cst.CSTNode, int, int]] = {}
         for original, new in self.replace.items():
@@ -97,26 +97,31 @@ class _Applier(cst.CSTTransformer):
         return updated.with_changes(names=keep)
 
     def leave_SimpleStatementLine(self, original_node, updated_node):
-        statement = self.ensure_at.get(original_node)
+        lines = _statement_lines(self.ensure_at.get(original_node, ()))
         if not updated_node.body:
-            if statement is not None:
-                return updated_node.with_changes(body=[_small_statement(statement)])
+            if lines:
+                # the last ensured line takes the emptied line's place (and its comments)
+                *lines, last = lines
+                updated_node = updated_node.with_changes(body=last.body)
+                if lines:
+                    self._prepend[updated_node] = lines
+                return updated_node
             placeholder = updated_node.with_changes(body=[cst.Pass()])
             self._doomed.add(placeholder)
             return placeholder
-        lines = [updated_node]
+        result = [updated_node]
         made = [self._made_from.get(id(small)) for small in updated_node.body]
         if any(m is not None and (m[2] > 1 or _import_comments(m[0], m[2]) is not None) for m in made):
             # a fix made one statement several, or replaced an import whose names had comments
-            lines = _one_statement_per_line(updated_node, made)
-        if statement is not None:
-            self._prepend[lines[0]] = cst.parse_statement(statement)
-        return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
+            result = _one_statement_per_line(updated_node, made)
+        if lines:
+            self._prepend[result[0]] = lines
+        return result[0] if len(result) == 1 else cst.FlattenSentinel(result)
 
     def leave_SimpleStatementSuite(self, original_node, updated_node):
         if not updated_node.body:
-            statement = self.ensure_at.get(original_node)
-            body = [_small_statement(statement)] if statement else [cst.Pass()]
+            lines = _statement_lines(self.ensure_at.get(original_node, ()))
+            body = [small for line in lines for small in line.body] or [cst.Pass()]
             return updated_node.with_changes(body=body)
         return updated_node
 
@@ -144,14 +149,18 @@ class _Applier(cst.CSTTransformer):
                 continue
             extra = self._prepend.get(stmt)
             if carry:
-                stmt = stmt.with_changes(leading_lines=[*carry, *stmt.leading_lines])
+                stmt = stmt.with_changes(leading_lines=_joined_lines(carry, stmt.leading_lines))
                 carry = []
-            if extra is not None:
-                out.append(extra.with_changes(leading_lines=stmt.leading_lines))
+            if extra:
+                out.append(extra[0].with_changes(
+                    leading_lines=[*stmt.leading_lines, *extra[0].leading_lines]))
+                out.extend(extra[1:])
                 stmt = stmt.with_changes(leading_lines=[])
             out.append(stmt)
         if self.tracked:
             out = self._move_statements(out)
+        while carry and carry[-1].comment is None:
+            carry.pop()  # blank lines of a dropped last statement would end the block
         return out, [*carry, *footer]
 
     def _move_statements(self, body):
@@ -263,13 +272,41 @@ def _import_comments(statement, count: int):
     return per_name if found else None
 
 
-def _small_statement(source: str) -> cst.BaseSmallStatement:
-    return cst.parse_statement(source).body[0]
+def _joined_lines(carried, leading):
+    """A dropped statement's lines before the next one's; blank lines do not pile up."""
+    if any(line.comment is not None for line in carried):
+        return [*carried, *leading]
+    return list(leading) if len(leading) >= len(carried) else list(carried)
 
 
-def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, str]:
-    """One copy per statement text: the first module-level anchor, else first per scope."""
-    chosen: Dict[cst.CSTNode, str] = {}
+def _without_leading_blank(statement):
+    lines = list(statement.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return statement.with_changes(leading_lines=lines)
+
+
+def _statement_lines(texts: Sequence[str]) -> List[cst.SimpleStatementLine]:
+    """The statement lines of ensured texts (a text may hold several lines, and comments
+    before them), in order, each statement once."""
+    lines, seen = [], set()
+    for text in texts:
+        parsed = cst.parse_module(text)
+        for index, line in enumerate(parsed.body):
+            bare = cst.Module(body=[line.with_changes(leading_lines=[])]).code
+            if bare in seen:
+                continue
+            seen.add(bare)
+            if index == 0 and parsed.header:  # comments before the first statement
+                line = line.with_changes(leading_lines=[*parsed.header, *line.leading_lines])
+            lines.append(line)
+    return lines
+
+
+def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, List[str]]:
+    """One copy per statement text: the first module-level anchor, else first per scope.
+    Several texts for one anchor all go before it, in the order the fixes ask for them."""
+    chosen: Dict[cst.CSTNode, List[str]] = {}
     by_text: Dict[str, List[Ensure]] = {}
     for item in ensures:
         by_text.setdefault(item.statement, []).append(item)
@@ -285,7 +322,7 @@ def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, str]:
             if item.scope in seen_scopes:
                 continue
             seen_scopes.add(item.scope)
-            chosen[item.anchor] = text
+            chosen.setdefault(item.anchor, []).append(text)
     return chosen
 
 

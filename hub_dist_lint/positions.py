@@ -158,13 +158,13 @@ class Locator:
         return self._fallback[node]
 
 
-_AST_KIND = {cst.Call: ast.Call, cst.Attribute: ast.Attribute}
+_AST_KIND = {cst.Call: ast.Call, cst.Attribute: ast.Attribute, cst.Subscript: ast.Subscript}
 
 
 def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]:
-    """Pre-order index of every call and attribute outside import statements (the order
+    """Pre-order index of every call, attribute and subscript outside import statements (the order
     `ast` gives them once sorted by position: outer first)."""
-    order: Dict[type, Dict[cst.CSTNode, int]] = {ast.Call: {}, ast.Attribute: {}}
+    order: Dict[type, Dict[cst.CSTNode, int]] = {kind: {} for kind in _AST_KIND.values()}
 
     class Indexer(cst.CSTVisitor):
         def visit_Import(self, node):
@@ -180,6 +180,10 @@ def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]
         def visit_Attribute(self, node):
             attributes = order[ast.Attribute]
             attributes[node] = len(attributes)
+
+        def visit_Subscript(self, node):
+            subscripts = order[ast.Subscript]
+            subscripts[node] = len(subscripts)
 
     module.visit(Indexer())
     return order

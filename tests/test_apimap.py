@@ -214,3 +214,28 @@ def test_api_map_load_time():
     apimap.releases()
     elapsed = time.perf_counter() - t
     assert elapsed < 0.5, f"api_map.json.gz took {elapsed * 1000:.0f} ms to load"
+
+
+def test_keras_wheels_per_release():
+    assert apimap.wheel_version("keras", "2.15").startswith("2.")
+    assert apimap.wheel_version("keras", "2.16").startswith("3.")
+    assert apimap.wheel_version("tf-keras", "2.21") == "2.21.0"
+    assert apimap.wheel_version("tf-keras", "2.15") is None
+    assert apimap.wheel_version("keras", "2.5") is None  # keras lived in tensorflow/python
+
+
+def test_alias_target():
+    assert apimap.alias_target("tf.optimizers.Adam") == "tf.keras.optimizers.Adam"
+    assert apimap.alias_target("tf.losses") == "tf.keras.losses"
+    assert apimap.alias_target("tf.lossesx.y") == "tf.lossesx.y"
+    assert apimap.alias_target("tf.nn.relu") == "tf.nn.relu"
+
+
+def test_tf_keras_exports():
+    for name in ("tf.keras", "tf.keras.layers", "tf.keras.Sequential", "tf.keras.layers.Dense",
+                 "tf.keras.optimizers.legacy.Adam", "tf.keras.layers.experimental.preprocessing"):
+        assert apimap.tf_keras_exports(name, "2.21"), name
+        assert not apimap.tf_keras_exports(name, "2.15"), name  # no tf-keras wheel before 2.16
+    for keras3_only in ("tf.keras.ops", "tf.keras.ops.add", "tf.keras.random", "tf.keras.config",
+                        "tf.keras.layers.TFSMLayer"):
+        assert not apimap.tf_keras_exports(keras3_only, "2.21"), keras3_only

@@ -179,3 +179,30 @@ def test_alias_resolutions():
     # Static reading cannot follow every runtime binding (e.g. standard_ops.Any
     # comes out of a chain of star imports as typing.Any); allow 0.1%.
     assert len(problems) <= checked // 1000, summary
+
+
+def test_tf_keras_exports_match_the_installed_tf_keras():
+    tf_keras = pytest.importorskip("tf_keras")
+    keras = pytest.importorskip("keras")
+
+    def resolves(root, dotted):
+        obj = root
+        for part in dotted.split("."):
+            if not hasattr(obj, part):
+                return False
+            obj = getattr(obj, part)
+        return True
+
+    names = sorted({pub for pubs in apimap._api()["exports"].values() for pub in pubs
+                    if pub.startswith("tf.keras.")})
+    said_yes = [n for n in names if apimap.tf_keras_exports(n, RELEASE)]
+    # (module dunders such as __version__ are not API exports: not claimed either way)
+    said_no = [n for n in names if n not in set(said_yes) and apimap.public_exists(n, RELEASE)
+               and not n.endswith("__")]
+    wrong_yes = [n for n in said_yes if not resolves(tf_keras, n[len("tf.keras."):])]
+    wrong_no = [n for n in said_no if resolves(tf_keras, n[len("tf.keras."):])]
+    assert len(said_yes) > 900 and len(said_no) > 300, (len(said_yes), len(said_no))
+    assert not wrong_yes, wrong_yes[:20]
+    assert not wrong_no, wrong_no[:20]
+    # the names tf-keras lacks are Keras 3's
+    assert all(resolves(keras, n[len("tf.keras."):]) for n in said_no[:200])

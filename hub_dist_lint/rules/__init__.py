@@ -9,12 +9,14 @@ from typing import Optional, Sequence, Tuple
 
 from .base import Checker, Rule
 from .hub_scope import HubScopeChecker
+from .keras3 import Keras3Checker, PrivateKerasImportChecker
 from .namespace_imports import NamespaceImportChecker
 from .private_imports import PrivateImportChecker
 from .removed_apis import RemovedApiChecker
 
 CHECKERS: Tuple[Checker, ...] = (PrivateImportChecker(), HubScopeChecker(), RemovedApiChecker(),
-                                 NamespaceImportChecker())
+                                 NamespaceImportChecker(), Keras3Checker(),
+                                 PrivateKerasImportChecker())
 
 
 def all_rules() -> Sequence[type]:

@@ -28,27 +28,29 @@ from .base import Checker, Invalid, Rule
 _EXAMPLE_BAD = '''\
 import tensorflow as tf
 import tensorflow_hub as hub
+import tf_keras
 
 strategy = tf.distribute.MirroredStrategy()
 layer = hub.KerasLayer("model", trainable=True)
 with strategy.scope():
-    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model = tf_keras.Sequential([tf_keras.Input((4,)), layer])
     model.compile(optimizer="sgd", loss="mse")
 '''
 _EXAMPLE_FIXED = '''\
 import tensorflow as tf
 import tensorflow_hub as hub
+import tf_keras
 
 strategy = tf.distribute.MirroredStrategy()
 with strategy.scope():
     layer = hub.KerasLayer("model", trainable=True)
-    model = tf.keras.Sequential([tf.keras.Input((4,)), layer])
+    model = tf_keras.Sequential([tf_keras.Input((4,)), layer])
     model.compile(optimizer="sgd", loss="mse")
 '''
 
 
-_TRAIN = 'strategy = tf.distribute.MirroredStrategy()\n'
-_COMPILE = "    keras_model = tf.keras.Sequential([layer])\n    keras_model.compile('sgd', 'mse')\n"
+_TRAIN = 'import tf_keras\nstrategy = tf.distribute.MirroredStrategy()\n'
+_COMPILE = "    keras_model = tf_keras.Sequential([layer])\n    keras_model.compile('sgd', 'mse')\n"
 
 
 class HubLoadOutsideScope(Rule):

@@ -18,6 +18,7 @@ from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
 from ..tf_alias import TensorflowAlias
+from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = (
@@ -150,13 +151,14 @@ class PrivateImportChecker(Checker):
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
         if not privates:
             return
-        planner = _FixPlanner(ctx, ctx.target) if ctx.want_fixes else None
-        found = [(imp, *self._finding(imp, ctx.target, planner)) for imp in privates]
+        hub_layers = uses_hub_layer(ctx)
+        planner = _FixPlanner(ctx, ctx.target, hub_layers) if ctx.want_fixes else None
+        found = [(imp, *self._finding(imp, ctx.target, planner, hub_layers)) for imp in privates]
         for imp, rule, message, fix, reason in _one_keras_copy(found):
             yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
 
     @staticmethod
-    def _finding(imp: ImportedName, target: str, planner):
+    def _finding(imp: ImportedName, target: str, planner, hub_layers: bool):
         """(rule, message, fix, reason) for one private import."""
         if imp.is_star:
             return (PrivateStarImport, f"star import from private module {imp.path}; "
@@ -164,7 +166,7 @@ class PrivateImportChecker(Checker):
         if _is_module_import(imp):
             fix, reason = planner.plan(imp) if planner else (None, None)
             return PrivateModuleImport, _module_message(imp.path, target), fix, reason
-        public = apimap.public_name_for(imp.path, target)
+        public = public_home(apimap.public_name_for(imp.path, target), target, hub_layers)
         counterpart = None if public else apimap.counterpart(imp.path)
         if not (public or counterpart):
             return (PrivateImportWithoutPublicName,
@@ -175,6 +177,8 @@ class PrivateImportChecker(Checker):
             return (PrivateImport, f"private import {imp.path}; its public counterpart is "
                     f"{counterpart['public']} (fixed where a call fits both signatures)", fix, reason)
         message = f"private import {imp.path}; use {public}{_since(public)}"
+        if public.startswith(TF_KERAS + "."):
+            return PrivateImport, message, fix, reason  # the file makes tf-keras hub layers
         if not apimap.exists_with_keras3(public, target):
             message += "; with tf-keras only: Keras 3, the default tf.keras, lacks it"
         other = apimap.home_at(public, target)
@@ -275,9 +279,10 @@ def _exported_names(module: cst.Module) -> Optional[set]:
 class _FixPlanner:
     """Works out, per private import, whether every use can be rewritten."""
 
-    def __init__(self, ctx, target: str):
+    def __init__(self, ctx, target: str, hub_layers: bool = False):
         self.ctx = ctx
         self.target = target
+        self.hub_layers = hub_layers  # tf.keras names go to tf_keras (Keras 3 targets)
         self.scopes = ctx.scopes()
         self.uses = _UseIndex()
         ctx.module.visit(self.uses)
@@ -334,10 +339,18 @@ class _FixPlanner:
             replace.append(done[0])
             renamed.add(done[1])
         description = f"rewrite {imp.bound} to " + ", ".join(sorted(renamed))
+        on_tf_keras = any(name.startswith(TF_KERAS + ".") for name in renamed)
         if dotted_plain:
+            if on_tf_keras:
+                return None, f"{imp.path} is imported without `as`: rewrite it by hand"
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
             return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
-        ensure = self.tf.ensure(imp)
+        ensure = self.tf.ensure(imp) if any(name.startswith("tf.") for name in renamed) else ()
+        if on_tf_keras:
+            tf_keras, why = tf_keras_ensure(self.ctx, imp)
+            if why:
+                return None, why
+            ensure += (tf_keras,) if tf_keras else ()
         return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
@@ -353,7 +366,8 @@ class _FixPlanner:
             path = ".".join([imp.path] + attrs[:consumed])
             target = chain[consumed]
             spelled_here = dotted_name(target) or imp.bound
-            public = apimap.public_name_for(path, self.target)
+            public = public_home(apimap.public_name_for(path, self.target), self.target,
+                                 self.hub_layers)
             if public is None:
                 counterpart = apimap.counterpart(path)
                 if counterpart:
@@ -361,13 +375,15 @@ class _FixPlanner:
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]
-            if public is not None and not apimap.exists_with_keras3(public, self.target):
+            if (public is not None and not public.startswith(TF_KERAS + ".")
+                    and not apimap.exists_with_keras3(public, self.target)):
                 # tf.keras is Keras 3 by default from 2.16: a tf-keras-only name would
                 # raise AttributeError where the private import ran.
                 return None, (f"{public} exists in TF {self.target} only with tf-keras "
                               "(TF_USE_LEGACY_KERAS=1), not with the default Keras 3")
             if public is not None:
-                new = cst.parse_expression(prefix + public[len("tf"):])
+                spelled = public if public.startswith(TF_KERAS + ".") else prefix + public[len("tf"):]
+                new = cst.parse_expression(spelled)
                 new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
                 return ((target, new), public), None
             if not apimap.is_module(path):

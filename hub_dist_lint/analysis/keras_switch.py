@@ -1,0 +1,292 @@
+"""`TF_USE_LEGACY_KERAS` in source: where a file sets it, and whether it is set in time.
+
+Measured under TF 2.21 + tf-keras 2.21 + tensorflow-hub 0.16.1, each ordering run as its
+own program (tests/test_tf_legacy_switch.py keeps the table true):
+
+- TensorFlow reads ``os.environ`` (``os.putenv`` never counts) and takes only ``"1"``,
+  ``"true"`` and ``"True"``; ``os.environ[...] = ``, ``setdefault`` and ``update`` all work.
+- ``import tensorflow`` decides where ``from tensorflow.keras import ...`` and
+  ``import tensorflow.keras`` go; ``tf.keras.<name>`` decides at its first access. Importing
+  ``keras``, ``tf_keras`` or ``tensorflow_hub`` imports TensorFlow; ``tensorflow_hub`` also
+  reads ``tf.keras`` on import.
+- ``hub.KerasLayer(handle)`` runs ``from tensorflow.keras.saving.saved_model import ...``,
+  which rebinds ``tf.keras`` to whatever ``import tensorflow`` chose: in a file that makes
+  hub layers, the switch must run before TensorFlow is imported.
+
+Only what the file proves counts: statements that surely ran before the switch (the
+straight-line simple statements before it in each enclosing block, up to the module).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from ..imports import dotted_name
+from .strategies import Aliases
+
+VARIABLE = "TF_USE_LEGACY_KERAS"
+ACCEPTED = ("1", "true", "True")  # tensorflow/__init__.py, python/util/lazy_loader.py
+_KERAS_ROOTS = ("tensorflow", "keras", "tf_keras", "tensorflow_hub")
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ("os", "sys"))) | {"__future__"}
+
+
+@dataclass(frozen=True)
+class Load:
+    """A statement that imports TensorFlow (`loads_keras` False) or loads tf.keras."""
+
+    line: cst.SimpleStatementLine = field(repr=False)
+    what: str  # "import tensorflow_hub", "from tensorflow.keras import ...", "tf.keras.layers"
+    loads_keras: bool
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A statement that sets TF_USE_LEGACY_KERAS to a value meaning "on"."""
+
+    small: cst.BaseSmallStatement  # the Assign, or the Expr holding the call
+    line: cst.SimpleStatementLine
+    how: str  # "assign", "setdefault", "update", "putenv"
+    value: str
+    top_level: bool  # a statement of the module body itself
+    before: Tuple[Load, ...]  # loads that surely ran before it
+
+    @property
+    def accepted(self) -> bool:
+        return self.how != "putenv" and self.value in ACCEPTED
+
+
+def _string(node) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    return None
+
+
+def _switch_value(small, aliases: Aliases) -> Optional[Tuple[str, str]]:
+    """(how, value) if `small` sets TF_USE_LEGACY_KERAS to a literal meaning "on"."""
+    found = _setting(small, aliases)
+    if found is None or found[1] is None or found[1].strip().lower() not in ("1", "true"):
+        return None  # not ours, not a literal, or deliberately off ("0", "false")
+    return found
+
+
+def _setting(small, aliases: Aliases) -> Optional[Tuple[str, Optional[str]]]:
+    """(how, literal value or None) if `small` sets TF_USE_LEGACY_KERAS."""
+    found = None
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if (isinstance(target, cst.Subscript) and aliases.resolve(target.value) == "os.environ"
+                and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)
+                and _string(target.slice[0].slice.value) == VARIABLE):
+            found = ("assign", _string(small.value))
+    elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        found = _call_value(small.value, aliases)
+    return found
+
+
+def _call_value(call: cst.Call, aliases: Aliases):
+    func = call.func
+    args = call.args
+    if aliases.resolve(func) == "os.putenv" and len(args) == 2 and _string(args[0].value) == VARIABLE:
+        return "putenv", _string(args[1].value)
+    if not isinstance(func, cst.Attribute) or aliases.resolve(func.value) != "os.environ":
+        return None
+    how = func.attr.value
+    if how == "setdefault" and len(args) == 2 and _string(args[0].value) == VARIABLE:
+        return how, _string(args[1].value)
+    if how == "update" and len(args) == 1 and args[0].keyword is None and \
+            isinstance(args[0].value, cst.Dict):
+        for element in args[0].value.elements:
+            if isinstance(element, cst.DictElement) and _string(element.key) == VARIABLE:
+                return how, _string(element.value)
+    if how == "update":
+        for arg in args:
+            if arg.keyword is not None and arg.keyword.value == VARIABLE:
+                return how, _string(arg.value)
+    return None
+
+
+class _KerasAccess(cst.CSTVisitor):
+    """The first `tf.keras.<name>` read in a statement, outside lambdas and conditionals."""
+
+    def __init__(self, aliases: Aliases):
+        super().__init__()
+        self.aliases = aliases
+        self.found: Optional[str] = None
+
+    def visit_Lambda(self, node):
+        return False
+
+    def visit_IfExp(self, node):
+        return False
+
+    def visit_BooleanOperation(self, node):
+        return False
+
+    def visit_GeneratorExp(self, node):
+        return False
+
+    def visit_Attribute(self, node):
+        if self.found is None and isinstance(node.value, cst.Attribute):
+            path = self.aliases.resolve(node.value)
+            if path == "tensorflow.keras":
+                self.found = dotted_name(node) or "tf.keras.<name>"
+        return self.found is None
+
+
+def _load_of(line: cst.SimpleStatementLine, aliases: Aliases) -> Optional[Load]:
+    for small in line.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            load = _import_load(line, small)
+            if load is not None:
+                return load
+            continue
+        access = _KerasAccess(aliases)
+        small.visit(access)
+        if access.found:
+            return Load(line, access.found, True)
+    return None
+
+
+def _import_load(line, small) -> Optional[Load]:
+    if isinstance(small, cst.Import):
+        for alias in small.names:
+            path = dotted_name(alias.name) or ""
+            if path.split(".")[0] in _KERAS_ROOTS:
+                keras = path == "tensorflow.keras" or path.startswith(("tensorflow.keras.",
+                                                                       "tensorflow_hub"))
+                return Load(line, f"import {path}", keras)
+        return None
+    if small.relative or small.module is None:
+        return None
+    path = dotted_name(small.module) or ""
+    if path.split(".")[0] not in _KERAS_ROOTS:
+        return None
+    keras = path == "tensorflow.keras" or path.startswith(("tensorflow.keras.", "tensorflow_hub"))
+    return Load(line, f"from {path} import ...", keras)
+
+
+def find_switches(module: cst.Module, aliases: Aliases) -> List[Switch]:
+    """Every statement that turns the switch on, with the loads that surely ran before it."""
+    found: List[Switch] = []
+
+    def walk(body: Sequence[cst.CSTNode], before: Tuple[Load, ...], top: bool):
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    setting = _switch_value(small, aliases)
+                    if setting is not None:
+                        found.append(Switch(small, stmt, setting[0], setting[1], top, before))
+                load = _load_of(stmt, aliases)
+                if load is not None:
+                    before = before + (load,)
+                continue
+            for suite in _suites(stmt):
+                if isinstance(suite, cst.IndentedBlock):
+                    walk(suite.body, before, False)
+
+    walk(module.body, (), True)
+    return found
+
+
+class _Mentions(cst.CSTVisitor):
+    """Small statements holding the string "TF_USE_LEGACY_KERAS"."""
+
+    def __init__(self):
+        super().__init__()
+        self.small: List[cst.CSTNode] = []
+        self.current: Optional[cst.CSTNode] = None
+
+    def on_visit(self, node):
+        if isinstance(node, cst.BaseSmallStatement):
+            self.current = node
+        elif isinstance(node, cst.SimpleString) and _string(node) == VARIABLE and self.current:
+            self.small.append(self.current)
+        return super().on_visit(node)
+
+
+def set_some_other_way(module: cst.Module, aliases: Aliases) -> bool:
+    """The code names TF_USE_LEGACY_KERAS other than in a literal setting (a value computed,
+    a read, a helper): what it makes of tf.keras cannot be told."""
+    mentions = _Mentions()
+    module.visit(mentions)
+    for small in mentions.small:
+        setting = _setting(small, aliases)
+        if setting is None or setting[1] is None:
+            return True
+    return False
+
+
+def _suites(stmt) -> Iterator[cst.BaseSuite]:
+    """The blocks of a compound statement (an `elif` chain's too)."""
+    if isinstance(getattr(stmt, "body", None), cst.BaseSuite):
+        yield stmt.body
+    orelse = getattr(stmt, "orelse", None)
+    if isinstance(orelse, cst.If):
+        yield from _suites(orelse)
+    elif orelse is not None:
+        yield orelse.body
+    finalbody = getattr(stmt, "finalbody", None)
+    if finalbody is not None:
+        yield finalbody.body
+    for handler in getattr(stmt, "handlers", ()) or ():
+        yield handler.body
+    for case in getattr(stmt, "cases", ()) or ():
+        yield case.body
+
+
+def late_because(switch: Switch, makes_hub_layers: bool, imports_tf_keras: bool) -> Optional[Load]:
+    """The load that makes the switch come too late, or None when it is in time.
+
+    After a load of tf.keras it has no effect at all; after an import of TensorFlow it
+    misses `from tensorflow.keras import` and, in a file that makes hub layers, everything
+    (hub.KerasLayer re-imports tensorflow.keras)."""
+    for load in switch.before:
+        if load.loads_keras:
+            return load
+    if switch.before and (makes_hub_layers or imports_tf_keras):
+        return switch.before[0]
+    return None
+
+
+def earliest_anchor(module: cst.Module) -> Optional[cst.CSTNode]:
+    """The first module statement that could import TensorFlow: not the docstring, not a
+    `from __future__` import, not an import of standard-library modules only."""
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return stmt
+        if all(_harmless(small, index) for small in stmt.body):
+            continue
+        return stmt
+    return None
+
+
+def _harmless(small, index: int) -> bool:
+    if index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.BaseString):
+        return True
+    if isinstance(small, cst.ImportFrom):
+        module = dotted_name(small.module) if small.module is not None else None
+        return not small.relative and module is not None and module.split(".")[0] in _STDLIB
+    if isinstance(small, cst.Import):
+        return all((dotted_name(a.name) or "").split(".")[0] in _STDLIB for a in small.names)
+    return False
+
+
+def binds_os_before(module: cst.Module, anchor: cst.CSTNode) -> bool:
+    """A plain module-level `import os` runs before `anchor`."""
+    for stmt in module.body:
+        if stmt is anchor:
+            return False
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                        dotted_name(a.name) == "os" and a.asname is None for a in small.names):
+                    return True
+    return False
+
+
+def switch_statement(value: str = "1") -> str:
+    return f'os.environ["{VARIABLE}"] = "{value}"'

@@ -1,0 +1,315 @@
+"""Moving a file's Keras to tf-keras, whole: `import tf_keras`; `tf.keras.X` -> `tf_keras.X`.
+
+From TF 2.16 `tf.keras` (and the `keras` package) is Keras 3, while `hub.KerasLayer` is a
+tf-keras layer. A model that holds one must be tf-keras throughout: a Keras 3 optimizer or
+callback on a tf-keras model fails too (measured under TF 2.21: "Could not interpret
+optimizer identifier"), so the rewrite covers every Keras spelling of the file or none:
+
+- `tf.keras.A.B` and the module aliases TensorFlow sets (`tf.optimizers`, `tf.losses`,
+  `tf.metrics`, `tf.initializers`) -> `tf_keras.A.B`, `tf_keras.optimizers...`;
+- `from tensorflow.keras[.m] import X` / `from keras[.m] import X` -> `from tf_keras[.m] import X`;
+- `import keras`, `import tensorflow.keras as K` -> `import tf_keras as keras` / `as K`;
+- `from tensorflow import keras` -> `import tf_keras as keras`.
+
+Every name the file reaches this way must exist in tf-keras at the target release (from the
+shipped data, apimap.tf_keras_exports); a Keras-3-only name (`keras.ops`, `keras.random`,
+`keras.config`, ...) leaves the file unchanged, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from .. import apimap
+from ..analysis.strategies import Aliases
+from ..diagnostics import Ensure, Fix
+from ..imports import ImportedName, dotted_name
+
+TF_KERAS = "tf_keras"
+
+
+def keras3_at(target: str) -> bool:
+    """tf.keras (and the keras package) is Keras 3 in this release: TF 2.16 and later."""
+    version = apimap.wheel_version("keras", target)
+    return bool(version) and version.startswith("3.")
+
+
+def keras_public(path: Optional[str]) -> Optional[str]:
+    """The `tf.keras.*` name a resolved import path stands for, or None when not Keras:
+    `tensorflow.keras.layers.Dense`, `keras.layers.Dense`, `tensorflow.optimizers.Adam`,
+    `tensorflow.compat.v2.keras.Model`."""
+    if not path:
+        return None
+    for prefix in ("tensorflow.compat.v1.", "tensorflow.compat.v2."):
+        if path.startswith(prefix + "keras"):
+            path = "tensorflow." + path[len(prefix):]
+    if path == "tensorflow.keras" or path.startswith("tensorflow.keras."):
+        return "tf" + path[len("tensorflow"):]
+    if path == "keras" or path.startswith("keras."):
+        return "tf." + path
+    if path.startswith("tensorflow."):
+        public = apimap.alias_target("tf" + path[len("tensorflow"):])
+        if public.startswith("tf.keras."):
+            return public
+    return None
+
+
+def keras3_only(public: str, target: str, spelled: Optional[str] = None) -> Optional[str]:
+    """Why `public` (a tf.keras name, spelled so in the file) has no tf-keras spelling in
+    `target`, or None if it has one.
+
+    The longest prefix that is a public name decides: `tf.keras.layers.Dense(3).units` is
+    judged by `tf.keras.layers.Dense`; a name the data does not know at all is unknown."""
+    spelled = spelled or public
+    parts = public.split(".")
+    for cut in range(len(parts), 1, -1):
+        name = ".".join(parts[:cut])
+        if apimap.tf_keras_exports(name, target):
+            return None
+        if apimap.public_exists(name, target):
+            return f"{spelled}, which is Keras 3 only (tf-keras has no {name} in TF {target})"
+    return f"{spelled}, which is not a Keras name in TF {target}"
+
+
+@dataclass
+class KerasUse:
+    """One reference to Keras in expressions: `tf.keras.layers.Dense`, `keras.ops.add`, `Dense`."""
+
+    node: cst.CSTNode
+    public: str  # tf.keras.* spelling
+    rewrite_from: Optional[cst.Attribute] = None  # the `tf.keras` / `tf.optimizers` prefix node
+
+
+class _UseFinder(cst.CSTVisitor):
+    """Outermost Name/Attribute chains that resolve to Keras, outside import statements."""
+
+    def __init__(self, aliases: Aliases):
+        super().__init__()
+        self.aliases = aliases
+        self.uses: List[KerasUse] = []
+
+    def visit_Import(self, node):
+        return False
+
+    def visit_ImportFrom(self, node):
+        return False
+
+    def visit_Arg(self, node):
+        node.value.visit(self)
+        return False
+
+    def visit_Param(self, node):
+        for part in (node.annotation, node.default):
+            if part is not None:
+                part.visit(self)
+        return False
+
+    def visit_Attribute(self, node):
+        if self._record(node):
+            return False
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node):
+        self._record(node)
+
+    def _record(self, node) -> bool:
+        path = self.aliases.resolve(node)
+        public = keras_public(path)
+        if public is None:
+            return False
+        self.uses.append(KerasUse(node, public, _tensorflow_prefix(node, path)))
+        return True
+
+
+def _tensorflow_prefix(node, path: str) -> Optional[cst.CSTNode]:
+    """The `tf.keras` (or `tf.optimizers`, ...) node of a chain `<TensorFlow's alias>.keras...`."""
+    chain = []
+    while isinstance(node, cst.Attribute):
+        chain.append(node)
+        node = node.value
+    if not isinstance(node, cst.Name) or not chain:
+        return None
+    first = chain[-1]  # `root.<first attribute>`
+    if path.split(".")[:2] != ["tensorflow", first.attr.value]:
+        return None  # the root is not TensorFlow itself (tensorflow.compat.v2, keras, ...)
+    return first
+
+
+def _tf_keras_spelling(prefix: cst.Attribute) -> cst.BaseExpression:
+    """`tf.keras` -> `tf_keras`; `tf.optimizers` -> `tf_keras.optimizers`."""
+    public = apimap.alias_target("tf." + prefix.attr.value)
+    new = cst.parse_expression(TF_KERAS + public[len("tf.keras"):])
+    return new.with_changes(lpar=prefix.lpar, rpar=prefix.rpar)
+
+
+def find_keras_uses(module: cst.Module, aliases: Aliases) -> List[KerasUse]:
+    finder = _UseFinder(aliases)
+    module.visit(finder)
+    return finder.uses
+
+
+@dataclass
+class _Plan:
+    replace: List[Tuple[cst.CSTNode, cst.CSTNode]] = field(default_factory=list)
+    remove: List[cst.CSTNode] = field(default_factory=list)
+    ensure: List[Ensure] = field(default_factory=list)
+    needs_import: bool = False
+
+
+def first_keras3_only(ctx, aliases: Aliases, target: str) -> Optional[str]:
+    """The first Keras name the file imports or uses that tf-keras lacks in `target`."""
+    named = [(keras_public(imp.path), imp.path) for imp in ctx.imports if not imp.is_star]
+    named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, aliases)]
+    for public, spelled in named:
+        why = keras3_only(public, target, spelled) if public else None
+        if why:
+            return why
+    return None
+
+
+def plan_rewrite(ctx, aliases: Aliases, target: str) -> Tuple[Optional[Fix], Optional[str]]:
+    """The whole-file tf-keras rewrite, or (None, why not)."""
+    why = _blocked_by_imports(ctx.imports)
+    if why:
+        return None, why
+    why = first_keras3_only(ctx, aliases, target)
+    if why:
+        return None, f"the file uses {why}"
+    plan = _Plan()
+    for imp in ctx.imports:
+        why = _plan_import(imp, plan, target)
+        if why:
+            return None, why
+    rewritten_roots = {imp.bound for imp in ctx.imports
+                       if imp.bound and keras_public(imp.path) is not None}
+    for use in find_keras_uses(ctx.module, aliases):
+        if use.rewrite_from is not None:
+            plan.replace.append((use.rewrite_from, _tf_keras_spelling(use.rewrite_from)))
+            plan.needs_import = True
+        elif _root(use.node) not in rewritten_roots:
+            return None, f"{dotted_name(use.node)} reaches Keras through a spelling left as is"
+    if plan.needs_import:
+        why = _ensure_tf_keras(ctx, plan)
+        if why:
+            return None, why
+    if not (plan.replace or plan.remove or plan.ensure):
+        return None, "nothing in the file spells Keras"
+    return Fix("move the file's Keras to tf-keras (import tf_keras; tf.keras.X -> tf_keras.X)",
+               remove=tuple(plan.remove), replace=tuple(plan.replace),
+               ensure=tuple(plan.ensure)), None
+
+
+def _root(node) -> Optional[str]:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _blocked_by_imports(imports: List[ImportedName]) -> Optional[str]:
+    why = legacy_keras_import(imports)
+    if why:
+        return why
+    for imp in imports:
+        root = imp.path.split(".")[0]
+        if root.startswith("keras_") or root == "tf_keras" and imp.bound not in (None, TF_KERAS):
+            return (f"it imports {imp.path}, which works with Keras 3" if root != "tf_keras"
+                    else f"tf_keras is imported as {imp.bound}")
+    return None
+
+
+def _plan_import(imp: ImportedName, plan: _Plan, target: str) -> Optional[str]:
+    """Rewrite one import that brings in Keras; a reason when it cannot be."""
+    public = keras_public(imp.path)
+    if public is None:
+        return None
+    if imp.is_star:
+        return f"from {imp.path} import * (rewrite it by hand)"
+    if imp.site.in_try:
+        return f"the Keras import of {imp.path} is a fallback inside try: (rewrite it by hand)"
+    statement = imp.statement
+    if isinstance(statement, cst.Import):
+        if imp.alias.asname is None and imp.path != "keras":
+            return f"`import {imp.path}` binds {imp.path.split('.')[0]}: rewrite it by hand"
+        new_name = cst.parse_expression(TF_KERAS + public[len("tf.keras"):])
+        asname = imp.alias.asname or cst.AsName(name=cst.Name("keras"))
+        plan.replace.append((imp.alias, imp.alias.with_changes(name=new_name, asname=asname)))
+        return None
+    module = dotted_name(statement.module)
+    if module == "tensorflow":  # from tensorflow import keras [as k], optimizers, ...
+        parent, _, last = (TF_KERAS + public[len("tf.keras"):]).rpartition(".")
+        text = (f"import {TF_KERAS} as {imp.bound}" if not parent
+                else f"from {parent} import {last}" + (f" as {imp.bound}" if imp.bound != last else ""))
+        plan.remove.append(imp.alias)
+        plan.ensure.append(Ensure(imp.site.line, text, imp.site.scope,
+                                  (imp.site.top_index, imp.ordinal)))
+        return None
+    module_public = keras_public(module)
+    if module_public is None or not apimap.tf_keras_exports(module_public, target) and \
+            module_public != "tf.keras":
+        return f"from {module} import ...: tf-keras has no module {module_public}"
+    new_module = cst.parse_expression(TF_KERAS + module_public[len("tf.keras"):])
+    if not any(old is statement.module for old, _ in plan.replace):
+        plan.replace.append((statement.module, new_module))
+    return None
+
+
+def _ensure_tf_keras(ctx, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
+    """`import tf_keras` before `anchor` (default: the first module-level import of
+    TensorFlow), unless the file has it at module level."""
+    if any(imp.path == TF_KERAS and imp.bound == TF_KERAS and not imp.site.in_try
+           and isinstance(imp.site.scope, cst.Module) for imp in ctx.imports):
+        return None
+    for scope in set(ctx.scopes().values()):
+        if scope is not None and (TF_KERAS in scope.assignments or TF_KERAS in scope.accesses):
+            return f"the name {TF_KERAS} is taken in this file"
+    if anchor is None:
+        anchors = [imp for imp in ctx.imports if imp.path.split(".")[0] == "tensorflow"
+                   and isinstance(imp.site.scope, cst.Module) and not imp.site.in_try]
+        if not anchors:
+            return "no module-level import of tensorflow to put `import tf_keras` next to"
+        anchor = anchors[0]
+    plan.ensure.append(Ensure(anchor.site.line, f"import {TF_KERAS}", anchor.site.scope,
+                              (anchor.site.top_index, anchor.ordinal)))
+    return None
+
+
+def legacy_keras_import(imports: List[ImportedName]) -> Optional[str]:
+    """A layer from TensorFlow's own legacy Keras copy (tensorflow.python.keras) fits neither
+    Keras: while the file imports one, moving the rest would still mix two."""
+    for imp in imports:
+        if imp.path.startswith("tensorflow.python.keras"):
+            return (f"it imports {imp.path}, TensorFlow's legacy Keras copy (HDL101 moves it "
+                    "to tf_keras first)")
+    return None
+
+
+def uses_hub_layer(ctx) -> bool:
+    """The file makes `hub.KerasLayer`s (cheap: its text and imports)."""
+    return "KerasLayer" in ctx.text and any(imp.path.split(".")[0] == "tensorflow_hub"
+                                            for imp in ctx.imports)
+
+
+def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optional[str]:
+    """Where a `tf.keras.X` public name lives for this file: `tf_keras.X` in a file that makes
+    hub layers when tf.keras is Keras 3 (and tf-keras has X), else `public` itself."""
+    if (public and hub_layers and public.startswith("tf.keras.") and keras3_at(target)
+            and apimap.tf_keras_exports(public, target)):
+        return TF_KERAS + public[len("tf.keras"):]
+    return public
+
+
+def keras3_exports(public: str, target: str) -> bool:
+    """Keras 3 (the keras package) has this tf.keras name in `target`."""
+    return any(home.startswith("keras.") and target in releases
+               for home, releases in apimap.private_homes(public).items())
+
+
+def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
+    """`import tf_keras` for a fix at `imp` (None when the file has it), or (None, why not)."""
+    plan = _Plan()
+    why = _ensure_tf_keras(ctx, plan, anchor=imp)
+    return (plan.ensure[0] if plan.ensure else None), why

@@ -1,0 +1,558 @@
+"""HDL5xx: TensorFlow Hub and Keras 3 (TF 2.16 and later).
+
+From TF 2.16 `tf.keras` is Keras 3, while `hub.KerasLayer` is a tf-keras (Keras 2) layer:
+putting one into a Keras 3 model raises. `--target-tf` decides whether `tf.keras` is Keras 3
+(from the keras wheel the data was read from for that release); before 2.16 nothing here
+reports. What `TF_USE_LEGACY_KERAS` does, and when, was measured under TF 2.21 (see
+analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional, Tuple
+
+import libcst as cst
+
+from .. import apimap
+from ..diagnostics import Diagnostic, Ensure, Fix
+from ..history import release_ranges
+from ..analysis.keras_models import ModelScan, Reach
+from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
+                            late_because, set_some_other_way, switch_statement)
+from ..analysis.receivers import StrategyReceivers
+from ..analysis.strategies import Aliases
+from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras3_exports,
+                                keras_public, legacy_keras_import, plan_rewrite, uses_hub_layer)
+from .base import Checker, Invalid, Rule
+
+_SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+
+
+class HubLayerInKeras3Model(Rule):
+    code = "HDL501"
+    name = "hub-layer-in-keras3-model"
+    summary = "hub.KerasLayer (a tf-keras layer) in a Keras 3 model (tf.keras from TF 2.16)"
+    explanation = """\
+From TF 2.16 `tf.keras` and `import keras` are Keras 3, while `hub.KerasLayer` is a
+tf-keras layer. In `tf.keras.Sequential([...])` (or `.add()`) it raises `ValueError: Only
+instances of keras.Layer can be added to a Sequential model`; called on a `tf.keras.Input`
+tensor it raises `TypeError: ... A KerasTensor cannot be used as input to a TensorFlow
+function`. Reported when the file shows the hub layer (a call, a name bound once to one, or
+a function of the file returning one) reaching such a model, and `tf.keras` is Keras 3 at
+the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
+
+The fix is one of two, both whole-file: in a script that is a program's entry point (an
+`if __name__ == "__main__":` block, or statements that run at module level) that spells
+Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything imports
+TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
+`tensorflow.keras`). Otherwise move every Keras spelling of the file to tf-keras: `import
+tf_keras`, `tf.keras.X` -> `tf_keras.X`, `from tensorflow.keras import X` -> `from tf_keras
+import X`, `import keras` -> `import tf_keras as keras`. Half a migration would mix the two
+Keras again (a Keras 3 optimizer or callback on a tf-keras model fails too), so there is no
+fix when a name the file uses does not exist in tf-keras (`keras.ops`, `keras.random`, ...),
+when it imports a Keras 3 library (`keras_cv`, `keras_nlp`, ...), or when the model leaves
+the file (returned from a library function, stored on an attribute, passed to code of
+another module)."""
+    fix_availability = "sometimes"
+    fix_summary = "sets TF_USE_LEGACY_KERAS=1 before anything loads Keras (an entry point), or moves the file's Keras to tf_keras"
+    VALID = (
+        "import tensorflow_hub as hub\nimport tf_keras\n"
+        "model = tf_keras.Sequential([hub.KerasLayer('m'), tf_keras.layers.Dense(1)])\n",
+        "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n"
+        "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+        "import tensorflow_hub as hub\nembed = hub.KerasLayer('m')\nvectors = embed(['a'])\n",
+    )
+    INVALID = (
+        Invalid(
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+            "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+            _SWITCH_LINES + "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+            "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+        ),
+        Invalid(
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+            "def train(data):\n"
+            "    inputs = tf.keras.Input((), dtype=tf.string)\n"
+            "    outputs = tf.keras.layers.Dense(1)(hub.KerasLayer('m')(inputs))\n"
+            "    model = tf.keras.Model(inputs, outputs)\n"
+            "    model.compile(optimizer=tf.keras.optimizers.Adam(), loss='mse')\n"
+            "    model.fit(data)\n",
+            "import tf_keras\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+            "def train(data):\n"
+            "    inputs = tf_keras.Input((), dtype=tf.string)\n"
+            "    outputs = tf_keras.layers.Dense(1)(hub.KerasLayer('m')(inputs))\n"
+            "    model = tf_keras.Model(inputs, outputs)\n"
+            "    model.compile(optimizer=tf_keras.optimizers.Adam(), loss='mse')\n"
+            "    model.fit(data)\n",
+        ),
+        Invalid(
+            "import keras\nimport tensorflow_hub as hub\n\n\n"
+            "def build():\n"
+            "    model = keras.Sequential()\n"
+            "    model.add(hub.KerasLayer('m'))\n"
+            "    model.add(keras.layers.Lambda(keras.ops.relu))\n"
+            "    model.summary()\n",
+        ),
+    )
+
+
+class IneffectiveLegacySwitch(Rule):
+    code = "HDL502"
+    name = "ineffective-legacy-keras-switch"
+    summary = "TF_USE_LEGACY_KERAS=1 that has no effect: set too late, with os.putenv, or to a value TF ignores"
+    explanation = """\
+`TF_USE_LEGACY_KERAS=1` makes `tf.keras` tf-keras (Keras 2) on TF 2.16+, which
+`hub.KerasLayer` needs, but only if TensorFlow sees it in time. Measured under TF 2.21, each
+ordering run as its own program: `import tensorflow` reads it for `from tensorflow.keras
+import ...`; the first `tf.keras.<name>` access reads it for the attribute; `import
+tensorflow_hub` reads `tf.keras` on import; and `hub.KerasLayer(handle)` re-imports
+`tensorflow.keras`, so in a file that makes hub layers it must be set before TensorFlow is
+imported at all (`import keras`, `import tf_keras` and `import tensorflow_hub` import it
+too). Reported when a statement that surely ran before it already did one of these. Also
+reported: `os.putenv(...)` (TensorFlow reads `os.environ`, which putenv does not change) and
+values other than "1", "true", "True" (`"TRUE"` has no effect).
+
+The fix moves a module-level setting (with `import os`) above the first statement that
+could import TensorFlow, turns `os.putenv` into `os.environ[...] = ...`, and writes "1" for
+a value TensorFlow ignores. A setting inside a function or block is reported without a fix."""
+    fix_availability = "sometimes"
+    fix_summary = 'moves the setting (and `import os`) above the first statement that loads Keras'
+    VALID = (
+        "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n",
+        "import os\nimport tensorflow_hub as hub\nos.environ['TF_USE_LEGACY_KERAS'] = '0'\n",
+    )
+    INVALID = (
+        Invalid(
+            "import os\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+            "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n",
+            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n",
+        ),
+        Invalid(
+            "import os\nos.putenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n",
+            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nimport tensorflow as tf\n",
+        ),
+        Invalid(
+            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = 'TRUE'\nimport tensorflow as tf\n",
+            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nimport tensorflow as tf\n",
+        ),
+        Invalid(
+            "import tensorflow_hub as hub\n\n\ndef main():\n"
+            "    import os\n    os.environ['TF_USE_LEGACY_KERAS'] = '1'\n",
+        ),
+    )
+
+
+class Keras3Checker(Checker):
+    rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch)
+    gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
+
+    def check(self, ctx) -> Iterable[Diagnostic]:
+        target = ctx.target
+        if not keras3_at(target):
+            return
+        aliases = Aliases(ctx.imports)
+        scan = None
+        if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
+            scan = ModelScan(aliases, StrategyReceivers(ctx.module, ctx.imports, aliases))
+            ctx.module.visit(scan)
+        switches = find_switches(ctx.module, aliases) if "TF_USE_LEGACY_KERAS" in ctx.text else []
+        makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
+                                             for h in scan.hub_calls))
+        imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
+        for switch in switches:
+            late = late_because(switch, makes_hub_layers, imports_tf_keras)
+            if not switch.accepted or late is not None:
+                yield self._switch_finding(ctx, switch, late)
+        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.hub_calls):
+            # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
+            # so does one this file makes in a way it cannot be read
+            legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
+                                        and set_some_other_way(ctx.module, aliases))
+            scan.keras3 = _keras3_names(legacy)
+            yield from self._hub_findings(ctx, aliases, target, scan)
+
+    # -- HDL501 ------------------------------------------------------------------------
+    def _hub_findings(self, ctx, aliases, target, scan: ModelScan) -> Iterable[Diagnostic]:
+        reaches = scan.reaches(_spelled)
+        if not reaches:
+            return
+        fix, reason, remedy = _plan_hub_fix(ctx, aliases, target, scan, reaches)
+        for reach in reaches:
+            call = scan.span_call(reach)
+            span = ctx.span(call)
+            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + remedy,
+                                 span, fix if ctx.want_fixes else None, reason)
+
+    # -- HDL502 ------------------------------------------------------------------------
+    def _switch_finding(self, ctx, switch: Switch, late) -> Diagnostic:
+        problems = []
+        if switch.how == "putenv":
+            problems.append("os.putenv() does not change os.environ, which TensorFlow reads")
+        elif switch.value not in ("1", "true", "True"):
+            problems.append(f"TensorFlow takes only \"1\", \"true\" or \"True\", not {switch.value!r}")
+        if late is not None:
+            problems.append(_late_text(ctx, late))
+        message = "TF_USE_LEGACY_KERAS=1 has no effect: " + "; ".join(problems)
+        fix, reason = (_plan_switch_fix(ctx, switch, late) if ctx.want_fixes else (None, None))
+        span = _line_span(ctx, switch)
+        return ctx.diagnostic(IneffectiveLegacySwitch, message, span, fix, reason)
+
+
+def _loads_a_handle(hub_call, scan: ModelScan) -> bool:
+    """hub.KerasLayer(handle) loads the handle, re-importing tensorflow.keras on the way
+    (tensorflow_hub/keras_layer.py, load_module); a callable (an object already loaded, a
+    signature) is used as it is. Anything but a call, `x.signatures[...]` or a name bound to
+    one of these counts as a handle."""
+    args = hub_call.call.args
+    handle = next((a.value for a in args if a.keyword is None or a.keyword.value == "handle"), None)
+    if isinstance(handle, cst.Name):
+        found = scan.lookup(handle.value, hub_call.unit)
+        handle = found[0] if isinstance(found, tuple) else handle
+    if handle is None or isinstance(handle, cst.Call):
+        return False
+    return not (isinstance(handle, cst.Subscript) and isinstance(handle.value, cst.Attribute)
+                and handle.value.attr.value == "signatures")
+
+
+def _keras3_names(legacy: bool):
+    """`keras3(path)` for ModelScan: the Keras 3 API name (`layers.Dense`) a path stands for
+    in this file, None when it is not Keras 3 here (tf.keras with the switch set)."""
+    def keras3(path: Optional[str]) -> Optional[str]:
+        public = keras_public(path)
+        if public is None or public == "tf.keras" or legacy and path.startswith("tensorflow"):
+            return None
+        return public[len("tf.keras."):]
+    return keras3
+
+
+def _spelled(path: Optional[str]) -> str:
+    public = keras_public(path) or "tf.keras.Sequential"
+    return public if (path or "").startswith("tensorflow") else public[len("tf."):]
+
+
+_NO_FIX_REMEDY = ("; build the model with tf-keras (import tf_keras) or set "
+                  "TF_USE_LEGACY_KERAS=1 before TensorFlow is imported")
+
+
+def _reach_message(reach: Reach, target: str) -> str:
+    where = {
+        "sequential": f"in {reach.spelled}([...]), a Keras 3 model in TF {target}: "
+                      "ValueError: Only instances of keras.Layer can be added to a Sequential model",
+        "add": f"added to a Keras 3 Sequential model (TF {target}): ValueError: Only instances "
+               "of keras.Layer can be added to a Sequential model",
+        "functional": f"called on a Keras 3 input tensor (TF {target}): TypeError: a KerasTensor "
+                      "cannot be used as input to a TensorFlow function",
+    }[reach.how]
+    return "hub.KerasLayer (a tf-keras layer) " + where
+
+
+def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
+    """(fix, reason, remedy text): the switch for an entry point spelling only tf.keras,
+    else the whole-file tf-keras rewrite, else nothing (and why)."""
+    entry = scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
+    legacy = legacy_keras_import(ctx.imports)
+    if legacy:
+        return None, legacy, _NO_FIX_REMEDY
+    if entry and not package:
+        why = first_keras3_only(ctx, aliases, target)
+        anchor = earliest_anchor(ctx.module)
+        if why is None and isinstance(anchor, cst.SimpleStatementLine):
+            text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_statement()
+            order = (list(ctx.module.body).index(anchor), -1)
+            fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
+                      ensure=(Ensure(anchor, text, ctx.module, order),))
+            return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this "
+                               "entry-point script, before TensorFlow is imported")
+    for reach in reaches:
+        for model, unit in scan.models_of(reach):
+            why = scan.hands_away(model, unit, entry)
+            if why:
+                return None, f"the model leaves this file ({why}): move its users to tf-keras too", \
+                    _NO_FIX_REMEDY
+    fix, reason = plan_rewrite(ctx, aliases, target)
+    if fix is None:
+        return None, reason, _NO_FIX_REMEDY
+    return fix, None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)"
+
+
+def _late_text(ctx, load) -> str:
+    where = f"`{load.what}`"
+    for imp in ctx.imports:
+        if imp.site.line is load.line:
+            where += f" (line {ctx.import_span(imp)[0]})"
+            break
+    if load.loads_keras:
+        return f"it is set after {where}, which already loaded Keras 3 as tf.keras"
+    return (f"it is set after {where} imported TensorFlow, which routes tensorflow.keras "
+            "imports (hub.KerasLayer makes one) to Keras 3")
+
+
+def _line_span(ctx, switch: Switch) -> Tuple[int, int, int, int]:
+    """The call that sets it, or the `os.environ[...]` of an assignment."""
+    if isinstance(switch.small, cst.Expr):
+        node = switch.small.value
+    else:
+        node = switch.small.targets[0].target
+    return ctx.span(node)
+
+
+def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional[str]]:
+    value = switch.value if switch.value in ("1", "true", "True") else "1"
+    if late is None:
+        return _repair_in_place(switch, value)
+    if not switch.top_level:
+        return None, ("it is set inside a function or block: set it at the top of the "
+                      "program's entry point, before TensorFlow is imported")
+    anchor = earliest_anchor(ctx.module)
+    if not isinstance(anchor, cst.SimpleStatementLine):
+        return None, "the first import that may load TensorFlow is inside a compound statement"
+    text = ctx.module.code_for_node(switch.small).strip()
+    if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
+        text = switch_statement(value)
+    removed = switch.small
+    if len(switch.line.body) == 1:  # the whole line moves, with its comments
+        removed = switch.line
+        comments = [line.comment.value for line in switch.line.leading_lines if line.comment]
+        trailing = switch.line.trailing_whitespace.comment
+        text = "\n".join([*comments, text + (f"  {trailing.value}" if trailing else "")])
+    if not binds_os_before(ctx.module, anchor):
+        text = "import os\n" + text
+    order = (list(ctx.module.body).index(anchor), -1)
+    return Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
+               replace=((removed, cst.RemoveFromParent()),),
+               ensure=(Ensure(anchor, text, ctx.module, order),)), None
+
+
+def _repair_in_place(switch: Switch, value: str) -> Tuple[Optional[Fix], Optional[str]]:
+    small = switch.small
+    if switch.how == "putenv":
+        func = small.value.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None, "putenv is not spelled os.putenv: assign os.environ by hand"
+        key, given = (small.value.args[0].value, small.value.args[1].value)
+        literal = given if value == switch.value else cst.SimpleString(f'"{value}"')
+        new = cst.parse_statement(f"{func.value.value}.environ[{_code(key)}] = {_code(literal)}").body[0]
+        return Fix("set os.environ instead of os.putenv", replace=((small, new),)), None
+    literal = _value_literal(small)
+    if literal is None:
+        return None, "the value is not a plain string literal"
+    quote = literal.prefix + literal.quote
+    new = cst.SimpleString(f"{quote}{value}{literal.quote}")
+    return Fix(f'set it to "{value}"', replace=((literal, new),)), None
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _value_literal(small) -> Optional[cst.SimpleString]:
+    if isinstance(small, cst.Assign):
+        node = small.value
+    else:
+        call = small.value
+        args = call.args
+        node = args[-1].value
+        if isinstance(node, cst.Dict):
+            node = next((e.value for e in node.elements if isinstance(e, cst.DictElement)
+                         and isinstance(e.key, cst.SimpleString)
+                         and e.key.evaluated_value == "TF_USE_LEGACY_KERAS"), None)
+        else:
+            node = next((a.value for a in args if a.keyword is not None
+                         and a.keyword.value == "TF_USE_LEGACY_KERAS"), node)
+    return node if isinstance(node, cst.SimpleString) else None
+
+
+class PrivateKerasImport(Rule):
+    code = "HDL503"
+    name = "private-keras-import"
+    summary = ("Import of a private Keras module (keras.src, keras.engine, keras.layers.core, "
+               "tf_keras.src, tensorflow.keras.<private>)")
+    explanation = """\
+Keras keeps its implementation in private packages: `keras.engine` and `keras.layers.core`
+(Keras 2), moved to `keras.src.*` in TF 2.13, reorganised in Keras 3 (TF 2.16, where
+`keras.engine` is gone) and `tf_keras.src.*` for tf-keras. Imports of them break between
+releases. Reported: `keras.src.*`, `tf_keras.src.*`, and `keras.X` / `tensorflow.keras.X`
+where X lies in a package that held Keras's implementation and was never public. The
+message names the public name per release from the shipped data (the release range in which
+this path was the home of that public name) and spells it for the file: `keras.X` for the
+keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
+`hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
+HDL101's. Keras's generated API modules ("DO NOT EDIT" files) are not checked; its own
+`src` tree is, like any code (exclude it as you would TensorFlow's).
+
+The fix rewrites `from <private module> import Name` to the public module when the private
+path is, in the target release, the very object the public name exports; not across Keras 2
+and Keras 3, and not for module imports."""
+    fix_availability = "sometimes"
+    fix_summary = 'rewrites the import to the public Keras name that exports the very same object'
+    VALID = (
+        "from keras import layers\nfrom keras.layers import Dense\n",
+        "from tf_keras.layers import Dense\n",
+        "from tensorflow.keras.layers import Dense\n",
+    )
+    INVALID = (
+        Invalid("from keras.engine.training import Model\n"),
+        Invalid("from keras.src.layers.core.dense import Dense\n",
+                "from keras.layers import Dense\n"),
+        Invalid("import tensorflow_hub as hub\n"
+                "from tf_keras.src.engine.training import Model as KerasModel\n",
+                "import tensorflow_hub as hub\nfrom tf_keras import Model as KerasModel\n"),
+    )
+
+
+class _PrivateKerasGate:
+    """Files with an import statement of a private Keras path (read from the import lines'
+    text, judged with the data as the checker judges it): most files that import Keras import
+    only public names and are never parsed for this."""
+
+    _from = re.compile(r"^[ \t]*from[ \t]+((?:keras|tf_keras|tensorflow\.keras)(?:\.\w+)*)[ \t]+"
+                       r"import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+    _import = re.compile(r"^[ \t]*import[ \t]+([^\n]*\b(?:keras|tf_keras)\b[^\n]*)", re.M)
+
+    def search(self, text: str) -> bool:
+        if "keras" not in text:
+            return False
+        for match in self._from.finditer(text):
+            module, names = match.group(1), re.sub(r"#[^\n]*", "", match.group(2)).strip("()")
+            if _private_keras(module) or any(
+                    _private_keras(f"{module}.{name.split()[0]}") for name in names.split(",")
+                    if name.split() and name.split()[0] != "*"):
+                return True
+        for match in self._import.finditer(text):
+            for name in match.group(1).split(","):
+                words = name.split()
+                if words and _private_keras(words[0]):
+                    return True
+        return False
+
+
+_GENERATED = ('"""AUTOGENERATED. DO NOT EDIT."""', '"""DO NOT EDIT.\n\nThis file was autogenerated.')
+
+
+class PrivateKerasImportChecker(Checker):
+    rules = (PrivateKerasImport,)
+    gate = _PrivateKerasGate()
+
+    def check(self, ctx) -> Iterable[Diagnostic]:
+        target = ctx.target
+        hub_layers = None
+        if ctx.text.lstrip().startswith(_GENERATED):
+            return  # Keras's generated API modules: the public names, made from private ones
+        for imp in ctx.imports:
+            if not _private_keras(imp.path):
+                continue
+            if imp.is_star:
+                yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
+                                     ctx.import_span(imp))
+                continue
+            if hub_layers is None:
+                hub_layers = uses_hub_layer(ctx)
+            public, spelled = _keras_public_name(imp.path, target, hub_layers)
+            message = f"private Keras import {imp.path}{_keras_history(imp.path, public)}"
+            if spelled:
+                message += f"; use {spelled}"
+            elif apimap.is_home_package(_as_keras(imp.path) or imp.path):
+                message += "; a private module: import the public names of its members"
+            else:
+                message += f"; the shipped data knows no public name for it in TF {target}"
+            fix, reason = None, None
+            if ctx.want_fixes:
+                fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
+            yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _star_message(module: str, target: str) -> str:
+    text = f"star import from private Keras module {module}; import the public names you use"
+    public = module.replace(".src.", ".", 1)
+    if public != module and apimap.public_exists("tf." + (_as_keras(public) or public), target):
+        text += f" from {public}"
+    return text
+
+
+def _as_keras(path: str) -> Optional[str]:
+    """`keras.X` for `keras.X` and `tensorflow.keras.X`; None for other paths."""
+    if path.startswith("tensorflow.keras."):
+        return path[len("tensorflow."):]
+    return path if path.startswith("keras.") else None
+
+
+def _private_keras(path: str) -> bool:
+    parts = path.split(".")
+    if parts[0] in ("keras", "tf_keras") and len(parts) > 1 and parts[1] == "src":
+        return True
+    keras = _as_keras(path)
+    if keras is None:
+        return False
+    kparts = keras.split(".")
+    for cut in range(2, len(kparts) + 1):
+        package = ".".join(kparts[:cut])
+        if not apimap.public_releases("tf." + package):
+            # never public: private if Keras's implementation lived there
+            return apimap.is_home_package(package)
+    return False
+
+
+def _keras_public_name(path: str, target: str, hub_layers: bool) -> Tuple[Optional[str], Optional[str]]:
+    """(the tf.keras public name, how this file should spell it), either None."""
+    public = _tf_keras_public(path, target)
+    if public is None or not public.startswith("tf.keras."):
+        return public, public
+    rest = public[len("tf.keras"):]
+    if hub_layers and keras3_at(target) or path.startswith("tf_keras."):
+        return public, (TF_KERAS + rest) if apimap.tf_keras_exports(public, target) else None
+    if path.startswith("keras.") and (not keras3_at(target) or keras3_exports(public, target)):
+        return public, "keras" + rest
+    return public, public if not path.startswith("keras.") else None
+
+
+def _tf_keras_public(path: str, target: str) -> Optional[str]:
+    """The public name of a private Keras path in `target`: one the data records for it (the
+    same name first: MaxPooling2D, not MaxPool2D), else its name in the public package
+    above it (keras.layers.convolutional.Convolution2D -> tf.keras.layers.Convolution2D)."""
+    keras = _as_keras(path) or path
+    candidates = [path]
+    if path.startswith("tensorflow.keras."):
+        candidates += [keras, "keras.src." + keras[len("keras."):], "tensorflow.python." + keras]
+    name = path.rpartition(".")[2]
+    for candidate in candidates:
+        known = [p for p in apimap.public_names(candidate) if p.startswith("tf.keras.")
+                 and apimap.public_exists(p, target)]
+        same = sorted((p for p in known if p.endswith("." + name)), key=len)
+        public = same[0] if same else apimap.public_name_for(candidate, target)
+        if public:
+            return public
+    parts = ("tf.keras." + keras.split(".", 1)[1]).split(".") if "." in keras else []
+    for cut in range(len(parts) - 1, 1, -1):
+        package = ".".join(parts[:cut])
+        if apimap.public_releases(package):
+            guess = f"{package}.{name}"
+            return guess if apimap.public_exists(guess, target) else None
+    return None
+
+
+def _keras_history(path: str, public: Optional[str]) -> str:
+    """" (where tf.keras.Model was defined in TF 2.6–2.12)", from the shipped data."""
+    releases = apimap.public_names(path).get(public) if public else None
+    return f" (where {public} was defined in TF {release_ranges(releases)})" if releases else ""
+
+
+def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix], Optional[str]]:
+    if spelled is None or public is None:
+        return None, "no public name to rewrite to"
+    if imp.site.in_try:
+        return None, "inside a try: block (a fallback import); rewrite it by hand"
+    if not isinstance(imp.statement, cst.ImportFrom):
+        return None, "a module import: use the public names of its members"
+    if target not in apimap.public_names(imp.path).get(public, ()):
+        return None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
+                      "Keras 2 became Keras 3): check the uses, then import the public name")
+    module, _, name = spelled.rpartition(".")
+    text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
+    return Fix(f"import {spelled}", remove=(imp.alias,),
+               ensure=(Ensure(imp.site.line, text, imp.site.scope,
+                              (imp.site.top_index, imp.ordinal)),)), None

@@ -1,0 +1,25 @@
+"""hub.KerasLayer in tf.keras.Sequential, trained under MirroredStrategy (TF 2.16+: Keras 3)."""
+import sys
+
+import numpy as np
+import tensorflow as tf
+import tensorflow_hub as hub
+
+
+def main(model_dir):
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = tf.keras.Sequential([
+            tf.keras.Input((4,)),
+            hub.KerasLayer(model_dir, trainable=True),
+            tf.keras.layers.Dense(1),
+        ])
+        model.compile(optimizer=tf.keras.optimizers.SGD(0.01), loss="mse")
+    model.fit(np.ones((8, 4), "float32"), np.zeros((8, 1), "float32"), epochs=1, verbose=0)
+    print("variables:", sorted({type(v).__name__ for v in model.trainable_variables}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
