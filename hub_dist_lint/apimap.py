@@ -26,7 +26,8 @@ _DATA_DIR = Path(__file__).resolve().parent / "data"
 _API_MAP_FILE = _DATA_DIR / "api_map.json.gz"
 _HISTORY_FILE = _DATA_DIR / "symbol_history.json.gz"
 
-# name -> loaded object; filled on first use only ("api", "history", "by_public")
+# name -> loaded object; filled on first use only ("api", "history", "by_public",
+# "by_canonical")
 _cache: dict = {}
 
 
@@ -130,10 +131,30 @@ def is_module(path: str) -> bool:
     return path in modules or canonical(path) in modules
 
 
+def _by_canonical() -> dict:
+    """canonical path -> export homes that are aliases of it (built on first use).
+
+    ``tensorflow.python.training.training.SaverDef`` (a home of
+    ``tf.compat.v1.train.SaverDef``) is an import of
+    ``tensorflow.core.protobuf.saver_pb2.SaverDef``: the same object, so the latter's
+    public names include the former's.
+    """
+    d = _cache.get("by_canonical")
+    if d is None:
+        d = {}
+        for home in _api()["exports"]:
+            target = canonical(home)
+            if target != home:
+                d.setdefault(target, []).append(home)
+        _cache["by_canonical"] = d
+    return d
+
+
 def _export_masks(path: str) -> dict:
     exports = _api()["exports"]
     out: dict = {}
-    for p in dict.fromkeys((canonical(path), path)):
+    home = canonical(path)
+    for p in dict.fromkeys((home, path, *_by_canonical().get(home, ()))):
         for pub, mask in exports.get(p, {}).items():
             out[pub] = out.get(pub, 0) | mask
     return out
@@ -143,7 +164,8 @@ def public_names(path: str) -> dict:
     """public name -> releases in which it exported this private symbol.
 
     ``path`` is canonicalised first; exports recorded for the raw path itself
-    (e.g. an older home that later became an alias) are merged in.
+    (e.g. an older home that later became an alias) and for homes that are aliases
+    of the same object are merged in.
     """
     return {pub: _rels(mask) for pub, mask in sorted(_export_masks(path).items())}
 
@@ -188,6 +210,16 @@ def public_name_for(path: str, target: str | None = None) -> str | None:
         if cands:
             return _best([p for p in cands if public_exists(p, target)])
     return None
+
+
+def public_name_at(path: str, target: str) -> str | None:
+    """Best public name that exports this very object in ``target``, or None.
+
+    Unlike :func:`public_name_for`, no name that exported it only in older releases
+    (and may be another object in ``target``) is offered.
+    """
+    tbit = _bit(target)
+    return _best([p for p, m in _export_masks(path).items() if m & tbit])
 
 
 def counterpart(path: str) -> dict | None:
