@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
+import libcst as cst
+
 from .diagnostics import Ensure
 from .imports import ImportedName
 
@@ -46,3 +48,11 @@ class TensorflowAlias:
             return ()
         return (Ensure(imp.site.line, self.statement, imp.site.scope,
                        (imp.site.top_index, imp.ordinal)),)
+
+
+def bind_statement(name: str, value: str, original=None) -> cst.Assign:
+    """`name = value` to stand where an import statement was (keeping its semicolon)."""
+    assign = cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(value))
+    if original is not None:
+        assign = assign.with_changes(semicolon=original.semicolon)
+    return assign

@@ -314,10 +314,7 @@ class RemovedApiChecker(Checker):
         target = ctx.config.target()
         aliases = Aliases(imports)
         for imp in imports:
-            if imp.path.startswith("tensorflow.contrib.distribute") or \
-                    imp.path == "tensorflow.contrib":
-                if imp.path == "tensorflow.contrib" and (imp.bound or "") != "distribute":
-                    continue
+            if changes.contrib_distribute_import(imp.path, imp.bound):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
                                      ctx.import_span(imp))
         tree = ctx.locator.ast_tree()
