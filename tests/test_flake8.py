@@ -73,3 +73,11 @@ def test_plugin_reads_target_tf_from_project_config(tmp_path):
     cli = run_cli("a.py", cwd=tmp_path)
     assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in cli.stdout.decode()
     assert "use tf.distribute.experimental.MultiWorkerMirroredStrategy" in flake8.stdout
+
+
+def test_plugin_reports_an_opt_in_code_where_the_project_enables_it(tmp_path):
+    (tmp_path / "a.py").write_text("from tensorflow.core.protobuf import saver_pb2\n"
+                                   "saver_def = saver_pb2.SaverDef()\n")
+    assert "HDL105" not in _flake8("--select", "HDL", "a.py", cwd=tmp_path).stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.hub-dist-lint]\nextend-select = ["HDL105"]\n')
+    assert "HDL105" in _flake8("--select", "HDL", "a.py", cwd=tmp_path).stdout

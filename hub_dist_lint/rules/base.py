@@ -30,6 +30,8 @@ class Rule:
     summary: ClassVar[str]  # one line
     explanation: ClassVar[str]  # markdown: what it finds, why it matters
     fix_availability: ClassVar[str] = "never"  # "always", "sometimes" or "never"
+    # Off by default: enabled only by its full code (`extend-select = ["HDL105"]`).
+    opt_in: ClassVar[bool] = False
     VALID: ClassVar[Tuple[str, ...]] = ()
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 

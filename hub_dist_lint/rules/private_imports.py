@@ -125,8 +125,46 @@ you use from `tensorflow` instead."""
     INVALID = (Invalid("from tensorflow.python.ops.array_ops import *\n"),)
 
 
+class ProtobufImport(Rule):
+    code = "HDL105"
+    name = "protobuf-module-import"
+    summary = "Import from a TensorFlow protobuf module (`*_pb2`), opt-in"
+    opt_in = True
+    explanation = """\
+`tensorflow.core.framework.tensor_pb2` and the other generated `*_pb2` modules hold the
+wire format of TensorFlow's messages (`TensorProto`, `GraphDef`, `SaverDef`). Unlike the
+rest of `tensorflow.core` they stay put across releases and are often the only way to
+build or read such messages (tf2onnx, TensorFlow Serving clients); most of their
+messages have no public `tf.*` name. So HDL101-HDL103 do not report imports from them;
+this code does, when selected by name (`extend-select = ["HDL105"]`; `HDL` or `HDL1`
+do not select it). The message names the public `tf.*` name that exports the same
+message where there is one (`saver_pb2.SaverDef` is `tf.compat.v1.train.SaverDef`),
+read from the serialized descriptors in the wheels (newer protoc output binds the
+messages at run time). A protobuf module or message missing from the target release
+is still reported by HDL102/HDL103, by default.
+
+Selected, the fix rewrites uses to their public names as HDL101/HDL103 do, where every
+use has one."""
+    fix_availability = "sometimes"
+    VALID = ("import tensorflow as tf\nsaver_def = tf.compat.v1.train.SaverDef()\n",)
+    INVALID = (
+        Invalid("from tensorflow.core.framework import tensor_pb2\nproto = tensor_pb2.TensorProto()\n"),
+        Invalid("from tensorflow.core.protobuf.saver_pb2 import SaverDef\nsaver_def = SaverDef()\n",
+                "import tensorflow as tf\nsaver_def = tf.compat.v1.train.SaverDef()\n"),
+    )
+
+
+def protobuf_module(path: str) -> Optional[str]:
+    """The `*_pb2` module an import of `path` reads from, if any."""
+    for candidate in (path, path.rpartition(".")[0]):
+        if candidate.endswith("_pb2"):
+            return candidate
+    return None
+
+
 class PrivateImportChecker(Checker):
-    rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport)
+    rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport,
+             ProtobufImport)
     gate = re.compile(
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
@@ -139,6 +177,10 @@ class PrivateImportChecker(Checker):
         planner = _FixPlanner(ctx, target) if ctx.want_fixes else None
         for imp in privates:
             span = ctx.import_span(imp)
+            protobuf = protobuf_module(imp.path)
+            if protobuf and target in history.exists_in(imp.path):
+                yield self._protobuf(ctx, imp, planner, target, span)
+                continue
             if imp.is_star:
                 yield ctx.diagnostic(
                     PrivateStarImport, f"star import from private module {imp.path}; "
@@ -164,6 +206,44 @@ class PrivateImportChecker(Checker):
                     PrivateImportWithoutPublicName,
                     f"private import {imp.path}: {history.no_public_name(imp.path, target)}",
                     span)
+
+    @staticmethod
+    def _protobuf(ctx, imp: ImportedName, planner, target: str, span) -> Diagnostic:
+        """HDL105 for an import from a `*_pb2` module present in the target."""
+        if imp.is_star:
+            return ctx.diagnostic(ProtobufImport, f"star import from protobuf module {imp.path}",
+                                  span)
+        fix, reason = None, None
+        want_fix = planner is not None and ctx.config.is_selected(ProtobufImport.code)
+        if _is_module_import(imp):
+            message = f"protobuf module import {imp.path}"
+            publics = _public_members(imp.path, target)
+            if publics:
+                message += "; public names of its messages: " + ", ".join(publics)
+            else:
+                message += f"; none of its messages has a public name in TF {target}"
+        else:
+            public = apimap.public_name_for(imp.path, target)
+            message = f"protobuf message {imp.path}" + (
+                f"; the same message is {public}" if public else
+                f": no public name in TF {target}")
+            if not public and want_fix:
+                want_fix, reason = False, f"{imp.path} has no public name in TF {target}"
+        if want_fix:
+            fix, reason = planner.plan(imp)
+        return ctx.diagnostic(ProtobufImport, message, span, fix, reason)
+
+
+def _public_members(module: str, target: str, limit: int = 3) -> List[str]:
+    """"SaverDef: tf.compat.v1.train.SaverDef" for the module's members with public names."""
+    found = []
+    for name in sorted(apimap._history()["symbols"].get(module, {})):
+        public = apimap.public_name_for(f"{module}.{name}", target)
+        if public:
+            found.append(f"{name}: {public}")
+    if len(found) > limit:
+        found = found[:limit] + [f"{len(found) - limit} more"]
+    return found
 
 
 def _since(public: str) -> str:
