@@ -326,7 +326,7 @@ class _Planner:
         if imp.site.in_try:
             return "inside a try: block (a fallback import); rewrite it by hand"
         if self.alias is None:
-            return "no free name for `import tensorflow as tf`"
+            return "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
         return None
 
     def module_fix(self, imp: ImportedName):

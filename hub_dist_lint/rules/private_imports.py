@@ -16,7 +16,7 @@ import libcst as cst
 from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName, dotted_name
-from ..tf_alias import TensorflowAlias
+from ..tf_alias import TensorflowAlias, bind_statement
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = (
@@ -385,8 +385,53 @@ class _FixPlanner:
         return [ref for a in mine for ref in a.references]
 
     def plan(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+        """Rewrite the uses to public names; failing that, bind the imported names to
+        their public objects where the import stood (the same objects in the target)."""
+        fix, reason = self._plan_uses(imp)
+        if fix is None:
+            bound, why = self._plan_binding(imp)
+            if bound is not None:
+                return bound, None
+            if why:
+                reason = f"{reason}; {why}"
+        return fix, reason
+
+    def _plan_binding(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+        """`from tensorflow.python.x import A as B` -> `B = tf.a.A`, all names of the
+        statement, each bound to the object the private path binds in the target.
+
+        The same program: the names stay bound, at the same point, to the same objects
+        (the public name exports that very object in the target, where the private path
+        exists). Inside `try:` only when an unguarded `import tensorflow` precedes it, so
+        that nothing new can fail there."""
+        statement = imp.statement
+        if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+            return None, None
+        if self.alias is None or self.tf.shadowed_at(statement):
+            return None, None
+        if imp.site.in_try and not self.tf.bound_before(imp):
+            return None, "no unguarded `import tensorflow` precedes the try: block"
+        module = imp.path.rpartition(".")[0]
+        assigns, public_of = [], {}
+        for alias in statement.names:
+            name = dotted_name(alias.name)
+            path = f"{module}.{name}"
+            public = apimap.public_name_at(path, self.target)
+            if public is None or self.target not in history.exists_in(path):
+                return None, None
+            bound = alias.asname.name.value if alias.asname else name
+            last = alias is statement.names[-1]
+            assigns.append(bind_statement(bound, self.alias + public[len("tf"):],
+                                          statement if last else None))
+            public_of[bound] = public
+        ensure = () if imp.site.in_try else self.tf.ensure(imp)
+        new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
+        return Fix(f"bind {imp.bound} to {public_of[imp.bound]} where it was imported",
+                   replace=((statement, new),), ensure=ensure), None
+
+    def _plan_uses(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
         if imp.site.in_try:
-            return None, "inside a try: block (a fallback import); rewrite it by hand"
+            return None, "inside a try: block (a fallback import)"
         dotted_plain = isinstance(imp.statement, cst.Import) and imp.alias.asname is None
         if dotted_plain:
             prefix = "tensorflow"
@@ -401,7 +446,7 @@ class _FixPlanner:
                         return None, f"other private paths are reached through {partial}"
         else:
             if self.alias is None:
-                return None, "no free name for `import tensorflow as tf`"
+                return None, "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
             prefix = self.alias
             if self.exports is None and isinstance(imp.site.scope, cst.Module):
                 return None, "__all__ is computed: the name may be re-exported"
