@@ -306,16 +306,6 @@ def _attr_chain(node):
     return None
 
 
-def _target_names(t, out):
-    if isinstance(t, ast.Name):
-        out.append(t.id)
-    elif isinstance(t, (ast.Tuple, ast.List)):
-        for e in t.elts:
-            _target_names(e, out)
-    elif isinstance(t, ast.Starred):
-        _target_names(t.value, out)
-
-
 def _tf2_switch(test, aliases: dict):
     """True for `tf2.enabled()`, False for `not tf2.enabled()` (tf2 being the module
     tensorflow.python.tf2), else None."""
@@ -378,7 +368,7 @@ class ModuleScan:
 
     def __init__(self, modname: str, is_pkg: bool):
         self.modname = modname
-        self.package = modname if is_pkg else modname.rpartition(".")[0]
+        self.is_pkg = is_pkg
         self.defs: set = set()
         self.funcs: dict = {}
         self.aliases: dict = {}
@@ -407,13 +397,6 @@ class ModuleScan:
         self.aliases.pop(name, None)
         self.externals.pop(name, None)
 
-    def _resolve_base(self, node):
-        if not node.level:
-            return node.module
-        base = self.package.split(".")
-        if node.level > 1:
-            base = base[: len(base) - (node.level - 1)]
-        return ".".join(base + ([node.module] if node.module else []))
 
     def _value_target(self, chain, exclude=()):
         """Dotted target of an attribute chain: (target, external?) or (None, False)."""
@@ -473,7 +456,7 @@ class ModuleScan:
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             tnames = []
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
-                _target_names(t, tnames)
+                wheel_layout.assigned_names(t, tnames)
             for n in tnames:
                 self.bind_seq[n] = self.seq
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -492,7 +475,7 @@ class ModuleScan:
             return
         names = []
         for t in targets:
-            _target_names(t, names)
+            wheel_layout.assigned_names(t, names)
         self.defs.update(names)
         if not all(isinstance(t, ast.Name) for t in targets):
             for n in names:
@@ -531,7 +514,7 @@ class ModuleScan:
                 self.others.add(a.asname)
 
     def _import_from(self, node):
-        base = self._resolve_base(node)
+        base = wheel_layout.absolute_module(node, self.modname, self.is_pkg)
         tf = bool(base) and (base == "tensorflow" or base.startswith("tensorflow."))
         for a in node.names:
             if a.name == "*":

@@ -192,7 +192,8 @@ def _file_of(lay: ReleaseLayout, dotted: str) -> Optional[str]:
 # names a module binds
 
 
-def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> Optional[str]:
+def absolute_module(node: ast.ImportFrom, module: str, is_package: bool) -> Optional[str]:
+    """The module a `from ... import` reads, relative imports resolved against `module`."""
     if not node.level:
         return node.module
     base = module.split(".") if is_package else module.split(".")[:-1]
@@ -201,14 +202,15 @@ def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> Optional[s
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _targets(node, out: Set[str]) -> None:
+def assigned_names(node, out) -> None:
+    """Add the names an assignment target binds (`a`, `a, (b, *c)`) to the list or set `out`."""
     if isinstance(node, ast.Name):
-        out.add(node.id)
+        (out.add if isinstance(out, set) else out.append)(node.id)
     elif isinstance(node, (ast.Tuple, ast.List)):
         for element in node.elts:
-            _targets(element, out)
+            assigned_names(element, out)
     elif isinstance(node, ast.Starred):
-        _targets(node.value, out)
+        assigned_names(node.value, out)
 
 
 def _is_current_module(node) -> bool:
@@ -252,7 +254,7 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
                 for alias in node.names:
                     names.add(alias.asname or alias.name.split(".")[0])
             elif isinstance(node, ast.ImportFrom):
-                base = _absolute(node, module, is_package)
+                base = absolute_module(node, module, is_package)
                 for alias in node.names:
                     if alias.name == "*":
                         if base:
@@ -264,7 +266,7 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
-                    _targets(target, names)
+                    assigned_names(target, names)
                     if isinstance(target, ast.Name) and "__getattr__" == target.id:
                         dynamic = True
                     if isinstance(target, ast.Name) and node.value is not None:
@@ -275,14 +277,14 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
                             not _module_wrapper(node.value, dict_literals, names):
                         replaced = True  # the module puts another object in its place
             elif isinstance(node, (ast.For, ast.AsyncFor)):
-                _targets(node.target, names)
+                assigned_names(node.target, names)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
-                        _targets(item.optional_vars, names)
+                        assigned_names(item.optional_vars, names)
             for child in ast.walk(node):
                 if isinstance(child, ast.NamedExpr):
-                    _targets(child.target, names)
+                    assigned_names(child.target, names)
                 if _writes_namespace(child):
                     dynamic = True
                 if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
@@ -435,7 +437,7 @@ class PathEvaluator:
                 else:
                     env[alias.name.split(".")[0]] = ("module", alias.name.split(".")[0])
         elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node, self.package, True)
+            base = absolute_module(node, self.package, True)
             for alias in node.names:
                 if alias.name != "*" and base:
                     env[alias.asname or alias.name] = self._imported(base, alias.name, state)
