@@ -222,6 +222,40 @@ def public_name_at(path: str, target: str) -> str | None:
     return _best([p for p, m in _export_masks(path).items() if m & tbit])
 
 
+def keras_name_missing(public: str, target: str) -> str | None:
+    """Why a ``tf.keras.*`` / ``tf.compat.v1.keras.*`` name is not there in a default
+    environment of ``target``, or None.
+
+    From TF 2.16 ``tf.keras`` (and then ``tf.compat.v1.keras``) is Keras 3's
+    ``keras._tf_keras.keras`` unless ``TF_USE_LEGACY_KERAS=1``: a name only tf-keras
+    provides (``tf.compat.v1.keras.layers.enable_v2_dtype_behavior``) raises
+    AttributeError, and so does one whose package Keras 3 does not bind
+    (``tf.keras.saving.load_model``: Keras 3.15's ``keras._tf_keras.keras`` does not
+    import ``saving``).
+    """
+    parts = public.split(".")
+    if parts[:2] == ["tf", "keras"]:
+        rest = parts[2:]
+    elif parts[:4] == ["tf", "compat", "v1", "keras"]:
+        rest = parts[4:]
+    else:
+        return None
+    v2_name = ".".join(["tf", "keras"] + rest)
+    keras3 = any(h.startswith("keras.") and target in rels
+                 for h, rels in private_homes(v2_name).items())
+    tf_keras = any(h.startswith("tf_keras.") and target in rels
+                   for h, rels in private_homes(public).items())
+    if tf_keras and not keras3:
+        return f"{public} exists in TF {target} only with TF_USE_LEGACY_KERAS=1 (tf-keras)"
+    from . import import_layout
+
+    unbound = import_layout.keras3_unbound(tuple(rest), target)
+    if unbound:
+        return (f"with Keras 3, the default, {unbound} is not an attribute after "
+                "`import tensorflow` (its package does not import it)")
+    return None
+
+
 def counterpart(path: str) -> dict | None:
     """Public counterpart of an unexported internal function, or None.
 

@@ -232,6 +232,33 @@ def from_import(module: str, name: str, release: str) -> str:
     return from_import_with(layout(release), module, name)[0]
 
 
+KERAS3_TF_KERAS = "keras._tf_keras.keras"  # what tf.keras is with Keras 3 (TF 2.16 and later)
+
+
+def keras3_unbound(attributes: Tuple[str, ...], release: str) -> Optional[str]:
+    """For ``tf.keras.<attributes>`` with Keras 3: the first prefix that is provably not an
+    attribute after ``import tensorflow`` (its package's ``__init__`` does not bind it,
+    as ``keras._tf_keras.keras`` of Keras 3.15 does not bind ``saving``), else None.
+
+    Followed only through the files of ``keras/_tf_keras/keras/``; where a name is bound
+    to something elsewhere, or the file is not recorded, nothing is claimed.
+    """
+    lay = layout(release)
+    if not lay.entry(KERAS3_TF_KERAS) & PACKAGE:
+        return None
+    module = KERAS3_TF_KERAS
+    for depth, name in enumerate(attributes):
+        recorded = lay.names(module)
+        if recorded is None or recorded[1]:
+            return None
+        if name not in recorded[0]:
+            return "tf.keras." + ".".join(attributes[: depth + 1])
+        module = f"{module}.{name}"
+        if not lay.entry(module) & PACKAGE:
+            return None
+    return None
+
+
 def is_read(dotted: str, release: str) -> bool:
     """Whether the top-level package of ``dotted`` is among the wheels read for ``release``."""
     return dotted.split(".")[0] in layout(release).roots()

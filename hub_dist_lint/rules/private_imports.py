@@ -419,6 +419,8 @@ class _FixPlanner:
             public = apimap.public_name_at(path, self.target)
             if public is None or self.target not in history.exists_in(path):
                 return None, None
+            if apimap.keras_name_missing(public, self.target):
+                return None, None
             bound = alias.asname.name.value if alias.asname else name
             last = alias is statement.names[-1]
             assigns.append(bind_statement(bound, self.alias + public[len("tf"):],
@@ -498,6 +500,9 @@ class _FixPlanner:
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]
+            missing = apimap.keras_name_missing(public, self.target) if public else None
+            if missing:
+                return None, missing
             if public is not None:
                 new = cst.parse_expression(prefix + public[len("tf"):])
                 new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
