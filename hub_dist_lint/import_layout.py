@@ -80,6 +80,7 @@ class ShippedLayout(Layout):
     def __init__(self, release: str):
         self.bit = 1 << releases().index(release)
         self.release = release
+        self._names: Dict[str, Optional[Tuple[FrozenSet[str], bool]]] = {}
 
     def entry(self, dotted: str) -> int:
         masks = data()["entries"].get(dotted)
@@ -94,11 +95,14 @@ class ShippedLayout(Layout):
         return [(package,)]
 
     def names(self, module: str):
-        entry = data()["names"].get(module)
-        if entry is None or not entry["recorded"] & self.bit:
-            return None
-        bound = frozenset(n for n, mask in entry["names"].items() if mask & self.bit)
-        return bound, bool(entry["dynamic"] & self.bit)
+        if module not in self._names:
+            entry = data()["names"].get(module)
+            if entry is None or not entry["recorded"] & self.bit:
+                self._names[module] = None
+            else:
+                bound = frozenset(n for n, mask in entry["names"].items() if mask & self.bit)
+                self._names[module] = (bound, bool(entry["dynamic"] & self.bit))
+        return self._names[module]
 
     def roots(self) -> FrozenSet[str]:
         return frozenset(r for r, mask in data()["roots"].items() if mask & self.bit)
@@ -220,13 +224,13 @@ def from_import_with(lay: Layout, module: str, name: str) -> Tuple[str, Optional
     return verdict, res
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def resolve(dotted: str, release: str) -> Resolution:
     """How ``import <dotted>`` fares in ``release``."""
     return resolve_with(layout(release), dotted)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def from_import(module: str, name: str, release: str) -> str:
     """OK, MISSING or UNKNOWN for ``from <module> import <name>`` in ``release``."""
     return from_import_with(layout(release), module, name)[0]

@@ -631,7 +631,7 @@ def _pref_key(public: str):
 
 def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     t0 = time.time()
-    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0}
+    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0, "replaced_modules": 0}
     notes = []
     exports: list = []
     public_modules: set = set()
@@ -695,6 +695,9 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
             tree = ast.parse(src, filename=n)
         except (SyntaxError, ValueError):
             failures.append(n)
+            continue
+        if wheel_layout.replaces_itself(tree):
+            stats["replaced_modules"] += 1  # importers see another module: no claims
             continue
         pymods[mod] = scan_module(mod, is_pkg, tree)
         if is_pb2:  # messages bound at run time from the serialized descriptor

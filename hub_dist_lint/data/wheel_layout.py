@@ -220,6 +220,56 @@ def _is_current_module(node) -> bool:
     return isinstance(node, ast.Name) and node.id in ("_current_module", "_CURRENT_MODULE")
 
 
+def _modules_names(tree: ast.Module) -> Set[str]:
+    """Local names of `sys.modules`: `from sys import modules [as m]`."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sys":
+            found.update(a.asname or a.name for a in node.names if a.name == "modules")
+    return found
+
+
+def _is_sys_modules(node, local: Set[str]) -> bool:
+    chain = node.attr if isinstance(node, ast.Attribute) else None
+    if chain == "modules" and isinstance(node.value, ast.Name) and node.value.id in ("sys", "_sys"):
+        return True
+    return isinstance(node, ast.Name) and node.id in local
+
+
+def replaces_itself(tree: ast.Module) -> bool:
+    """The module puts another object in its own place in ``sys.modules`` (other than
+    TensorFlow's TFModuleWrapper around itself): ``sys.modules[__name__] = other``, or a
+    function doing ``modules[key] = ...`` that the module calls with ``__name__`` as
+    that key (TF Lite's ``_pywrap_*`` shims). What importers see is then not what the
+    module's own statements bind."""
+    local = _modules_names(tree)
+    keyed_by = {}  # function -> index of the parameter used as a sys.modules key
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target = node.targets[0]
+        if not (isinstance(target, ast.Subscript) and _is_sys_modules(target.value, local)):
+            continue
+        if isinstance(target.slice, ast.Name) and target.slice.id == "__name__":
+            if not _module_wrapper(node.value, {}, set()):
+                return True
+        elif isinstance(target.slice, ast.Name):
+            for fn in ast.walk(tree):
+                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                        any(n is node for n in ast.walk(fn)):
+                    params = [a.arg for a in fn.args.args]
+                    if target.slice.id in params:
+                        keyed_by[fn.name] = params.index(target.slice.id)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in keyed_by:
+            index = keyed_by[node.func.id]
+            if len(node.args) > index and isinstance(node.args[index], ast.Name) and \
+                    node.args[index].id == "__name__":
+                return True
+    return False
+
+
 def _dict_keys(node) -> Optional[Set[str]]:
     if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
                                           for k in node.keys):
@@ -307,7 +357,7 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
     visit(tree.body)
     if module.endswith("_pb2"):
         names |= protobuf_names.descriptor_names(tree)
-    if replaced:
+    if replaced or replaces_itself(tree):
         return None, True, []
     return names, dynamic, stars
 

@@ -221,7 +221,7 @@ class _Gate:
         return any(_fails_somewhere(module, name) for module, name in pairs)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _fails_somewhere(module: str, name: Optional[str]) -> bool:
     if name == "*":
         name = None
