@@ -26,7 +26,7 @@ _DATA_DIR = Path(__file__).resolve().parent / "data"
 _API_MAP_FILE = _DATA_DIR / "api_map.json.gz"
 _HISTORY_FILE = _DATA_DIR / "symbol_history.json.gz"
 
-# name -> loaded object; filled on first use only ("api", "history", "by_public",
+# name -> loaded object; filled on first use only ("api", "history", "by_public", "all_public",
 # "by_canonical")
 _cache: dict = {}
 
@@ -180,6 +180,20 @@ def _pref_key(public: str):
         len(public),
         public,
     )
+
+
+def all_public_names() -> frozenset:
+    """Every public name (symbol or module) of any release."""
+    d = _cache.get("all_public")
+    if d is None:
+        d = _cache["all_public"] = frozenset(_by_public()) | frozenset(_api()["public_modules"])
+    return d
+
+
+def by_preference(names) -> list:
+    """Public names, the one to suggest first: non-``compat.v1``, non-``__internal__``,
+    non-experimental, non-``raw_ops``, then shortest."""
+    return sorted(names, key=_pref_key)
 
 
 def _best(cands):
@@ -349,6 +363,11 @@ def symbol_releases(path: str) -> tuple:
             continue
         mask |= symbols.get(mod, {}).get(rest[0], 0)
     return _rels(mask)
+
+
+def module_members(module: str) -> tuple:
+    """Top-level names the history records for a module, in any release (sorted)."""
+    return tuple(sorted(_history()["symbols"].get(module, {})))
 
 
 def module_releases(path: str) -> tuple:

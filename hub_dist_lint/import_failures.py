@@ -95,9 +95,9 @@ def _spelled(dotted: str, target: str) -> str:
 
 @lru_cache(maxsize=256)
 def _public_with_suffix(suffix: str, target: str) -> Tuple[str, ...]:
-    names = set(apimap._by_public()) | set(apimap._api()["public_modules"])
-    found = [n for n in names if n.endswith("." + suffix) and apimap.public_exists(n, target)]
-    return tuple(sorted(found, key=apimap._pref_key))
+    found = [n for n in apimap.all_public_names()
+             if n.endswith("." + suffix) and apimap.public_exists(n, target)]
+    return tuple(apimap.by_preference(found))
 
 
 def _works(dotted: str, target: str) -> bool:

@@ -629,6 +629,44 @@ def _pref_key(public: str):
             len(public), public)
 
 
+def scan_wheel_modules(zf: zipfile.ZipFile, names: list, stats: dict):
+    """(every module path of the wheel, scans of the modules of SCANNED_TREES and the
+    *_pb2 modules, files that did not parse)."""
+    modules: set = set()
+    pymods: dict = {}
+    failures: list = []
+    for n in names:
+        if not n.startswith("tensorflow/") or n.startswith(TF_API_ROOT):
+            continue
+        mn = _module_name(n)
+        if mn is None:
+            continue
+        mod, is_pkg = mn
+        modules.add(mod)
+        # parent packages
+        p = mod.rpartition(".")[0]
+        while p and p not in modules:
+            modules.add(p)
+            p = p.rpartition(".")[0]
+        is_pb2 = n.endswith("_pb2.py")
+        if not (n.startswith(SCANNED_TREES) and n.endswith(".py") or is_pb2):
+            continue
+        stats["py_files"] += 1
+        try:
+            tree = ast.parse(zf.read(n), filename=n)
+        except (SyntaxError, ValueError):
+            failures.append(n)
+            continue
+        if wheel_layout.replaces_itself(tree):
+            stats["replaced_modules"] += 1  # importers see another module: no claims
+            continue
+        pymods[mod] = scan_module(mod, is_pkg, tree)
+        if is_pb2:  # messages bound at run time from the serialized descriptor
+            pymods[mod]["defs"] |= protobuf_names.descriptor_names(tree)
+    modules.discard("")
+    return modules, pymods, failures
+
+
 def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     t0 = time.time()
     stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0, "replaced_modules": 0}
@@ -670,39 +708,7 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     exports = sorted(set(exports))
 
     # ---- modules
-    modules: set = set()
-    pymods: dict = {}
-    failures: list = []
-    for n in names:
-        if not n.startswith("tensorflow/") or n.startswith(TF_API_ROOT):
-            continue
-        mn = _module_name(n)
-        if mn is None:
-            continue
-        mod, is_pkg = mn
-        modules.add(mod)
-        # parent packages
-        p = mod.rpartition(".")[0]
-        while p and p not in modules:
-            modules.add(p)
-            p = p.rpartition(".")[0]
-        is_pb2 = n.endswith("_pb2.py")
-        if not (n.startswith(SCANNED_TREES) and n.endswith(".py") or is_pb2):
-            continue
-        stats["py_files"] += 1
-        src = zf.read(n)
-        try:
-            tree = ast.parse(src, filename=n)
-        except (SyntaxError, ValueError):
-            failures.append(n)
-            continue
-        if wheel_layout.replaces_itself(tree):
-            stats["replaced_modules"] += 1  # importers see another module: no claims
-            continue
-        pymods[mod] = scan_module(mod, is_pkg, tree)
-        if is_pb2:  # messages bound at run time from the serialized descriptor
-            pymods[mod]["defs"] |= protobuf_names.descriptor_names(tree)
-    modules.discard("")
+    modules, pymods, failures = scan_wheel_modules(zf, names, stats)
     exported_homes = {h for _, h in exports}
     apply_import_side_effects(pymods, {h.rpartition(".")[0] for h in exported_homes})
 
@@ -805,6 +811,28 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
 # merge
 
 
+def _final_aliases(binding: dict, bound_last: dict, modules: dict, exports: dict) -> dict:
+    """module -> {name: target} from the newest bindings (see build)."""
+    # A name bound to an object outside TensorFlow (`DEFAULT_RANDN_DTYPE = np.float32`)
+    # is kept as an alias when an exported name is the same object
+    # (tf.experimental.numpy.float32 is np_dtypes.float32 = np.float32).
+    shared_externals = set()
+    for home in exports:
+        t = binding.get(tuple(home.rsplit(".", 1)))
+        if isinstance(t, tuple):
+            shared_externals.add(t[1])
+    aliases: dict = {}
+    for (m, n), t in sorted(binding.items(), key=lambda kv: kv[0]):
+        if isinstance(t, tuple):
+            t = t[1] if t[1] in shared_externals else None
+        if t is None or t == f"{m}.{n}":
+            continue
+        if modules.get(m, 0).bit_length() > bound_last[(m, n)] + 1:
+            continue
+        aliases.setdefault(m, {})[n] = t
+    return aliases
+
+
 def build(results: list, versions: dict) -> tuple[dict, dict]:
     rels = [r["release"] for r in results]
     exports: dict = {}
@@ -867,23 +895,7 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
     # newest release that has the module: a name that is bound in an older
     # release only (then filled in dynamically, e.g. via globals().update, or
     # removed) would otherwise resolve to a stale home.
-    # A name bound to an object outside TensorFlow (`DEFAULT_RANDN_DTYPE = np.float32`)
-    # is kept as an alias when an exported name is the same object
-    # (tf.experimental.numpy.float32 is np_dtypes.float32 = np.float32).
-    shared_externals = set()
-    for home in exports:
-        t = binding.get(tuple(home.rsplit(".", 1)))
-        if isinstance(t, tuple):
-            shared_externals.add(t[1])
-    aliases: dict = {}
-    for (m, n), t in sorted(binding.items(), key=lambda kv: kv[0]):
-        if isinstance(t, tuple):
-            t = t[1] if t[1] in shared_externals else None
-        if t is None or t == f"{m}.{n}":
-            continue
-        if modules.get(m, 0).bit_length() > bound_last[(m, n)] + 1:
-            continue
-        aliases.setdefault(m, {})[n] = t
+    aliases = _final_aliases(binding, bound_last, modules, exports)
 
     api_map = {
         "format": FORMAT_VERSION,

@@ -251,7 +251,7 @@ def replaces_itself(tree: ast.Module) -> bool:
         if not (isinstance(target, ast.Subscript) and _is_sys_modules(target.value, local)):
             continue
         if isinstance(target.slice, ast.Name) and target.slice.id == "__name__":
-            if not _module_wrapper(node.value, {}, set()):
+            if not _wrapper_call(node.value):
                 return True
         elif isinstance(target.slice, ast.Name):
             for fn in ast.walk(tree):
@@ -285,12 +285,12 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
     may exist); function and class bodies do not run at import.
     """
     names: Set[str] = set()
-    dynamic = replaced = False
+    dynamic = False
     stars: List[str] = []
     dict_literals: Dict[str, Set[str]] = {}
 
     def visit(body):
-        nonlocal dynamic, replaced
+        nonlocal dynamic
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(node.name)
@@ -324,27 +324,17 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
                         if keys is not None:
                             dict_literals[target.id] = keys
                     if isinstance(target, ast.Subscript) and _is_current_module(target) and \
-                            not _module_wrapper(node.value, dict_literals, names):
-                        replaced = True  # the module puts another object in its place
+                            _wrapper_call(node.value):
+                        # TFModuleWrapper(public_apis={...}) serves those names too
+                        # (anything else in its place: replaces_itself)
+                        dynamic = not _module_wrapper(node.value, dict_literals, names) or dynamic
             elif isinstance(node, (ast.For, ast.AsyncFor)):
                 assigned_names(node.target, names)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.optional_vars is not None:
                         assigned_names(item.optional_vars, names)
-            for child in ast.walk(node):
-                if isinstance(child, ast.NamedExpr):
-                    assigned_names(child.target, names)
-                if _writes_namespace(child):
-                    dynamic = True
-                if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
-                    if child.func.id == "setattr" and len(child.args) >= 2 and \
-                            _is_current_module(child.args[0]):
-                        attr = child.args[1]
-                        if isinstance(attr, ast.Constant) and isinstance(attr.value, str):
-                            names.add(attr.value)
-                        else:
-                            dynamic = True
+            dynamic = _expression_bindings(node, names) or dynamic
             for field in ("body", "orelse", "finalbody"):
                 inner = getattr(node, field, None)
                 if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
@@ -357,9 +347,29 @@ def bound_names(tree: ast.Module, module: str, is_package: bool):
     visit(tree.body)
     if module.endswith("_pb2"):
         names |= protobuf_names.descriptor_names(tree)
-    if replaced or replaces_itself(tree):
+    if replaces_itself(tree):
         return None, True, []
     return names, dynamic, stars
+
+
+def _expression_bindings(statement, names: Set[str]) -> bool:
+    """Add what expressions in a statement bind (`(x := ...)`, `setattr(this_module,
+    "x", ...)`); True if one binds a name that cannot be read (`globals().update`)."""
+    dynamic = False
+    for child in ast.walk(statement):
+        if isinstance(child, ast.NamedExpr):
+            assigned_names(child.target, names)
+        if _writes_namespace(child):
+            dynamic = True
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and \
+                child.func.id == "setattr" and len(child.args) >= 2 and \
+                _is_current_module(child.args[0]):
+            attr = child.args[1]
+            if isinstance(attr, ast.Constant) and isinstance(attr.value, str):
+                names.add(attr.value)
+            else:
+                dynamic = True
+    return dynamic
 
 
 def _namespace_call(node) -> bool:
@@ -378,13 +388,18 @@ def _writes_namespace(node) -> bool:
         isinstance(node.ctx, ast.Store)
 
 
-def _module_wrapper(value, dict_literals: Dict[str, Set[str]], names: Set[str]) -> bool:
-    """`sys.modules[__name__] = TFModuleWrapper(module, name, public_apis=...)`: True if
-    the wrapper serves only the module's own names (plus a literal public_apis dict)."""
+def _wrapper_call(value) -> bool:
+    """`TFModuleWrapper(...)`, which TensorFlow's API files put in their own place."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Attribute, ast.Name))):
         return False
     func = value.func.attr if isinstance(value.func, ast.Attribute) else value.func.id
-    if func != "TFModuleWrapper":
+    return func == "TFModuleWrapper"
+
+
+def _module_wrapper(value, dict_literals: Dict[str, Set[str]], names: Set[str]) -> bool:
+    """`sys.modules[__name__] = TFModuleWrapper(module, name, public_apis=...)`: True if
+    the wrapper serves only the module's own names (plus a literal public_apis dict)."""
+    if not _wrapper_call(value):
         return False
     for keyword in value.keywords:
         if keyword.arg == "public_apis":

@@ -237,7 +237,7 @@ class PrivateImportChecker(Checker):
 def _public_members(module: str, target: str, limit: int = 3) -> List[str]:
     """"SaverDef: tf.compat.v1.train.SaverDef" for the module's members with public names."""
     found = []
-    for name in sorted(apimap._history()["symbols"].get(module, {})):
+    for name in apimap.module_members(module):
         public = apimap.public_name_for(f"{module}.{name}", target)
         if public:
             found.append(f"{name}: {public}")
