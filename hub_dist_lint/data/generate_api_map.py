@@ -39,7 +39,9 @@ with ``zipfile`` + ``ast``.  TensorFlow is never imported, nothing is installed.
    output binds at run time are read from the serialized descriptor in the
    ``*_pb2.py`` file (``protobuf_names.py``). A name bound to an object outside
    TensorFlow (``X = np.float32``) is kept as an alias only where an exported name
-   is the same object.
+   is the same object. A module that puts another object in its own place in
+   ``sys.modules`` (TF Lite's ``_pywrap_*`` shims) is left out: importers never
+   see its statements' names.
 3. "Counterparts": an unexported top-level function ``M.f`` whose name equals
    the last component of a public name exported from ``M'.g`` where ``M'`` is
    ``M`` or a module ``M`` imports, ``g`` is a variant of ``f`` (starts with
