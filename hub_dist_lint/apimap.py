@@ -26,7 +26,8 @@ _DATA_DIR = Path(__file__).resolve().parent / "data"
 _API_MAP_FILE = _DATA_DIR / "api_map.json.gz"
 _HISTORY_FILE = _DATA_DIR / "symbol_history.json.gz"
 
-# name -> loaded object; filled on first use only ("api", "history", "by_public")
+# name -> loaded object; filled on first use only ("api", "history", "by_public", "all_public",
+# "by_canonical")
 _cache: dict = {}
 
 
@@ -139,10 +140,30 @@ def is_api_name(public: str) -> bool:
     return "__internal__" not in public.split(".")
 
 
+def _by_canonical() -> dict:
+    """canonical path -> export homes that are aliases of it (built on first use).
+
+    ``tensorflow.python.training.training.SaverDef`` (a home of
+    ``tf.compat.v1.train.SaverDef``) is an import of
+    ``tensorflow.core.protobuf.saver_pb2.SaverDef``: the same object, so the latter's
+    public names include the former's.
+    """
+    d = _cache.get("by_canonical")
+    if d is None:
+        d = {}
+        for home in _api()["exports"]:
+            target = canonical(home)
+            if target != home:
+                d.setdefault(target, []).append(home)
+        _cache["by_canonical"] = d
+    return d
+
+
 def _export_masks(path: str) -> dict:
     exports = _api()["exports"]
     out: dict = {}
-    for p in dict.fromkeys((canonical(path), path)):
+    home = canonical(path)
+    for p in dict.fromkeys((home, path, *_by_canonical().get(home, ()))):
         for pub, mask in exports.get(p, {}).items():
             if is_api_name(pub):
                 out[pub] = out.get(pub, 0) | mask
@@ -153,7 +174,8 @@ def public_names(path: str) -> dict:
     """public name -> releases in which it exported this private symbol.
 
     ``path`` is canonicalised first; exports recorded for the raw path itself
-    (e.g. an older home that later became an alias) are merged in.
+    (e.g. an older home that later became an alias) and for homes that are aliases
+    of the same object are merged in.
     """
     return {pub: _rels(mask) for pub, mask in sorted(_export_masks(path).items())}
 
@@ -168,6 +190,20 @@ def _pref_key(public: str):
         len(public),
         public,
     )
+
+
+def all_public_names() -> frozenset:
+    """Every public name (symbol or module) of any release."""
+    d = _cache.get("all_public")
+    if d is None:
+        d = _cache["all_public"] = frozenset(_by_public()) | frozenset(_api()["public_modules"])
+    return d
+
+
+def by_preference(names) -> list:
+    """Public names, the one to suggest first: non-``compat.v1``, non-``__internal__``,
+    non-experimental, non-``raw_ops``, then shortest."""
+    return sorted(names, key=_pref_key)
 
 
 def _best(cands):
@@ -197,6 +233,50 @@ def public_name_for(path: str, target: str | None = None) -> str | None:
         cands = [p for p, m in masks.items() if m >> i & 1]
         if cands:
             return _best([p for p in cands if public_exists(p, target)])
+    return None
+
+
+def public_name_at(path: str, target: str) -> str | None:
+    """Best public name that exports this very object in ``target``, or None.
+
+    Unlike :func:`public_name_for`, no name that exported it only in older releases
+    (and may be another object in ``target``) is offered.
+    """
+    tbit = _bit(target)
+    return _best([p for p, m in _export_masks(path).items() if m & tbit])
+
+
+def keras_name_missing(public: str, target: str) -> str | None:
+    """Why a ``tf.keras.*`` / ``tf.compat.v1.keras.*`` name is not there in a default
+    environment of ``target``, or None.
+
+    From TF 2.16 ``tf.keras`` (and then ``tf.compat.v1.keras``) is Keras 3's
+    ``keras._tf_keras.keras`` unless ``TF_USE_LEGACY_KERAS=1``: a name only tf-keras
+    provides (``tf.compat.v1.keras.layers.enable_v2_dtype_behavior``) raises
+    AttributeError, and so does one whose package Keras 3 does not bind
+    (``tf.keras.saving.load_model``: Keras 3.15's ``keras._tf_keras.keras`` does not
+    import ``saving``).
+    """
+    parts = public.split(".")
+    if parts[:2] == ["tf", "keras"]:
+        rest = parts[2:]
+    elif parts[:4] == ["tf", "compat", "v1", "keras"]:
+        rest = parts[4:]
+    else:
+        return None
+    v2_name = ".".join(["tf", "keras"] + rest)
+    keras3 = any(h.startswith("keras.") and target in rels
+                 for h, rels in private_homes(v2_name).items())
+    tf_keras = any(h.startswith("tf_keras.") and target in rels
+                   for h, rels in private_homes(public).items())
+    if tf_keras and not keras3:
+        return f"{public} exists in TF {target} only with TF_USE_LEGACY_KERAS=1 (tf-keras)"
+    from . import import_layout
+
+    unbound = import_layout.keras3_unbound(tuple(rest), target)
+    if unbound:
+        return (f"with Keras 3, the default, {unbound} is not an attribute after "
+                "`import tensorflow` (its package does not import it)")
     return None
 
 
@@ -356,6 +436,11 @@ def symbol_releases(path: str) -> tuple:
             continue
         mask |= symbols.get(mod, {}).get(rest[0], 0)
     return _rels(mask)
+
+
+def module_members(module: str) -> tuple:
+    """Top-level names the history records for a module, in any release (sorted)."""
+    return tuple(sorted(_history()["symbols"].get(module, {})))
 
 
 def module_releases(path: str) -> tuple:

@@ -96,6 +96,13 @@ def contrib_replacement(name: str) -> Optional[str]:
     return data()["contrib_distribute"].get(name)
 
 
+def contrib_distribute_import(path: str, bound: str) -> bool:
+    """The imports HDL304 reports: of `tensorflow.contrib.distribute...`, or of
+    `tensorflow.contrib` bound as `distribute`."""
+    return path.startswith("tensorflow.contrib.distribute") or (
+        path == "tensorflow.contrib" and (bound or "") == "distribute")
+
+
 def public_module_exists(public: str, release: str) -> bool:
     """`tf.a.b` is a generated API package (tensorflow/_api/v2/a/b/) in `release`."""
     bit = 1 << apimap.releases().index(release)

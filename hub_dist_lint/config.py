@@ -5,7 +5,8 @@ nearest one upward from the linted path (as ruff does, a pyproject.toml without
 the table does not count and the search goes on upward); command-line flags win.
 
     [tool.hub-dist-lint]
-    select = ["HDL"]                 # codes or prefixes; default: every HDL rule
+    select = ["HDL"]                 # codes or prefixes; default: every HDL rule except
+                                     # the opt-in ones (HDL105), which need their own code
     extend-select = []               # added to select
     ignore = ["HDL104"]
     exclude = [".git", "build"]      # replaces the default excludes ...
@@ -24,10 +25,11 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from .files import DEFAULT_EXCLUDE  # directories nobody wants linted
-from .rules import known_codes
+from .rules import all_rules, known_codes
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
@@ -39,6 +41,20 @@ PatternCodes = Tuple[Tuple[str, Tuple[str, ...]], ...]
 
 def _prefix_len(code: str, prefixes: Tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+@lru_cache(maxsize=1)
+def opt_in_codes() -> FrozenSet[str]:
+    """Rules off by default (`Rule.opt_in`): on only where selected by their full code."""
+    return frozenset(rule.code for rule in all_rules() if rule.opt_in)
+
+
+def _selecting_len(code: str, prefixes: Tuple[str, ...]) -> int:
+    """How specifically `prefixes` select `code` (-1: not at all); an opt-in rule is
+    selected only by its own code, never by a prefix such as HDL or HDL1."""
+    if code in opt_in_codes():
+        return len(code) if code in prefixes else -1
+    return _prefix_len(code, prefixes)
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ class Config:
         """ruff's rule: the most specific matching prefix decides; a tie ignores."""
         if code.startswith(self.per_file_ignore):
             return False
-        chosen = _prefix_len(code, self.select)
+        chosen = _selecting_len(code, self.select)
         return chosen >= 0 and chosen > _prefix_len(code, self.ignore)
 
 
@@ -376,7 +392,7 @@ def _layer(enabled: Tuple[str, ...], select: Optional[Tuple[str, ...]], extend: 
     positive = extend if select is None else select + extend
     out = []
     for code in known_codes():
-        on = _prefix_len(code, positive)
+        on = _selecting_len(code, positive)
         off = _prefix_len(code, ignore)
         if on < 0 and off < 0:
             keep = select is None and code in enabled
@@ -462,4 +478,4 @@ class Resolver:
 
 __all__ = ["Config", "ConfigError", "DEFAULT_EXCLUDE", "FileConfig", "Overrides", "Resolver",
            "Settings", "check_codes", "check_target", "find_config", "load_file",
-           "parse_per_file_ignores", "split_list"]
+           "opt_in_codes", "parse_per_file_ignores", "split_list"]

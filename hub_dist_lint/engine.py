@@ -12,7 +12,7 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
@@ -60,6 +60,7 @@ class LintContext:
         self._imports: Optional[List[ImportedName]] = None
         self._import_statements = None
         self._scopes = None
+        self.cache: Dict[str, object] = {}  # per-file memo for checkers (built on first use)
 
     @property
     def imports(self) -> List[ImportedName]:

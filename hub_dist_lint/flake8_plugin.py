@@ -40,14 +40,16 @@ class HubDistLintChecker:
             yield line, column - 1, f"{code} {message}", type(self)
 
     def _config(self):
-        """flake8 selects codes; from our configuration only the target release applies."""
-        from .config import Config, ConfigError, find_config
+        """flake8 selects codes; from our configuration the target release applies, and
+        the opt-in codes it enables (flake8 cannot tell an opt-in code from the rest)."""
+        from .config import Config, ConfigError, Resolver, opt_in_codes
 
         try:
-            found = find_config(os.path.dirname(os.path.abspath(self._filename)))
+            ours = Resolver().config_for(os.path.abspath(self._filename))
         except ConfigError:
-            found = None  # `hub-dist-lint` reports a bad configuration; flake8 goes on
-        return Config(target_tf=found.target_tf if found else None)
+            return Config()  # `hub-dist-lint` reports a bad configuration; flake8 goes on
+        opted = tuple(sorted(c for c in opt_in_codes() if ours.is_selected(c)))
+        return Config(select=("HDL",) + opted, target_tf=ours.target_tf)
 
     def _findings(self):
         from .runner import Cache, default_cache_dir

@@ -10,9 +10,9 @@ any rule that wants one sentence about a private symbol (:func:`describe`).
 module exists in R and the name is defined at its top level there, exported
 from there by TensorFlow's API files, or bound by an import (the map records
 import bindings for the newest release that has the module; older releases
-count when the imported target existed then too). Protobuf ``*_pb2`` modules,
-whose messages newer protoc output binds at run time, count their messages as
-present whenever the module is. Known blind spots of a static parse, measured
+count when the imported target existed then too). The messages, enums and
+descriptors that newer protoc output binds at run time (``*_pb2`` modules) are
+read from the serialized descriptor in the wheel. Known blind spots of a static parse, measured
 against the real 2.21 wheel by tests/test_explain.py (about 0.3% of the ~21,000
 claims): names bound only under ``if``/``try`` (``if __name__ == "__main__"``),
 through ``globals()``, by a module-level ``__getattr__`` (moved-module shims), or
@@ -128,10 +128,6 @@ def _importable_mask(path: str, depth: int = 0) -> int:
         mask |= _newest_bit(mmask)
         if depth < 8:
             mask |= _importable_mask(target, depth + 1)
-    if mask and mod.endswith("_pb2") and not (name[:1] == "_" and name[1:2].islower()):
-        # newer protoc output binds messages and their _DESCRIPTORS at run time
-        # (_builder.BuildTopDescriptorsAndMessages); its helpers stay static
-        mask |= mmask
     return mask & mmask
 
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
+import libcst as cst
+from libcst.metadata import GlobalScope
+
 from .diagnostics import Ensure
 from .imports import ImportedName
 
+PACKAGE = "tensorflow"
+FREE_NAMES = ("tf", PACKAGE, "tf_")  # tried in this order when nothing can be reused
+
 
 class TensorflowAlias:
-    """Reuse the file's `import tensorflow as X` (or `import tensorflow.compat.v2 as tf`,
-    which carries the same names); else `tf`, if nothing in the file uses that name,
-    added by `ensure` where a fix needs it."""
+    """The name a fix spells `tf.*` names with, and the import that binds it.
+
+    Reused, in this order: the file's `import tensorflow as X` (or `import
+    tensorflow.compat.v2 as X`, which carries the same names); the name `tensorflow`
+    where every binding of it is an `import tensorflow[.sub...]` (each binds the
+    package). Else the first name of FREE_NAMES no scope uses, its import added by
+    `ensure` where a fix needs it. Only unguarded module-level imports count (not in
+    `try:`)."""
 
     def __init__(self, ctx):
         self.scopes = ctx.scopes()
@@ -24,20 +35,45 @@ class TensorflowAlias:
                 return False
         return True
 
+    def _package_only(self, name: str) -> bool:
+        """Every binding of `name`, in every scope, is `import tensorflow[.sub]` (no `as`)."""
+        for scope in set(self.scopes.values()):
+            if scope is None:
+                continue
+            for assignment in scope.assignments[name] if name in scope.assignments else ():
+                if not isinstance(assignment.node, cst.Import):
+                    return False
+        return True
+
     def _choose(self, ctx) -> Tuple[Optional[str], Optional[int]]:
         module = ctx.module
         global_scope = self.scopes[module]
-        for imp in ctx.imports:
-            site = imp.site
+        unguarded = [imp for imp in ctx.imports
+                     if imp.site.body is module.body and not imp.site.in_try]
+        for imp in unguarded:
             if (imp.path in ("tensorflow", "tensorflow.compat.v2") and imp.bound
-                    and "." not in imp.bound and site.body is module.body and not site.in_try
+                    and "." not in imp.bound
                     and len(global_scope.assignments[imp.bound]) == 1):
                 self.statement = (f"import {imp.path}" if imp.bound == imp.path
                                   else f"import {imp.path} as {imp.bound}")
-                return imp.bound, site.top_index
-        if self._free("tf"):
-            return "tf", None
+                return imp.bound, imp.site.top_index
+        binding = [imp for imp in unguarded if isinstance(imp.statement, cst.Import)
+                   and imp.alias.asname is None and imp.path.startswith(PACKAGE + ".")]
+        if binding and self._package_only(PACKAGE):
+            self.statement = f"import {PACKAGE}"
+            return PACKAGE, binding[0].site.top_index
+        for name in FREE_NAMES:
+            if self._free(name):
+                self.statement = f"import {PACKAGE}" if name == PACKAGE else \
+                    f"import {PACKAGE} as {name}"
+                return name, None
         return None, None
+
+    def shadowed_at(self, node) -> bool:
+        """A scope other than the module's binds the name where `node` stands."""
+        scope = self.scopes.get(node)
+        return scope is not None and not isinstance(scope, GlobalScope) and \
+            self.name is not None and self.name in scope.assignments
 
     def ensure(self, imp: ImportedName) -> Tuple[Ensure, ...]:
         """The import to add before `imp`'s statement, unless the file has it earlier
@@ -46,3 +82,15 @@ class TensorflowAlias:
             return ()
         return (Ensure(imp.site.line, self.statement, imp.site.scope,
                        (imp.site.top_index, imp.ordinal)),)
+
+    def bound_before(self, imp: ImportedName) -> bool:
+        """The file binds the name at module level, unguarded, before `imp`'s statement."""
+        return self.top_index is not None and self.top_index < imp.site.top_index
+
+
+def bind_statement(name: str, value: str, original=None) -> cst.Assign:
+    """`name = value` to stand where an import statement was (keeping its semicolon)."""
+    assign = cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(value))
+    if original is not None:
+        assign = assign.with_changes(semicolon=original.semicolon)
+    return assign

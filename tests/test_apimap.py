@@ -239,3 +239,34 @@ def test_tf_keras_exports():
     for keras3_only in ("tf.keras.ops", "tf.keras.ops.add", "tf.keras.random", "tf.keras.config",
                         "tf.keras.layers.TFSMLayer"):
         assert not apimap.tf_keras_exports(keras3_only, "2.21"), keras3_only
+
+
+# --- protobuf modules: members from the serialized descriptors ----------------
+
+def test_protobuf_members_come_from_the_descriptor():
+    from hub_dist_lint import history
+
+    tensor_proto = "tensorflow.core.framework.tensor_pb2.TensorProto"
+    assert history.exists_in(tensor_proto) == ALL  # bound at run time by newer protoc output
+    assert history.exists_in("tensorflow.core.framework.tensor_pb2.NoSuchMessage") == ()
+    # a top-level enum binds its values at module level
+    assert "2.21" in history.exists_in("tensorflow.core.framework.types_pb2.DT_FLOAT")
+    saver_def = "tensorflow.core.protobuf.saver_pb2.SaverDef"
+    # exported from tensorflow.python.training.training, which imports this very class
+    assert apimap.public_name_for(saver_def) == "tf.compat.v1.train.SaverDef"
+    assert apimap.public_name_at(saver_def, "2.21") == "tf.compat.v1.train.SaverDef"
+
+
+def test_tf2_bindings_resolve_as_tf2_runs_them():
+    # `if tf2.enabled(): X = XV2 else: X = XV1`
+    assert apimap.public_name_for("tensorflow.python.data.ops.readers.TFRecordDataset") == \
+        "tf.data.TFRecordDataset"
+    assert apimap.public_name_for("tensorflow.python.framework.device.DeviceSpec") == "tf.DeviceSpec"
+    assert apimap.public_name_for("tensorflow.python.data.experimental.ops.counter.Counter") == \
+        "tf.data.experimental.Counter"
+    # `zero = zeros = Zeros`
+    assert apimap.public_name_for("tensorflow.python.ops.init_ops_v2.zeros") == "tf.zeros_initializer"
+    # set by a module TensorFlow imports: `execute.record_gradient = record_gradient`
+    # (its only export is tf.__internal__.record_gradient, which is not API)
+    assert apimap.private_homes("tf.__internal__.record_gradient")
+    assert apimap.public_name_at("tensorflow.python.eager.execute.record_gradient", "2.21") is None

@@ -183,3 +183,23 @@ def test_unrelated_broken_files_upward_are_not_our_business(tmp_path):
     # a setup.cfg that configparser cannot read, but that has no hub-dist-lint section
     write(tmp_path, {"setup.cfg": "not an ini file\n", "pyproject.toml": "this is [not toml\n", "a.py": BAD})
     assert found(run_cli("--format", "json", "a.py", cwd=tmp_path)) == [("a.py", "HDL101"), ("a.py", "HDL103")]
+
+
+PROTOBUF = "from tensorflow.core.protobuf import saver_pb2\nsaver_def = saver_pb2.SaverDef()\n"
+
+
+@pytest.mark.parametrize("toml,flags,on", [
+    ("", (), False),                                     # default selection
+    ('select = ["HDL"]\n', (), False),                   # a prefix does not select it
+    ('select = ["HDL1"]\n', (), False),
+    ('extend-select = ["HDL105"]\n', (), True),          # its own code does
+    ('select = ["HDL105"]\n', (), True),
+    ('extend-select = ["HDL105"]\nignore = ["HDL1"]\n', (), True),  # more specific wins
+    ("", ("--extend-select", "HDL105"), True),
+    ('extend-select = ["HDL105"]\n', ("--select", "HDL"), False),  # a select starts afresh
+])
+def test_opt_in_rule_needs_its_own_code(tmp_path, toml, flags, on):
+    write(tmp_path, {"pyproject.toml": "[tool.hub-dist-lint]\n" + toml, "a.py": PROTOBUF})
+    codes = [code for _, code in found(run_cli("--format", "json", *flags, "a.py", cwd=tmp_path))]
+    assert ("HDL105" in codes) is on
+    assert "HDL103" not in codes  # a protobuf module present in the target is not HDL103's

@@ -111,3 +111,11 @@ def test_broken_configuration_is_named_once_per_run(tmp_path):
     # a file whose configuration is fine says nothing
     quiet = _flake8("--select", "HDL", "fine/m0.py", cwd=tmp_path)
     assert (quiet.returncode, quiet.stderr) == (1, "")
+
+
+def test_plugin_reports_an_opt_in_code_where_the_project_enables_it(tmp_path):
+    (tmp_path / "a.py").write_text("from tensorflow.core.protobuf import saver_pb2\n"
+                                   "saver_def = saver_pb2.SaverDef()\n")
+    assert "HDL105" not in _flake8("--select", "HDL", "a.py", cwd=tmp_path).stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.hub-dist-lint]\nextend-select = ["HDL105"]\n')
+    assert "HDL105" in _flake8("--select", "HDL", "a.py", cwd=tmp_path).stdout

@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import run_cli
+from hub_dist_lint.config import Config
 from hub_dist_lint.engine import all_rules, lint
 from hub_dist_lint.fixing import fix_source
 
@@ -33,19 +34,27 @@ def test_fix_help_lists_exactly_the_rules_whose_examples_get_fixed():
     assert "private imports" not in help_text
 
 
+def _selecting(rule) -> Config:
+    """The default selection, plus the rule's own code for an opt-in rule."""
+    return Config(select=("HDL", rule.code)) if rule.opt_in else Config()
+
+
 @pytest.mark.parametrize("rule,index,code", CASES, ids=[f"{r.code}-valid{i}" for r, i, _ in CASES])
 def test_valid(rule, index, code):
-    assert [d for d in lint(code) if d.code == rule.code] == []
+    assert [d for d in lint(code, config=_selecting(rule)) if d.code == rule.code] == []
 
 
 @pytest.mark.parametrize("rule,index,example", BAD, ids=[f"{r.code}-invalid{i}" for r, i, _ in BAD])
 def test_invalid(rule, index, example):
-    found = [d for d in lint(example.code) if d.code == rule.code]
+    config = _selecting(rule)
+    found = [d for d in lint(example.code, config=config) if d.code == rule.code]
     assert found, f"{rule.code} did not fire on:\n{example.code}"
-    new, fixed, left = fix_source(example.code.encode())
+    if rule.opt_in:
+        assert not [d for d in lint(example.code) if d.code == rule.code], "opt-in, yet on by default"
+    new, fixed, left = fix_source(example.code.encode(), config=config)
     if example.fixed is None:
         assert all(d.code != rule.code for d in fixed)
     else:
         assert new.decode() == example.fixed
         # a second run changes nothing
-        assert fix_source(new)[0] == new
+        assert fix_source(new, config=config)[0] == new

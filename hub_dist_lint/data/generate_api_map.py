@@ -23,11 +23,25 @@ with ``zipfile`` + ``ast``.  TensorFlow is never imported, nothing is installed.
    Keras API files (``tensorflow/python/keras/api/_v{1,2}/keras`` for 2.2-2.5,
    ``keras/api/_v{1,2}/keras``, ``tf_keras/api/_v{1,2}/keras``,
    ``keras/_tf_keras/keras``) map to ``tf.keras.*`` / ``tf.compat.v1.keras.*``.
-2. Every ``tensorflow/python/**/*.py`` module, parsed with ``ast`` (files that
-   fail to parse are skipped and counted): top-level names it defines
-   (def/class/assignment targets) and its re-export aliases (module-level
-   ``from tensorflow.x import y [as z]``, ``import tensorflow.x as z``, star
-   imports, ``Name = alias.Attr`` and ``Name = OtherLocalName``).
+2. Every module of the private trees HDL1xx reports (``tensorflow/python``,
+   ``core``, ``compiler``, ``lite/python``, ``dtensor/python``, ``tsl``) and every
+   ``*_pb2.py``, parsed with ``ast`` (files that fail to parse are skipped and
+   counted): top-level names it defines (def/class/assignment targets) and its
+   re-export aliases (module-level ``from tensorflow.x import y [as z]``,
+   ``import tensorflow.x as z``, star imports, ``Name = alias.Attr``,
+   ``Name = OtherLocalName``, ``a = b = c``, ``Name = tf_export(...)(value)``).
+   Bindings are resolved as TensorFlow 2 runs them: ``if tf2.enabled(): X = XV2
+   else: X = XV1`` takes the first branch (tensorflow/__init__.py enables TF 2
+   behaviour), and what a module TensorFlow's API files import from does to
+   another module while it is imported (``execute.record_gradient = ...``,
+   ``variable_scope.set_variable_v1(VariableV1)`` through a one-line setter)
+   rebinds that module's name. The messages, enums and descriptors newer protoc
+   output binds at run time are read from the serialized descriptor in the
+   ``*_pb2.py`` file (``protobuf_names.py``). A name bound to an object outside
+   TensorFlow (``X = np.float32``) is kept as an alias only where an exported name
+   is the same object. A module that puts another object in its own place in
+   ``sys.modules`` (TF Lite's ``_pywrap_*`` shims) is left out: importers never
+   see its statements' names.
 3. "Counterparts": an unexported top-level function ``M.f`` whose name equals
    the last component of a public name exported from ``M'.g`` where ``M'`` is
    ``M`` or a module ``M`` imports, ``g`` is a variant of ``f`` (starts with
@@ -40,7 +54,11 @@ What it writes (next to this file)
 * ``api_map.json.gz``: everything the linter needs (exports, public modules,
   module list, alias table, counterparts).
 * ``symbol_history.json.gz``: per-release history of top-level names defined in
-  ``tensorflow/python/**`` and of module paths (for ``explain``).
+  the modules of step 2 and of module paths (for ``explain``).
+* ``import_layout.json.gz``: per release, the modules, packages and directories
+  of the wheels, the ``__path__`` their packages set up and the names non-private
+  modules bind (``wheel_layout.py``), for judging whether an import works
+  (:mod:`hub_dist_lint.import_layout`).
 
 Release sets are stored as int bitmasks: bit ``i`` = ``releases[i]``.
 """
@@ -59,6 +77,11 @@ import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+try:
+    from . import protobuf_names, wheel_layout
+except ImportError:  # run as a script
+    from hub_dist_lint.data import protobuf_names, wheel_layout
 
 FORMAT_VERSION = 1
 
@@ -144,6 +167,10 @@ API_MODULE_PREFIXES = (
     "tensorboard",
 )
 KERAS_ALIAS_MODULES = ("losses", "metrics", "optimizers", "initializers")
+# Private trees whose modules are scanned for names (the roots HDL1xx reports; any
+# *_pb2.py module is read too, for its descriptor).
+SCANNED_TREES = tuple(t.replace(".", "/") + "/" for t in wheel_layout.PRIVATE_TREES
+                      if t.startswith("tensorflow.") and t != "tensorflow.include")
 
 
 def log(*a):
@@ -281,147 +308,294 @@ def _attr_chain(node):
     return None
 
 
-def _target_names(t, out):
-    if isinstance(t, ast.Name):
-        out.append(t.id)
-    elif isinstance(t, (ast.Tuple, ast.List)):
-        for e in t.elts:
-            _target_names(e, out)
-    elif isinstance(t, ast.Starred):
-        _target_names(t.value, out)
+def _tf2_switch(test, aliases: dict):
+    """True for `tf2.enabled()`, False for `not tf2.enabled()` (tf2 being the module
+    tensorflow.python.tf2), else None."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not (isinstance(call, ast.Call) and not call.args):
+        return None
+    chain = _attr_chain(call.func)
+    if not chain or len(chain) != 2 or chain[1] != "enabled":
+        return None
+    if aliases.get(chain[0]) != "tensorflow.python.tf2":
+        return None
+    return not negated
+
+
+def _setter_global(fn) -> str | None:
+    """`def set_x(v): global _x; [if not _x:] _x = v` (a setter other modules call at
+    import) -> "_x"."""
+    params = fn.args.args
+    if len(params) != 1 or fn.args.vararg or fn.args.kwarg or fn.args.kwonlyargs:
+        return None
+    declared, assigned = set(), set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or \
+                    not (isinstance(node.value, ast.Name) and node.value.id == params[0].arg):
+                return None
+            assigned.add(targets[0].id)
+        elif isinstance(node, ast.stmt) and not isinstance(
+                node, (ast.FunctionDef, ast.If, ast.Expr, ast.Pass, ast.Return, ast.Raise)):
+            return None
+    if len(assigned) == 1 and assigned <= declared:
+        return assigned.pop()
+    return None
+
+
+def _exported_value(node):
+    """`tf_export("a.B")(value)` returns value itself: the value node, else None."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
+            isinstance(node.func, ast.Call):
+        chain = _attr_chain(node.func.func)
+        if chain and chain[-1] == "tf_export":
+            return node.args[0]
+    return None
+
+
+class ModuleScan:
+    """Top-level defs, function signatures and re-export aliases of one module.
+
+    Besides bindings in the module itself it records what the module does to other
+    modules at import time, applied by ``analyse_release``: ``other.attr = value``
+    (``patches``) and ``other.set_x(value)`` calls of setters (``setter_calls``).
+    ``externals`` are names bound to objects outside TensorFlow (``from numpy import
+    float32``, ``X = np.float32``), kept in the map only where a public name is
+    the same object.
+    """
+
+    def __init__(self, modname: str, is_pkg: bool):
+        self.modname = modname
+        self.is_pkg = is_pkg
+        self.defs: set = set()
+        self.funcs: dict = {}
+        self.aliases: dict = {}
+        self.others: set = set()   # bound by imports from outside tensorflow
+        self.ambiguous: set = set()
+        self.bind_seq: dict = {}   # name -> statement number of its last binding
+        self.seq = 0
+        self.stars: list = []
+        self.all_names = None
+        self.ext_heads: dict = {}  # local name -> dotted module/object outside tensorflow
+        self.externals: dict = {}
+        self.setters: dict = {}    # setter function -> the global it sets
+        self.patches: list = []    # (module alias target, attribute, value target)
+        self.setter_calls: list = []
+
+    def result(self) -> dict:
+        others = (self.others | self.ambiguous) - set(self.aliases) - self.defs
+        return {"defs": self.defs, "funcs": self.funcs, "aliases": self.aliases,
+                "others": others, "stars": self.stars, "all": self.all_names,
+                "bind_seq": self.bind_seq, "setters": self.setters, "patches": self.patches,
+                "setter_calls": self.setter_calls,
+                "externals": {n: t for n, t in self.externals.items()
+                              if n not in self.aliases and n not in self.ambiguous}}
+
+    def _bind_other(self, name):
+        self.aliases.pop(name, None)
+        self.externals.pop(name, None)
+
+
+    def _value_target(self, chain, exclude=()):
+        """Dotted target of an attribute chain: (target, external?) or (None, False)."""
+        if not chain:
+            return None, False
+        head = chain[0]
+        if head in self.aliases:
+            return ".".join([self.aliases[head]] + chain[1:]), False
+        if head in self.defs and head not in exclude:
+            return ".".join([self.modname] + chain), False
+        if head in self.ext_heads:
+            return ".".join([self.ext_heads[head]] + chain[1:]), True
+        return None, False
+
+    def visit(self, body):
+        for node in body:
+            self.seq += 1
+            self._sequence(node)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.defs.add(node.name)
+                self.funcs[node.name] = fn_params(node)
+                self._bind_other(node.name)
+                setter = _setter_global(node)
+                if setter:
+                    self.setters[node.name] = setter
+            elif isinstance(node, ast.ClassDef):
+                self.defs.add(node.name)
+                self.funcs.pop(node.name, None)
+                self._bind_other(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                self._assign(node)
+            elif isinstance(node, ast.Import):
+                self._import(node)
+            elif isinstance(node, ast.ImportFrom):
+                self._import_from(node)
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self._call(node.value)
+            elif isinstance(node, ast.If) and _tf2_switch(node.test, self.aliases) is not None:
+                # `if tf2.enabled(): X = XV2 else: X = XV1`: TF 2 mode, as
+                # tensorflow/__init__.py sets it (enable_v2_behavior), takes one branch
+                self.visit(node.body if _tf2_switch(node.test, self.aliases) else node.orelse)
+            elif isinstance(node, ast.If):
+                self._if(node)
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                for h in node.handlers:
+                    self.visit(h.body)
+                self.visit(node.body)
+                self.visit(node.orelse)
+                self.visit(node.finalbody)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                self.visit(node.body)
+
+    def _sequence(self, node):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for al in node.names:
+                self.bind_seq[(al.asname or al.name).split(".")[0]] = self.seq
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            tnames = []
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                wheel_layout.assigned_names(t, tnames)
+            for n in tnames:
+                self.bind_seq[n] = self.seq
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bind_seq[node.name] = self.seq
+
+    def _assign(self, node):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if isinstance(node, ast.AnnAssign) and node.value is None:
+            return
+        if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
+            chain = _attr_chain(targets[0])
+            if chain and len(chain) == 2 and chain[0] in self.aliases:
+                value, external = self._value_target(_attr_chain(node.value))
+                if value and not external:
+                    self.patches.append((self.aliases[chain[0]], chain[1], value))
+            return
+        names = []
+        for t in targets:
+            wheel_layout.assigned_names(t, names)
+        self.defs.update(names)
+        if not all(isinstance(t, ast.Name) for t in targets):
+            for n in names:
+                self._bind_other(n)
+            return
+        # `x = y = chain` binds every target to the same object
+        own = [t.id for t in targets]
+        value = _exported_value(node.value) or node.value
+        for name in own:
+            if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
+                self.all_names = [e.value for e in node.value.elts
+                                  if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            chain = _attr_chain(value)
+            target, external = self._value_target(chain, exclude=own)
+            self._bind_other(name)
+            if target and external:
+                self.externals[name] = target
+            elif target:
+                self.aliases[name] = target
+                self.funcs.pop(name, None)
+            elif chain:
+                self.funcs.pop(name, None)
+
+    def _import(self, node):
+        for a in node.names:
+            local = a.asname or a.name.split(".")[0]
+            if not a.name.startswith("tensorflow"):
+                self.ext_heads[local] = a.name if a.asname else local
+            if not a.asname:
+                continue
+            if a.name.startswith("tensorflow."):
+                self.aliases[a.asname] = a.name
+                self.others.discard(a.asname)
+            else:
+                self._bind_other(a.asname)
+                self.others.add(a.asname)
+
+    def _import_from(self, node):
+        base = wheel_layout.absolute_module(node, self.modname, self.is_pkg)
+        tf = bool(base) and (base == "tensorflow" or base.startswith("tensorflow."))
+        for a in node.names:
+            if a.name == "*":
+                if tf:
+                    self.stars.append((self.seq, base))
+                continue
+            local = a.asname or a.name
+            if tf:
+                self.aliases[local] = f"{base}.{a.name}"
+                self.others.discard(local)
+                self.ext_heads.pop(local, None)
+            else:
+                self._bind_other(local)
+                self.others.add(local)
+                if base:
+                    self.ext_heads[local] = f"{base}.{a.name}"
+                    self.externals[local] = f"{base}.{a.name}"
+
+    def _call(self, call):
+        """`other_module.set_x(value)` at import time."""
+        chain = _attr_chain(call.func)
+        if chain and len(chain) == 2 and chain[0] in self.aliases and len(call.args) == 1 \
+                and not call.keywords:
+            value, external = self._value_target(_attr_chain(call.args[0]))
+            if value and not external:
+                self.setter_calls.append((self.aliases[chain[0]], chain[1], value))
+
+    def _if(self, node):
+        # the body wins, except for names the two branches alias to
+        # different things (e.g. version switches): those are ambiguous
+        before = dict(self.aliases)
+        self.visit(node.orelse)
+        after_else = dict(self.aliases)
+        self.aliases.clear()
+        self.aliases.update(before)
+        self.visit(node.body)
+        for n in set(after_else) | set(self.aliases):
+            a, b = after_else.get(n), self.aliases.get(n)
+            if a != b and a != before.get(n):
+                self.aliases.pop(n, None)
+                self.ambiguous.add(n)
+
+
+def apply_import_side_effects(pymods: dict, imported: set) -> None:
+    """Rebind what modules do to other modules while TensorFlow imports.
+
+    ``execute.record_gradient = record_gradient`` in backprop.py and
+    ``variable_scope.set_variable_v1(VariableV1)`` in variable_v1.py rebind a name of
+    another module: after ``import tensorflow`` that name is an alias of the value.
+    Applied for modules in ``imported`` (those TensorFlow's API files import from,
+    so ``import tensorflow`` runs them).
+    """
+    for mod in sorted(imported & set(pymods)):
+        info = pymods[mod]
+        effects = list(info["patches"])
+        for target, setter, value in info["setter_calls"]:
+            for _ in range(4):  # the setter may be re-exported (`package.set_x` -> its home)
+                other = pymods.get(target, {})
+                if setter in other.get("setters", {}) or setter not in other.get("aliases", {}):
+                    break
+                target, _, setter = other["aliases"][setter].rpartition(".")
+            name = pymods.get(target, {}).get("setters", {}).get(setter)
+            if name:
+                effects.append((target, name, value))
+        for target, name, value in effects:
+            other = pymods.get(target)
+            if other is None or value == f"{target}.{name}":
+                continue
+            other["aliases"][name] = value
+            other["others"].discard(name)
+            other["externals"].pop(name, None)
+            other["funcs"].pop(name, None)
 
 
 def scan_module(modname: str, is_pkg: bool, tree) -> dict:
     """Top-level defs, function signatures and re-export aliases of a module."""
-    defs: set = set()
-    funcs: dict = {}
-    aliases: dict = {}
-    others: set = set()   # bound by imports from outside tensorflow
-    ambiguous: set = set()
-    bind_seq: dict = {}   # name -> statement number of its last binding
-    seq = [0]
-    stars: list = []
-    all_names = None
-    package = modname if is_pkg else modname.rpartition(".")[0]
-
-    def bind_other(name):
-        aliases.pop(name, None)
-
-    def resolve_base(node):
-        if not node.level:
-            return node.module
-        base = package.split(".")
-        if node.level > 1:
-            base = base[: len(base) - (node.level - 1)]
-        return ".".join(base + ([node.module] if node.module else []))
-
-    def visit(body):
-        nonlocal all_names
-        for node in body:
-            seq[0] += 1
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for al in node.names:
-                    bind_seq[(al.asname or al.name).split(".")[0]] = seq[0]
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                tnames = []
-                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
-                    _target_names(t, tnames)
-                for n in tnames:
-                    bind_seq[n] = seq[0]
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bind_seq[node.name] = seq[0]
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                defs.add(node.name)
-                funcs[node.name] = fn_params(node)
-                bind_other(node.name)
-            elif isinstance(node, ast.ClassDef):
-                defs.add(node.name)
-                funcs.pop(node.name, None)
-                bind_other(node.name)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if isinstance(node, ast.AnnAssign) and node.value is None:
-                    continue
-                names = []
-                for t in targets:
-                    _target_names(t, names)
-                for n in names:
-                    defs.add(n)
-                if (len(targets) == 1 and isinstance(targets[0], ast.Name)):
-                    name = targets[0].id
-                    if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
-                        all_names = [e.value for e in node.value.elts
-                                     if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-                    chain = _attr_chain(node.value)
-                    target = None
-                    if chain:
-                        head = chain[0]
-                        if head in aliases:
-                            target = ".".join([aliases[head]] + chain[1:])
-                        elif head in defs and head != name:
-                            target = ".".join([modname] + chain)
-                    if target:
-                        aliases[name] = target
-                        funcs.pop(name, None)
-                    else:
-                        bind_other(name)
-                        if chain:
-                            funcs.pop(name, None)
-                else:
-                    for n in names:
-                        bind_other(n)
-            elif isinstance(node, ast.Import):
-                for a in node.names:
-                    if a.asname:
-                        if a.name.startswith("tensorflow."):
-                            aliases[a.asname] = a.name
-                            others.discard(a.asname)
-                        else:
-                            bind_other(a.asname)
-                            others.add(a.asname)
-            elif isinstance(node, ast.ImportFrom):
-                base = resolve_base(node)
-                tf = bool(base) and (base == "tensorflow" or base.startswith("tensorflow."))
-                for a in node.names:
-                    if a.name == "*":
-                        if tf:
-                            stars.append((seq[0], base))
-                        continue
-                    local = a.asname or a.name
-                    if tf:
-                        aliases[local] = f"{base}.{a.name}"
-                        others.discard(local)
-                    else:
-                        bind_other(local)
-                        others.add(local)
-            elif isinstance(node, ast.If):
-                # the body wins, except for names the two branches alias to
-                # different things (e.g. version switches): those are ambiguous
-                before = dict(aliases)
-                visit(node.orelse)
-                after_else = dict(aliases)
-                aliases.clear()
-                aliases.update(before)
-                visit(node.body)
-                for n in set(after_else) | set(aliases):
-                    a, b = after_else.get(n), aliases.get(n)
-                    if a != b and a != before.get(n):
-                        aliases.pop(n, None)
-                        ambiguous.add(n)
-            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-                for h in node.handlers:
-                    visit(h.body)
-                visit(node.body)
-                visit(node.orelse)
-                visit(node.finalbody)
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                visit(node.body)
-
-    visit(tree.body)
-    others |= ambiguous
-    others -= set(aliases) | defs
-    return {"defs": defs, "funcs": funcs, "aliases": aliases, "others": others,
-            "stars": stars, "all": all_names, "bind_seq": bind_seq}
+    scan = ModuleScan(modname, is_pkg)
+    scan.visit(tree.body)
+    return scan.result()
 
 
 def _module_name(path: str) -> tuple[str, bool] | None:
@@ -457,9 +631,47 @@ def _pref_key(public: str):
             len(public), public)
 
 
+def scan_wheel_modules(zf: zipfile.ZipFile, names: list, stats: dict):
+    """(every module path of the wheel, scans of the modules of SCANNED_TREES and the
+    *_pb2 modules, files that did not parse)."""
+    modules: set = set()
+    pymods: dict = {}
+    failures: list = []
+    for n in names:
+        if not n.startswith("tensorflow/") or n.startswith(TF_API_ROOT):
+            continue
+        mn = _module_name(n)
+        if mn is None:
+            continue
+        mod, is_pkg = mn
+        modules.add(mod)
+        # parent packages
+        p = mod.rpartition(".")[0]
+        while p and p not in modules:
+            modules.add(p)
+            p = p.rpartition(".")[0]
+        is_pb2 = n.endswith("_pb2.py")
+        if not (n.startswith(SCANNED_TREES) and n.endswith(".py") or is_pb2):
+            continue
+        stats["py_files"] += 1
+        try:
+            tree = ast.parse(zf.read(n), filename=n)
+        except (SyntaxError, ValueError):
+            failures.append(n)
+            continue
+        if wheel_layout.replaces_itself(tree):
+            stats["replaced_modules"] += 1  # importers see another module: no claims
+            continue
+        pymods[mod] = scan_module(mod, is_pkg, tree)
+        if is_pb2:  # messages bound at run time from the serialized descriptor
+            pymods[mod]["defs"] |= protobuf_names.descriptor_names(tree)
+    modules.discard("")
+    return modules, pymods, failures
+
+
 def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     t0 = time.time()
-    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0}
+    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0, "replaced_modules": 0}
     notes = []
     exports: list = []
     public_modules: set = set()
@@ -498,33 +710,9 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     exports = sorted(set(exports))
 
     # ---- modules
-    modules: set = set()
-    pymods: dict = {}
-    failures: list = []
-    for n in names:
-        if not n.startswith("tensorflow/") or n.startswith(TF_API_ROOT):
-            continue
-        mn = _module_name(n)
-        if mn is None:
-            continue
-        mod, is_pkg = mn
-        modules.add(mod)
-        # parent packages
-        p = mod.rpartition(".")[0]
-        while p and p not in modules:
-            modules.add(p)
-            p = p.rpartition(".")[0]
-        if not (n.startswith("tensorflow/python/") and n.endswith(".py")):
-            continue
-        stats["py_files"] += 1
-        src = zf.read(n)
-        try:
-            tree = ast.parse(src, filename=n)
-        except (SyntaxError, ValueError):
-            failures.append(n)
-            continue
-        pymods[mod] = scan_module(mod, is_pkg, tree)
-    modules.discard("")
+    modules, pymods, failures = scan_wheel_modules(zf, names, stats)
+    exported_homes = {h for _, h in exports}
+    apply_import_side_effects(pymods, {h.rpartition(".")[0] for h in exported_homes})
 
     # star imports: bind the public names of the source module unless the
     # module binds the name again after the star import; a later star import
@@ -566,7 +754,6 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
                 info["others"].add(n)
 
     # ---- counterparts
-    exported_homes = {h for _, h in exports}
     by_last: dict = {}
     for pub, home in exports:
         if home.startswith("tensorflow."):
@@ -597,14 +784,18 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
                     "public": pub, "public_home": home,
                     "private_params": params, "public_params": pymods[hmod]["funcs"][g]}
 
+    layout = wheel_layout.ReleaseLayout([zf] + [zipfile.ZipFile(k) for k in keras_wheels])
+    layout.read()
+
     result = {
         "release": rel,
+        "layout": layout.to_json(),
         "exports": exports,
         "public_modules": sorted(public_modules),
         "module_aliases": module_aliases,
         "modules": sorted(modules),
         "pymods": {m: {"defs": sorted(i["defs"]), "aliases": i["aliases"], "funcs": i["funcs"],
-                       "others": sorted(i["others"])}
+                       "others": sorted(i["others"]), "externals": i["externals"]}
                    for m, i in pymods.items()},
         "counterparts": counterparts,
         "failures": failures,
@@ -620,6 +811,28 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
 
 # --------------------------------------------------------------------------
 # merge
+
+
+def _final_aliases(binding: dict, bound_last: dict, modules: dict, exports: dict) -> dict:
+    """module -> {name: target} from the newest bindings (see build)."""
+    # A name bound to an object outside TensorFlow (`DEFAULT_RANDN_DTYPE = np.float32`)
+    # is kept as an alias when an exported name is the same object
+    # (tf.experimental.numpy.float32 is np_dtypes.float32 = np.float32).
+    shared_externals = set()
+    for home in exports:
+        t = binding.get(tuple(home.rsplit(".", 1)))
+        if isinstance(t, tuple):
+            shared_externals.add(t[1])
+    aliases: dict = {}
+    for (m, n), t in sorted(binding.items(), key=lambda kv: kv[0]):
+        if isinstance(t, tuple):
+            t = t[1] if t[1] in shared_externals else None
+        if t is None or t == f"{m}.{n}":
+            continue
+        if modules.get(m, 0).bit_length() > bound_last[(m, n)] + 1:
+            continue
+        aliases.setdefault(m, {})[n] = t
+    return aliases
 
 
 def build(results: list, versions: dict) -> tuple[dict, dict]:
@@ -655,6 +868,8 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
                 binding[(m, n)] = None
             for n, t in info["aliases"].items():
                 binding[(m, n)] = t
+            for n, t in info["externals"].items():
+                binding[(m, n)] = ("external", t)
         for path, cp in r["counterparts"].items():
             old = counterparts.get(path)
             counterparts[path] = dict(cp, releases=(old["releases"] if old else 0) | bit)
@@ -682,13 +897,7 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
     # newest release that has the module: a name that is bound in an older
     # release only (then filled in dynamically, e.g. via globals().update, or
     # removed) would otherwise resolve to a stale home.
-    aliases: dict = {}
-    for (m, n), t in sorted(binding.items()):
-        if t is None or t == f"{m}.{n}":
-            continue
-        if modules.get(m, 0).bit_length() > bound_last[(m, n)] + 1:
-            continue
-        aliases.setdefault(m, {})[n] = t
+    aliases = _final_aliases(binding, bound_last, modules, exports)
 
     api_map = {
         "format": FORMAT_VERSION,
@@ -709,6 +918,44 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
         "parse_failures": {r["release"]: r["failures"] for r in results},
     }
     return api_map, history
+
+
+def build_layout(results: list, versions: dict) -> dict:
+    """Merge the releases' import layouts into bitmasks (see import_layout.py)."""
+    entries: dict = {}
+    paths: dict = {}
+    names: dict = {}
+    roots: dict = {}
+    kinds = (wheel_layout.il.PACKAGE, wheel_layout.il.MODULE, wheel_layout.il.DIRECTORY,
+             wheel_layout.il.OPAQUE)
+    for i, r in enumerate(results):
+        bit = 1 << i
+        lay = r["layout"]
+        for root in lay["roots"]:
+            roots[root] = roots.get(root, 0) | bit
+        for dotted, flags in lay["entries"].items():
+            masks = entries.setdefault(dotted, [0, 0, 0, 0])
+            for k, kind in enumerate(kinds):
+                if flags & kind:
+                    masks[k] |= bit
+        for package, variants in lay["paths"].items():
+            groups = paths.setdefault(package, [])
+            for group in groups:
+                if group[1] == variants:
+                    group[0] |= bit
+                    break
+            else:
+                groups.append([bit, variants])
+        for module, info in lay["names"].items():
+            entry = names.setdefault(module, {"recorded": 0, "dynamic": 0, "names": {}})
+            entry["recorded"] |= bit
+            if info["dynamic"]:
+                entry["dynamic"] |= bit
+            for n in info["names"]:
+                entry["names"][n] = entry["names"].get(n, 0) | bit
+    return {"format": FORMAT_VERSION, "releases": [r["release"] for r in results],
+            "versions": versions, "roots": roots, "entries": entries, "paths": paths,
+            "names": names}
 
 
 def write_gz(obj, path: Path) -> int:
@@ -764,6 +1011,7 @@ def main(argv=None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     s1 = write_gz(api_map, args.out_dir / "api_map.json.gz")
     s2 = write_gz(history, args.out_dir / "symbol_history.json.gz")
+    s3 = write_gz(build_layout(results, versions), args.out_dir / "import_layout.json.gz")
     n_public = len({p for d in api_map["exports"].values() for p in d})
     n_fail = sum(len(v) for v in history["parse_failures"].values())
     log(f"releases: {len(api_map['releases'])}; public names: {n_public}; private homes: "
@@ -771,6 +1019,7 @@ def main(argv=None) -> int:
         f"aliases: {sum(len(v) for v in api_map['aliases'].values())}; "
         f"counterparts: {len(api_map['counterparts'])}; unparsable files: {n_fail}")
     log(f"api_map.json.gz: {s1} bytes; symbol_history.json.gz: {s2} bytes; "
+        f"import_layout.json.gz: {s3} bytes; "
         f"total time {time.time() - t0:.1f}s")
     return 0
 

@@ -31,6 +31,8 @@ class Rule:
     explanation: ClassVar[str]  # markdown: what it finds, why it matters
     fix_availability: ClassVar[str] = "never"  # "always", "sometimes" or "never"
     fix_summary: ClassVar[str] = ""  # what the fix does, one line (hub-dist-fix --help)
+    # Off by default: enabled only by its full code (`extend-select = ["HDL105"]`).
+    opt_in: ClassVar[bool] = False
     VALID: ClassVar[Tuple[str, ...]] = ()
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 

@@ -419,14 +419,14 @@ class _PrivateKerasGate:
             return False
         for match in self._from.finditer(text):
             module, names = match.group(1), re.sub(r"#[^\n]*", "", match.group(2)).strip("()")
-            if _private_keras(module) or any(
-                    _private_keras(f"{module}.{name.split()[0]}") for name in names.split(",")
+            if is_private_keras(module) or any(
+                    is_private_keras(f"{module}.{name.split()[0]}") for name in names.split(",")
                     if name.split() and name.split()[0] != "*"):
                 return True
         for match in self._import.finditer(text):
             for name in match.group(1).split(","):
                 words = name.split()
-                if words and _private_keras(words[0]):
+                if words and is_private_keras(words[0]):
                     return True
         return False
 
@@ -444,7 +444,7 @@ class PrivateKerasImportChecker(Checker):
         if ctx.text.lstrip().startswith(_GENERATED):
             return  # Keras's generated API modules: the public names, made from private ones
         for imp in ctx.imports:
-            if not _private_keras(imp.path):
+            if not is_private_keras(imp.path):
                 continue
             if imp.is_star:
                 yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
@@ -481,7 +481,7 @@ def _as_keras(path: str) -> Optional[str]:
     return path if path.startswith("keras.") else None
 
 
-def _private_keras(path: str) -> bool:
+def is_private_keras(path: str) -> bool:
     parts = path.split(".")
     if parts[0] in ("keras", "tf_keras") and len(parts) > 1 and parts[1] == "src":
         return True

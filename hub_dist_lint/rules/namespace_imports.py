@@ -18,15 +18,17 @@ each form under real TensorFlow.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, List, Optional, Tuple
 
 import libcst as cst
 
-from .. import apimap, changes
+from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
-from ..tf_alias import TensorflowAlias
+from ..tf_alias import TensorflowAlias, bind_statement
 from .base import Checker, Invalid, Rule
+from .keras3 import is_private_keras
 from .private_imports import is_private
 
 
@@ -103,6 +105,42 @@ after `import tensorflow as tf` (added, or reused)."""
     )
 
 
+class MissingImport(Rule):
+    code = "HDL403"
+    name = "import-missing-in-target"
+    summary = "Import of a TensorFlow or Keras module or name the target release does not have"
+    explanation = """\
+`from tensorflow.gfile import GFile`, `import tensorflow.contrib.slim as slim`,
+`from tensorflow.compat.v1.python.ops import array_ops`, `from keras.engine.topology
+import Layer`: the module or the name is not in the target release, so the import
+raises `ModuleNotFoundError` or `ImportError: cannot import name`. The verdict comes
+from the file layout of the target's `tensorflow-cpu` wheel and the Keras wheels read
+with it (`data/import_layout.json.gz`, generated): Python's path finder over each
+package's `__path__` as TensorFlow's `__init__.py` files set it up (the generated API
+directory, the Keras API directories; either `TF_USE_LEGACY_KERAS` setting counts,
+and an import that works in one is not reported), and the names the API packages
+bind. The message says with which releases the import works and what the target has
+under the same name (`tf.io.gfile.GFile`, `tf.compat.v1.gfile.GFile`), if anything.
+
+Private paths (`tensorflow.python...`) are HDL1xx's, `tensorflow.contrib.distribute`
+is HDL304's, API namespaces hidden by a placeholder package are HDL401/402's.
+Where the layout cannot tell (a Keras not read for that release, a directory of
+tensorflow_estimator or tensorboard on `__path__`, a module binding names at run
+time), nothing is reported. No fix: what the target has under the same name need not
+be the same object."""
+    VALID = (
+        "from tensorflow.io import gfile\n",
+        "import tensorflow.compat.v1 as tf\n",
+        "from tensorflow.keras.layers import Dense\n",
+        "from keras.layers import Dense\n",
+    )
+    INVALID = (
+        Invalid("from tensorflow.gfile import GFile\n"),
+        Invalid("import tensorflow.contrib.slim as slim\n"),
+        Invalid("from tensorflow import contrib\n"),
+    )
+
+
 def _public(path: str) -> str:
     return "tf" + path[len("tensorflow"):]
 
@@ -146,73 +184,138 @@ def _hidden_text(hidden: Optional[str]) -> str:
 
 
 class _Gate:
-    """Files with an import of a `tensorflow.` submodule, other than the ubiquitous
-    `import tensorflow.compat.v1/v2 [as tf]` lines (always importable), which would
-    otherwise send most of tf_keras to the parser for nothing."""
+    """Files with an import that may fail: of a `tensorflow.` submodule, other than the
+    ubiquitous `import tensorflow.compat.v1/v2 [as tf]` lines (always importable, and
+    most of tf_keras would otherwise be parsed for nothing), or a `from tensorflow
+    import ...`, `keras...`, `tf_keras...` import that fails in some release of the
+    layout (HDL403 reports it where it fails in the target)."""
 
-    _any = re.compile(r"(?:import|from)\s+tensorflow\.")
+    _any = re.compile(r"\b(?:import|from)\s+(?:tensorflow|keras|tf_keras)\b")
+    _tf_submodule = re.compile(r"(?:import|from)\s+tensorflow\.")
     _compat_line = re.compile(
         r"[ \t]*import[ \t]+tensorflow\.compat\.v[12](?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$)")
+    _from = re.compile(r"from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n;#]*)")
+    _import = re.compile(r"import\s+([^\n;#]*)")
 
     def search(self, text: str) -> bool:
         for match in self._any.finditer(text):
-            start = text.rfind("\n", 0, match.start()) + 1
-            if not self._compat_line.match(text, start):
+            start = match.start()
+            if self._tf_submodule.match(text, start):
+                line = text.rfind("\n", 0, start) + 1
+                if not self._compat_line.match(text, line):
+                    return True
+                continue
+            if self._may_fail(text, start):
                 return True
         return False
 
+    def _may_fail(self, text: str, start: int) -> bool:
+        statement = self._from.match(text, start)
+        if statement is not None:
+            module, names = statement.group(1), statement.group(2).strip("() \t\r\n")
+            if "\\" in names:
+                return True  # a line continuation: let the parser see it
+            pairs = [(module, n.split()[0]) for n in names.split(",") if n.strip()]
+        else:
+            statement = self._import.match(text, start)
+            if statement is None or "\\" in statement.group(1):
+                return True
+            pairs = [(n.split()[0], None) for n in statement.group(1).split(",") if n.strip()]
+        return any(_fails_somewhere(module, name) for module, name in pairs)
+
+
+@lru_cache(maxsize=65536)
+def _fails_somewhere(module: str, name: Optional[str]) -> bool:
+    if name == "*":
+        name = None
+    if not all(part.isidentifier() for part in module.split(".")):
+        return True
+    return any(import_failures.fails(module, name, release) for release in apimap.releases())
+
 
 class NamespaceImportChecker(Checker):
-    rules = (NamespaceModuleImport, NamespaceFromImport)
+    rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
     gate = _Gate()
 
     def check(self, ctx) -> Iterable[Diagnostic]:
         target = ctx.target
-        planner = None
         for imp in ctx.imports:
-            if imp.is_star or not imp.path.startswith("tensorflow.") or is_private(imp.path):
-                continue
-            if isinstance(imp.statement, cst.Import):
-                found = _module_failure(imp.path, target)
-                public = _public(imp.path)
-                if found is None or not apimap.public_exists(public, target):
-                    continue
-                _, hidden = found
-                since = _fails_since(lambda r: _module_failure(imp.path, r) is not None
-                                     and apimap.public_exists(public, r), target)
-                what = "" if hidden or changes.public_module_exists(public, target) else \
-                    f" ({public} is not a module)"
-                message = (f"import {imp.path} fails with ModuleNotFoundError on TF {target}, "
-                           f"since {since}{_hidden_text(hidden) or what}; "
-                           f"use the attribute {public} after import tensorflow as tf")
-                fix, reason = None, None
-                if ctx.want_fixes:
-                    planner = planner or _Planner(ctx)
-                    fix, reason = planner.module_fix(imp)
-                yield ctx.diagnostic(NamespaceModuleImport, message, ctx.import_span(imp),
-                                     fix, reason)
-                continue
-            module, _, name = imp.path.rpartition(".")
-            found = _from_failure(module, name, target)
-            public = _public(imp.path)
-            if found is None or not apimap.public_exists(public, target):
-                continue
-            error, hidden, placeholder = found
-            since = _fails_since(lambda r: _from_failure(module, name, r) is not None
-                                 and apimap.public_exists(public, r), target)
-            if placeholder:
-                message = (f"from {module} import {name} binds the empty package "
-                           f"{imp.path.replace('.', '/')}/, not {public} (since {since}): its "
-                           f"attributes raise AttributeError{_hidden_text(hidden)}; "
-                           f"use {public}")
-            else:
-                message = (f"from {module} import {name} fails with {error} on TF {target}, "
-                           f"since {since}{_hidden_text(hidden)}; use {public}")
-            fix, reason = None, None
-            if ctx.want_fixes:
-                planner = planner or _Planner(ctx)
-                fix, reason = planner.from_fix(imp, target)
-            yield ctx.diagnostic(NamespaceFromImport, message, ctx.import_span(imp), fix, reason)
+            found = None
+            if not imp.is_star and imp.path.startswith("tensorflow.") and not is_private(imp.path):
+                if isinstance(imp.statement, cst.Import):
+                    found = self._module_import(ctx, imp, target)
+                else:
+                    found = self._from_import(ctx, imp, target)
+            if found is None:
+                missing = _missing(imp, target)
+                if missing is not None:
+                    found = ctx.diagnostic(MissingImport, import_failures.message(missing, target),
+                                           ctx.import_span(imp))
+            if found is not None:
+                yield found
+
+    @staticmethod
+    def _planner(ctx) -> "_Planner":
+        planner = ctx.cache.get("namespace_imports.planner")
+        if planner is None:
+            planner = ctx.cache["namespace_imports.planner"] = _Planner(ctx)
+        return planner
+
+    def _module_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+        found = _module_failure(imp.path, target)
+        public = _public(imp.path)
+        if found is None or not apimap.public_exists(public, target):
+            return None
+        _, hidden = found
+        since = _fails_since(lambda r: _module_failure(imp.path, r) is not None
+                             and apimap.public_exists(public, r), target)
+        what = "" if hidden or changes.public_module_exists(public, target) else \
+            f" ({public} is not a module)"
+        message = (f"import {imp.path} fails with ModuleNotFoundError on TF {target}, "
+                   f"since {since}{_hidden_text(hidden) or what}; "
+                   f"use the attribute {public} after import tensorflow as tf")
+        fix, reason = None, None
+        if ctx.want_fixes:
+            fix, reason = self._planner(ctx).module_fix(imp)
+        return ctx.diagnostic(NamespaceModuleImport, message, ctx.import_span(imp), fix, reason)
+
+    def _from_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+        module, _, name = imp.path.rpartition(".")
+        found = _from_failure(module, name, target)
+        public = _public(imp.path)
+        if found is None or not apimap.public_exists(public, target):
+            return None
+        error, hidden, placeholder = found
+        since = _fails_since(lambda r: _from_failure(module, name, r) is not None
+                             and apimap.public_exists(public, r), target)
+        if placeholder:
+            message = (f"from {module} import {name} binds the empty package "
+                       f"{imp.path.replace('.', '/')}/, not {public} (since {since}): its "
+                       f"attributes raise AttributeError{_hidden_text(hidden)}; "
+                       f"use {public}")
+        else:
+            message = (f"from {module} import {name} fails with {error} on TF {target}, "
+                       f"since {since}{_hidden_text(hidden)}; use {public}")
+        fix, reason = None, None
+        if ctx.want_fixes:
+            fix, reason = self._planner(ctx).from_fix(imp, target)
+        return ctx.diagnostic(NamespaceFromImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _missing(imp: ImportedName, target: str) -> Optional[import_failures.Failure]:
+    """HDL403: the import fails in `target` and no other rule reports it."""
+    if is_private(imp.path) or changes.contrib_distribute_import(imp.path, imp.bound):
+        return None
+    if is_private_keras(imp.path):
+        return None  # HDL503's: a private Keras import, with its public name
+    if imp.is_star:
+        return import_failures.check(imp.path, None, target)
+    if isinstance(imp.statement, cst.Import):
+        return import_failures.check(imp.path, None, target)
+    module, _, name = imp.path.rpartition(".")
+    if is_private(module):
+        return None
+    return import_failures.check(module, name, target)
 
 
 class _Planner:
@@ -228,7 +331,7 @@ class _Planner:
         if imp.site.in_try:
             return "inside a try: block (a fallback import); rewrite it by hand"
         if self.alias is None:
-            return "no free name for `import tensorflow as tf`"
+            return "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
         return None
 
     def module_fix(self, imp: ImportedName):
@@ -244,7 +347,7 @@ class _Planner:
         if len(imp.statement.names) != 1:
             return None, "several modules in one import statement; split it first"
         ensure = self.tf.ensure(imp)
-        assign = self._assign(imp.bound, self.alias + imp.path[len("tensorflow"):],
+        assign = bind_statement(imp.bound, self.alias + imp.path[len("tensorflow"):],
                               imp.statement)
         return Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
                    ensure=ensure), None
@@ -263,16 +366,10 @@ class _Planner:
             if name is None or not apimap.public_exists(_public(f"{module}.{name}"), target):
                 return None, f"{module}.{name} is not public in TF {target}"
             bound = alias.asname.name.value if alias.asname else name
-            assigns.append(self._assign(bound, f"{self.alias}{module[len('tensorflow'):]}.{name}",
-                                        statement if alias is statement.names[-1] else None))
+            assigns.append(bind_statement(bound, f"{self.alias}{module[len('tensorflow'):]}.{name}",
+                                          statement if alias is statement.names[-1] else None))
         ensure = self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
         return Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
                    replace=((statement, new),), ensure=ensure), None
 
-    @staticmethod
-    def _assign(name: str, value: str, original) -> cst.Assign:
-        assign = cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(value))
-        if original is not None:
-            assign = assign.with_changes(semicolon=original.semicolon)
-        return assign

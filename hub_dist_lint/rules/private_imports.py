@@ -17,7 +17,7 @@ from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
-from ..tf_alias import TensorflowAlias
+from ..tf_alias import TensorflowAlias, bind_statement
 from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
 from .base import Checker, Invalid, Rule
 
@@ -141,8 +141,47 @@ you use from `tensorflow` instead."""
     INVALID = (Invalid("from tensorflow.python.ops.array_ops import *\n"),)
 
 
+class ProtobufImport(Rule):
+    code = "HDL105"
+    name = "protobuf-module-import"
+    summary = "Import from a TensorFlow protobuf module (`*_pb2`), opt-in"
+    opt_in = True
+    explanation = """\
+`tensorflow.core.framework.tensor_pb2` and the other generated `*_pb2` modules hold the
+wire format of TensorFlow's messages (`TensorProto`, `GraphDef`, `SaverDef`). Unlike the
+rest of `tensorflow.core` they stay put across releases and are often the only way to
+build or read such messages (tf2onnx, TensorFlow Serving clients); most of their
+messages have no public `tf.*` name. So HDL101-HDL103 do not report imports from them;
+this code does, when selected by name (`extend-select = ["HDL105"]`; `HDL` or `HDL1`
+do not select it). The message names the public `tf.*` name that exports the same
+message where there is one (`saver_pb2.SaverDef` is `tf.compat.v1.train.SaverDef`),
+read from the serialized descriptors in the wheels (newer protoc output binds the
+messages at run time). A protobuf module or message missing from the target release
+is still reported by HDL102/HDL103, by default.
+
+Selected, the fix rewrites uses to their public names as HDL101/HDL103 do, where every
+use has one."""
+    fix_availability = "sometimes"
+    fix_summary = "rewrites uses to the public tf.* name of the same message, as HDL101 does (when selected)"
+    VALID = ("import tensorflow as tf\nsaver_def = tf.compat.v1.train.SaverDef()\n",)
+    INVALID = (
+        Invalid("from tensorflow.core.framework import tensor_pb2\nproto = tensor_pb2.TensorProto()\n"),
+        Invalid("from tensorflow.core.protobuf.saver_pb2 import SaverDef\nsaver_def = SaverDef()\n",
+                "import tensorflow as tf\nsaver_def = tf.compat.v1.train.SaverDef()\n"),
+    )
+
+
+def protobuf_module(path: str) -> Optional[str]:
+    """The `*_pb2` module an import of `path` reads from, if any."""
+    for candidate in (path, path.rpartition(".")[0]):
+        if candidate.endswith("_pb2"):
+            return candidate
+    return None
+
+
 class PrivateImportChecker(Checker):
-    rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport)
+    rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport,
+             ProtobufImport)
     gate = re.compile(
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
@@ -153,7 +192,12 @@ class PrivateImportChecker(Checker):
             return
         hub_layers = uses_hub_layer(ctx)
         planner = _FixPlanner(ctx, ctx.target, hub_layers) if ctx.want_fixes else None
-        found = [(imp, *self._finding(imp, ctx.target, planner, hub_layers)) for imp in privates]
+        found = []
+        for imp in privates:
+            if protobuf_module(imp.path) and ctx.target in history.exists_in(imp.path):
+                yield self._protobuf(ctx, imp, planner, ctx.target, ctx.import_span(imp))
+                continue
+            found.append((imp, *self._finding(imp, ctx.target, planner, hub_layers)))
         for imp, rule, message, fix, reason in _one_keras_copy(found):
             yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
 
@@ -187,6 +231,33 @@ class PrivateImportChecker(Checker):
         return PrivateImport, message, fix, reason
 
 
+    @staticmethod
+    def _protobuf(ctx, imp: ImportedName, planner, target: str, span) -> Diagnostic:
+        """HDL105 for an import from a `*_pb2` module present in the target."""
+        if imp.is_star:
+            return ctx.diagnostic(ProtobufImport, f"star import from protobuf module {imp.path}",
+                                  span)
+        fix, reason = None, None
+        want_fix = planner is not None and ctx.config.is_selected(ProtobufImport.code)
+        if _is_module_import(imp):
+            message = f"protobuf module import {imp.path}"
+            publics = _public_members(imp.path, target)
+            if publics:
+                message += "; public names of its messages: " + ", ".join(publics)
+            else:
+                message += f"; none of its messages has a public name in TF {target}"
+        else:
+            public = apimap.public_name_for(imp.path, target)
+            message = f"protobuf message {imp.path}" + (
+                f"; the same message is {public}" if public else
+                f": no public name in TF {target}")
+            if not public and want_fix:
+                want_fix, reason = False, f"{imp.path} has no public name in TF {target}"
+        if want_fix:
+            fix, reason = planner.plan(imp)
+        return ctx.diagnostic(ProtobufImport, message, span, fix, reason)
+
+
 _OLD_KERAS = "tensorflow.python.keras"
 
 
@@ -202,6 +273,18 @@ def _one_keras_copy(found):
     return [(imp, rule, message, None, reason or why) if imp.path.startswith(_OLD_KERAS + ".")
             else (imp, rule, message, fix, reason)
             for imp, rule, message, fix, reason in found]
+
+
+def _public_members(module: str, target: str, limit: int = 3) -> List[str]:
+    """"SaverDef: tf.compat.v1.train.SaverDef" for the module's members with public names."""
+    found = []
+    for name in apimap.module_members(module):
+        public = apimap.public_name_for(f"{module}.{name}", target)
+        if public:
+            found.append(f"{name}: {public}")
+    if len(found) > limit:
+        found = found[:limit] + [f"{len(found) - limit} more"]
+    return found
 
 
 def _since(public: str) -> str:
@@ -298,8 +381,55 @@ class _FixPlanner:
         return [ref for a in mine for ref in a.references]
 
     def plan(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+        """Rewrite the uses to public names; failing that, bind the imported names to
+        their public objects where the import stood (the same objects in the target)."""
+        fix, reason = self._plan_uses(imp)
+        if fix is None:
+            bound, why = self._plan_binding(imp)
+            if bound is not None:
+                return bound, None
+            if why:
+                reason = f"{reason}; {why}"
+        return fix, reason
+
+    def _plan_binding(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+        """`from tensorflow.python.x import A as B` -> `B = tf.a.A`, all names of the
+        statement, each bound to the object the private path binds in the target.
+
+        The same program: the names stay bound, at the same point, to the same objects
+        (the public name exports that very object in the target, where the private path
+        exists). Inside `try:` only when an unguarded `import tensorflow` precedes it, so
+        that nothing new can fail there."""
+        statement = imp.statement
+        if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
+            return None, None
+        if self.alias is None or self.tf.shadowed_at(statement):
+            return None, None
+        if imp.site.in_try and not self.tf.bound_before(imp):
+            return None, "no unguarded `import tensorflow` precedes the try: block"
+        module = imp.path.rpartition(".")[0]
+        assigns, public_of = [], {}
+        for alias in statement.names:
+            name = dotted_name(alias.name)
+            path = f"{module}.{name}"
+            public = apimap.public_name_at(path, self.target)
+            if public is None or self.target not in history.exists_in(path):
+                return None, None
+            if apimap.keras_name_missing(public, self.target):
+                return None, None
+            bound = alias.asname.name.value if alias.asname else name
+            last = alias is statement.names[-1]
+            assigns.append(bind_statement(bound, self.alias + public[len("tf"):],
+                                          statement if last else None))
+            public_of[bound] = public
+        ensure = () if imp.site.in_try else self.tf.ensure(imp)
+        new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
+        return Fix(f"bind {imp.bound} to {public_of[imp.bound]} where it was imported",
+                   replace=((statement, new),), ensure=ensure), None
+
+    def _plan_uses(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
         if imp.site.in_try:
-            return None, "inside a try: block (a fallback import); rewrite it by hand"
+            return None, "inside a try: block (a fallback import)"
         dotted_plain = isinstance(imp.statement, cst.Import) and imp.alias.asname is None
         if dotted_plain:
             prefix = "tensorflow"
@@ -314,7 +444,7 @@ class _FixPlanner:
                         return None, f"other private paths are reached through {partial}"
         else:
             if self.alias is None:
-                return None, "no free name for `import tensorflow as tf`"
+                return None, "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
             prefix = self.alias
             if self.exports is None and isinstance(imp.site.scope, cst.Module):
                 return None, "__all__ is computed: the name may be re-exported"
@@ -375,12 +505,10 @@ class _FixPlanner:
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]
-            if (public is not None and not public.startswith(TF_KERAS + ".")
-                    and not apimap.exists_with_keras3(public, self.target)):
-                # tf.keras is Keras 3 by default from 2.16: a tf-keras-only name would
-                # raise AttributeError where the private import ran.
-                return None, (f"{public} exists in TF {self.target} only with tf-keras "
-                              "(TF_USE_LEGACY_KERAS=1), not with the default Keras 3")
+            missing = (apimap.keras_name_missing(public, self.target)
+                       if public and not public.startswith(TF_KERAS + ".") else None)
+            if missing:
+                return None, missing
             if public is not None:
                 spelled = public if public.startswith(TF_KERAS + ".") else prefix + public[len("tf"):]
                 new = cst.parse_expression(spelled)

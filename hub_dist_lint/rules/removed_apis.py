@@ -288,21 +288,30 @@ def _fits(call: Optional[cst.Call], old: Optional[dict], new: Optional[dict]) ->
     return call_fits(call, {"private_params": old, "public_params": new})
 
 
-def _keywords_fit(call: Optional[cst.Call], new: Optional[dict]) -> bool:
-    """For tf.contrib (no TF 1 signature read): keywords only, all taken by the TF 2 one."""
+def _keywords_misfit(call: Optional[cst.Call], new: Optional[dict], name: str) -> Optional[str]:
+    """For tf.contrib (no TF 1 signature read): keywords only, all taken by the TF 2 one.
+    None when the call fits, else why not (a true sentence about this call)."""
     if call is None:
-        return True
+        return None
     if new is None:
-        return False
+        return f"the parameters of {name}() are not in the data"
     new = _strip_self(new)
     accepted = set(new.get("args", ())) | set(new.get("kwonly", ()))
-    if any(arg.star or arg.keyword is None or arg.keyword.value not in accepted
-           for arg in call.args):
-        return False
+    for arg in call.args:
+        if arg.star:
+            return f"a {arg.star}-argument: which parameters it fills cannot be checked"
+        if arg.keyword is None:
+            return (f"a positional argument: no TF 1 signature is read, so whether it means "
+                    f"the same to {name}() cannot be checked; pass it by keyword")
+        if arg.keyword.value not in accepted:
+            return f"{name}() takes no argument {arg.keyword.value!r}"
     given = {arg.keyword.value for arg in call.args}
     args = list(new.get("args", ()))
     required = args[: len(args) - new.get("ndefaults", 0)] + list(new.get("kwonly_required", ()))
-    return set(required) <= given
+    missing = [p for p in required if p not in given]
+    if missing:
+        return f"{name}() requires {', '.join(repr(p) for p in missing)}, which the call does not pass"
+    return None
 
 
 class _Scan(cst.CSTVisitor):
@@ -380,10 +389,7 @@ class RemovedApiChecker(Checker):
         target = ctx.target
         aliases = Aliases(imports)
         for imp in imports:
-            if imp.path.startswith("tensorflow.contrib.distribute") or \
-                    imp.path == "tensorflow.contrib":
-                if imp.path == "tensorflow.contrib" and (imp.bound or "") != "distribute":
-                    continue
+            if changes.contrib_distribute_import(imp.path, imp.bound):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
                                      ctx.import_span(imp))
         tree = ctx.locator.ast_tree()
@@ -491,8 +497,8 @@ class RemovedApiChecker(Checker):
             if fixes:
                 if new is None:
                     reason = "no TF 2 replacement known"
-                elif not _keywords_fit(call, changes.constructor_params(new)):
-                    reason = f"the arguments are not ones {new}() takes"
+                elif _keywords_misfit(call, changes.constructor_params(new), new):
+                    reason = _keywords_misfit(call, changes.constructor_params(new), new)
                 else:
                     fix, reason = self._rename(node, path, new, aliases)
             return RemovedContribDistribute, message, fix, reason
