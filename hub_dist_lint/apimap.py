@@ -438,6 +438,61 @@ def symbol_releases(path: str) -> tuple:
     return _rels(mask)
 
 
+# -- raw masks, for the history module (bit i = the i-th release of releases()) ------
+
+
+def is_module_path(path: str) -> bool:
+    """Whether ``path`` (this spelling) was a module or package in some release."""
+    return path in _api()["modules"]
+
+
+def module_mask(module: str) -> int:
+    """Releases in which ``module`` itself (this spelling) was a module or package."""
+    return _api()["modules"].get(module, 0)
+
+
+def symbol_mask(module: str, name: str) -> int:
+    """Releases in which ``module`` defined ``name`` at top level."""
+    return _history()["symbols"].get(module, {}).get(name, 0)
+
+
+def exported_mask(home: str) -> int:
+    """Releases in which some public name was exported from ``home``."""
+    mask = 0
+    for exported in _api()["exports"].get(home, {}).values():
+        mask |= exported
+    return mask
+
+
+def import_alias(module: str, name: str) -> str | None:
+    """What ``name`` in ``module`` is bound to by an import (newest release having it)."""
+    return _api()["aliases"].get(module, {}).get(name)
+
+
+def public_module_mask(public: str) -> int:
+    """Releases in which ``public`` (or a name it is an alias of) is a generated API package."""
+    api = _api()
+    mask = 0
+    for name, limit in _public_variants(public):
+        mask |= api["public_modules"].get(name, 0) & limit
+    return mask
+
+
+def exported_names() -> tuple:
+    """Every public name that exports a symbol, in any release (modules not included)."""
+    return tuple(_by_public())
+
+
+def export_homes() -> tuple:
+    """Every private path a public name is exported from, in any release."""
+    return tuple(_api()["exports"])
+
+
+def modules_defining(name: str) -> tuple:
+    """Modules whose history records a top-level `name` (any release)."""
+    return tuple(mod for mod, names in _history()["symbols"].items() if name in names)
+
+
 def module_members(module: str) -> tuple:
     """Top-level names the history records for a module, in any release (sorted)."""
     return tuple(sorted(_history()["symbols"].get(module, {})))

@@ -105,12 +105,7 @@ def contrib_distribute_import(path: str, bound: str) -> bool:
 
 def public_module_exists(public: str, release: str) -> bool:
     """`tf.a.b` is a generated API package (tensorflow/_api/v2/a/b/) in `release`."""
-    bit = 1 << apimap.releases().index(release)
-    api = apimap._api()
-    for name, limit in apimap._public_variants(public):
-        if api["public_modules"].get(name, 0) & limit & bit:
-            return True
-    return False
+    return bool(apimap.public_module_mask(public) >> apimap.releases().index(release) & 1)
 
 
 # -- import resolution of tensorflow.<namespace> ----------------------------------

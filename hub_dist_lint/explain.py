@@ -81,7 +81,7 @@ def _status(releases: Sequence[str]) -> Tuple[str, Optional[str]]:
         return "not present in any release", None
     if releases[-1] == latest:
         return f"present in TF {latest}", None
-    removed = history._after(releases[-1])
+    removed = history.release_after(releases[-1])
     return f"gone since TF {removed} (last in {releases[-1]})", removed
 
 
@@ -189,7 +189,7 @@ def _public_members(module: str) -> List[str]:
     latest = _latest()
     prefix = module + "."
     out = set()
-    for home in apimap._api()["exports"]:
+    for home in apimap.export_homes():
         if home.startswith(prefix) and "." not in home[len(prefix):]:
             pub = apimap.public_name_for(home, latest)
             if pub:
@@ -270,10 +270,9 @@ def _suggestions(name: str) -> List[str]:
     """Known paths / public names ending in the same last component."""
     last = name.rpartition(".")[2]
     out = []
-    for mod, names in apimap._history()["symbols"].items():
-        if last in names:
-            out.append(f"{mod}.{last}")
-    for pub in apimap._by_public():
+    for mod in apimap.modules_defining(last):
+        out.append(f"{mod}.{last}")
+    for pub in apimap.exported_names():
         if pub.rpartition(".")[2] == last and not pub.startswith("tf.compat."):
             out.append(pub)
     return sorted(set(out) - {name}, key=lambda p: (not p.startswith("tf."), len(p), p))[:6]
@@ -281,7 +280,7 @@ def _suggestions(name: str) -> List[str]:
 
 def _not_found(query: str, name: str) -> dict:
     covered = history.covered()
-    mod, rest = history._split(name)
+    mod, rest = history.split_module(name)
     if mod is not None and rest:
         missing = "defined" if len(rest) == 1 else "had a submodule or defined"
         why = (f"not found in TF {covered}: {mod} (a module in TF "
@@ -305,7 +304,7 @@ def explain(query: str) -> dict:
         if rec is not None:
             return rec
         return _not_found(query, public)
-    mod, rest = history._split(query)
+    mod, rest = history.split_module(query)
     if mod is not None and len(rest) > 1:  # Class.attribute: the class has the history
         st = history.story(f"{mod}.{rest[0]}")
         if st.known:

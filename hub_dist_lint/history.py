@@ -57,7 +57,7 @@ def covered() -> str:
     return f"{order[0]}{_DASH}{order[-1]}"
 
 
-def _after(release: str) -> Optional[str]:
+def release_after(release: str) -> Optional[str]:
     order = apimap.releases()
     index = order.index(release)
     return order[index + 1] if index + 1 < len(order) else None
@@ -92,24 +92,23 @@ def hint_parts(path: str) -> Dict[str, str]:
 # importability, from the map
 
 
-def _split(path: str) -> Tuple[Optional[str], Tuple[str, ...]]:
+def split_module(path: str) -> Tuple[Optional[str], Tuple[str, ...]]:
     """Longest dotted prefix of ``path`` that was a module in some release."""
-    modules = apimap._api()["modules"]
     parts = path.split(".")
     for k in range(len(parts), 0, -1):
         mod = ".".join(parts[:k])
-        if mod in modules:
+        if apimap.is_module_path(mod):
             return mod, tuple(parts[k:])
     return None, tuple(parts)
 
 
 def _module_mask(module: str) -> int:
     """Releases in which ``module`` itself (this spelling) was a module."""
-    return apimap._api()["modules"].get(module, 0)
+    return apimap.module_mask(module)
 
 
 def _importable_mask(path: str, depth: int = 0) -> int:
-    mod, rest = _split(path)
+    mod, rest = split_module(path)
     if mod is None:
         return 0
     mmask = _module_mask(mod)
@@ -117,11 +116,8 @@ def _importable_mask(path: str, depth: int = 0) -> int:
         return mmask
     name = rest[0]
     top = f"{mod}.{name}"
-    mask = apimap._history()["symbols"].get(mod, {}).get(name, 0)
-    for exported in apimap._api()["exports"].get(top, {}).values():
-        mask |= exported
-    mask |= _module_mask(top)
-    target = apimap._api()["aliases"].get(mod, {}).get(name)
+    mask = apimap.symbol_mask(mod, name) | apimap.exported_mask(top) | _module_mask(top)
+    target = apimap.import_alias(mod, name)
     if target is not None:
         # bound by an import in the newest release having the module (the map
         # keeps only such aliases); before that, wherever the target existed
@@ -173,7 +169,7 @@ class Story:
     @property
     def removed_in(self) -> Optional[str]:
         """First release after the last one that had it, if that is within the data."""
-        return _after(self.last) if self.last else None
+        return release_after(self.last) if self.last else None
 
     @property
     def moved_to(self) -> Optional[str]:
@@ -188,12 +184,12 @@ class Story:
 
 @lru_cache(maxsize=256)
 def story(path: str) -> Story:
-    mod, rest = _split(path)
+    mod, rest = split_module(path)
     kind = "unknown" if mod is None else ("module" if not rest else "symbol")
     home = apimap.canonical(path)
     defined: Tuple[str, ...] = ()
     if mod is not None and rest:
-        defined = _rels(apimap._history()["symbols"].get(mod, {}).get(rest[0], 0))
+        defined = _rels(apimap.symbol_mask(mod, rest[0]))
     parts = hint_parts(path) or hint_parts(home)
     public = apimap.public_names(path)
     exists = exists_in(path)

@@ -4,7 +4,6 @@ no module reaching into another module's underscore names."""
 import ast
 from pathlib import Path
 
-import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "hub_dist_lint"
 
@@ -75,7 +74,6 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-@pytest.mark.xfail(strict=True, reason="apimap/history private helpers: the facts layer (issue 12)")
 def test_no_module_reaches_into_another_modules_private_names():
     modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
     offenders = []
