@@ -180,6 +180,26 @@ def public_names(path: str) -> dict:
     return {pub: _rels(mask) for pub, mask in sorted(_export_masks(path).items())}
 
 
+# TensorFlow's implementation trees: imports of them are private (HDL1xx), whatever they hold.
+PRIVATE_ROOTS = (
+    "tensorflow.python",
+    "tensorflow.core",
+    "tensorflow.lite.python",
+    "tensorflow.compiler",
+    "tensorflow.dtensor.python",
+    "tensorflow.tsl",
+)
+
+
+def is_private(path: str) -> bool:
+    return any(path == root or path.startswith(root + ".") for root in PRIVATE_ROOTS)
+
+
+def preference_key(public: str):
+    """Sort key of public names, the one to suggest first (see ``by_preference``)."""
+    return _pref_key(public)
+
+
 def _pref_key(public: str):
     parts = public.split(".")
     return (

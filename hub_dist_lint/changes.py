@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from . import apimap
+from .releases import ReleaseSet
 
 _FILE = Path(__file__).resolve().parent / "data" / "distribute_changes.json"
 _cache: Dict[str, object] = {}
@@ -29,47 +30,35 @@ def releases() -> Tuple[str, ...]:
     return tuple(data()["releases"])
 
 
+def release_set(mask: int) -> ReleaseSet:
+    return ReleaseSet(mask, releases())
+
+
 def has(mask: int, release: str) -> bool:
-    return bool(mask >> releases().index(release) & 1)
+    return release in release_set(mask)
 
 
 def rels(mask: int) -> Tuple[str, ...]:
-    return tuple(r for i, r in enumerate(releases()) if mask >> i & 1)
+    return release_set(mask).releases
 
 
 def span(found: Tuple[str, ...]) -> str:
-    """("2.2", "2.3") -> "2.2-2.3"; assumes contiguous releases, as they are here."""
-    if not found:
-        return "no release"
-    return found[0] if len(found) == 1 else f"{found[0]}-{found[-1]}"
+    """("2.2", "2.3") -> "2.2–2.3", written as every message writes releases."""
+    return ReleaseSet.of(found, releases()).text()
 
 
 def first_since(mask: int, release: str) -> Optional[str]:
     """First release of the run of releases in `mask` that ends with `release`."""
-    rs = releases()
-    i = rs.index(release)
-    if not mask >> i & 1:
-        return None
-    while i > 0 and mask >> (i - 1) & 1:
-        i -= 1
-    return rs[i]
+    return release_set(mask).since(release)
 
 
 def since_text(mask: int, release: str) -> str:
-    first = first_since(mask, release)
-    if first == releases()[0]:
-        return f"TF {first} or earlier"
-    return f"TF {first}"
+    return release_set(mask).since_text(release)
 
 
 def removed_in(mask: int, release: str) -> Optional[str]:
     """The release after the last one in `mask` before `release` (None if present in it)."""
-    rs = releases()
-    i = rs.index(release)
-    if mask >> i & 1:
-        return None
-    last = max((j for j in range(i) if mask >> j & 1), default=None)
-    return rs[last + 1] if last is not None else None
+    return release_set(mask).removed_in(release)
 
 
 # -- Strategy methods -----------------------------------------------------------

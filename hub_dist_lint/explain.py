@@ -23,8 +23,6 @@ from . import apimap, history
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
-_PRIVATE_ROOTS = ("tensorflow.python", "tensorflow.core", "tensorflow.lite.python",
-                  "tensorflow.compiler", "tensorflow.dtensor.python", "tensorflow.tsl")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,13 +46,11 @@ def _public_in(releases: Sequence[str]) -> str:
 
 
 def _pref(public: str):
-    parts = public.split(".")
-    return (parts[1:3] == ["compat", "v1"], "__internal__" in parts,
-            any("experimental" in p for p in parts), len(public), public)
+    return apimap.preference_key(public)
 
 
 def _is_private(name: str) -> bool:
-    return any(name == r or name.startswith(r + ".") for r in _PRIVATE_ROOTS)
+    return apimap.is_private(name)
 
 
 def _as_public(name: str) -> Optional[str]:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple
 
 from . import apimap
+from .releases import DASH, ReleaseSet
 
-_DASH = "\u2013"
 
 
 # ---------------------------------------------------------------------------
@@ -37,24 +37,16 @@ _DASH = "\u2013"
 
 
 def release_ranges(releases: Sequence[str]) -> str:
-    """("2.3", "2.4", "2.7") -> "2.3–2.4, 2.7" (ranges over the map's release list)."""
+    """("2.3", "2.4", "2.7") -> "2.3–2.4, 2.7" ("" for none), as every message writes them."""
     order = apimap.releases()
-    wanted = sorted({order.index(r) for r in releases if r in order})
-    runs = []
-    for index in wanted:
-        if runs and runs[-1][1] == index - 1:
-            runs[-1][1] = index
-        else:
-            runs.append([index, index])
-    return ", ".join(
-        order[a] if a == b else f"{order[a]}{_DASH}{order[b]}" for a, b in runs
-    )
+    wanted = [r for r in releases if r in order]
+    return ReleaseSet.of(wanted, order).text() if wanted else ""
 
 
 def covered() -> str:
     """"2.2–2.21": the releases the data covers."""
     order = apimap.releases()
-    return f"{order[0]}{_DASH}{order[-1]}"
+    return f"{order[0]}{DASH}{order[-1]}"
 
 
 def release_after(release: str) -> Optional[str]:

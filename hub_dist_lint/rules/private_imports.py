@@ -21,18 +21,8 @@ from ..tf_alias import TensorflowAlias, bind_statement
 from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
 from .base import Checker, Invalid, Rule
 
-PRIVATE_ROOTS = (
-    "tensorflow.python",
-    "tensorflow.core",
-    "tensorflow.lite.python",
-    "tensorflow.compiler",
-    "tensorflow.dtensor.python",
-    "tensorflow.tsl",
-)
-
-
-def is_private(path: str) -> bool:
-    return any(path == root or path.startswith(root + ".") for root in PRIVATE_ROOTS)
+PRIVATE_ROOTS = apimap.PRIVATE_ROOTS  # one home: the facts layer
+is_private = apimap.is_private
 
 
 class PrivateImport(Rule):

@@ -193,9 +193,7 @@ def _match_both(node: cst.Attribute, new_node: cst.BaseExpression, holder, new: 
 
 def _removed_by(mask: int, release: str) -> bool:
     """The method existed in some release before `release` and not in `release`."""
-    order = changes.releases()
-    index = order.index(release)
-    return not changes.has(mask, release) and any(changes.has(mask, r) for r in order[:index])
+    return changes.release_set(mask).removed_by(release)
 
 
 def _last_name(node) -> Optional[str]:
