@@ -28,7 +28,7 @@ print("SAME", len(private))
 
 
 def test_bound_names_are_the_private_objects():
-    fixed = (FIXTURES / "fix" / "bind_in_place.out.py").read_text("utf-8")
+    fixed = (FIXTURES / "private_imports" / "fix" / "bind_in_place.out.py").read_text("utf-8")
     assert "from tensorflow.python.data" not in fixed and "from tensorflow.python.framework.device" \
         not in fixed
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}

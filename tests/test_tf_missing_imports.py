@@ -82,7 +82,10 @@ def test_every_fixture_import_fails_exactly_when_reported():
     wrong = []
     checked = {"reported": 0, "working": 0}
     for statement, works, error in outcomes:
-        found = [d for d in lint(statement + "\n") if d.code in IMPORT_RULES]
+        everything = lint(statement + "\n")
+        if any(d.code == "HDL503" for d in everything):
+            continue  # a private Keras import: HDL503 reports it, with its public name
+        found = [d for d in everything if d.code in IMPORT_RULES]
         placeholder = [d for d in found if "binds the empty package" in d.message]
         if placeholder:
             continue  # imports fine and binds a placeholder (tests/test_tf_distribute_changes.py)

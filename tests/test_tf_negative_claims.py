@@ -45,6 +45,8 @@ api_modules = [("tf", tf)] + [("tf" + name[len(api_root):], module)
                               for name, module in list(sys.modules.items())
                               if module is not None and name.startswith(api_root + ".")]
 for spelled, module in api_modules:
+    if "__internal__" in spelled.split("."):
+        continue  # generated for TensorFlow's own packages, not API (never suggested)
     for attr, value in list(vars(module).items()):
         if attr.startswith("_") or isinstance(value, TRIVIAL):
             continue

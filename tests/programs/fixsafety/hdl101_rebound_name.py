@@ -1,6 +1,7 @@
-# hdl-expect: unfixed
+# hdl-expect: keep
 # hdl-findings: HDL101
-"""HDL101: the private name is rebound in the file, so no rewrite is proven."""
+"""HDL101: the private name is rebound in the file, so its uses are not rewritten; the
+import is bound in place to the same object (`zeros = tf.zeros`)."""
 from tensorflow.python.ops.array_ops import zeros
 
 print(zeros([2]).shape.as_list())
