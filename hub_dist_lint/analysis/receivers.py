@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..imports import ImportedName, dotted_name
+from ..imports import ImportedName
 from .strategies import Aliases, is_constructor, is_get_strategy, strategy_named
 
 _MAX_DEPTH = 8  # name -> name -> ... chains followed before giving up
@@ -178,10 +178,6 @@ class StrategyReceivers:
             return Verdict.CONTRADICTED
         return Verdict.LIKELY if strategy_named(node) else Verdict.UNKNOWN
 
-    def is_strategy(self, node: cst.CSTNode) -> bool:
-        """Proven or likely: enough to report, never enough to rewrite."""
-        return self.verdict(node) in (Verdict.PROVEN, Verdict.LIKELY)
-
     # -- judging -----------------------------------------------------------------------
     def _judge(self, node: cst.CSTNode, depth: int) -> str:
         if depth > _MAX_DEPTH:
@@ -289,7 +285,3 @@ def _returned_values(function: cst.FunctionDef) -> List[Optional[cst.BaseExpress
 
     function.body.visit(Returns())
     return found
-
-
-def describe(node: cst.CSTNode) -> str:
-    return dotted_name(node) or "the receiver"
