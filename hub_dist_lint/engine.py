@@ -18,6 +18,8 @@ import libcst as cst
 
 from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
+from .analysis.bindings import Bindings
+from .analysis.import_uses import ImportUses
 from .imports import ImportedName, collect_imports, import_statements_in_order
 from .positions import Locator, Span
 from . import apimap
@@ -59,7 +61,7 @@ class LintContext:
         self.locator = Locator(text, module, tree)
         self._imports: Optional[List[ImportedName]] = None
         self._import_statements = None
-        self._scopes = None
+        self._import_uses: Optional[ImportUses] = None
         self.cache: Dict[str, object] = {}  # per-file memo for checkers (built on first use)
 
     @property
@@ -68,23 +70,32 @@ class LintContext:
             self._imports = collect_imports(self.module)
         return self._imports
 
-    def import_span(self, imported: ImportedName) -> Span:
+    def _import_statements_in_order(self):
         if self._import_statements is None:
             self._import_statements = [s for s, _ in import_statements_in_order(self.module)]
-        return self.locator.import_span(imported.statement, imported.ordinal, self._import_statements)
+        return self._import_statements
+
+    def import_span(self, imported: ImportedName) -> Span:
+        return self.locator.import_span(imported.statement, imported.ordinal,
+                                        self._import_statements_in_order())
 
     def span(self, node: cst.CSTNode) -> Span:
         """Where a node of this file is (line/column found once per file)."""
         return self.locator.span(node)
 
-    def scopes(self):
-        """libcst scope analysis (a full walk: only for fixes)."""
-        if self._scopes is None:
-            from libcst.metadata import MetadataWrapper, ScopeProvider
-
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._scopes = wrapper.resolve(ScopeProvider)
-        return self._scopes
+    def import_uses(self) -> Optional[ImportUses]:
+        """Where the names the file imports are read (Python's scoping, from `ast`: for
+        fixes). None when `ast` cannot read the file: then nothing is rewritten."""
+        if self._import_uses is None:
+            tree = self.locator.ast_tree()
+            paired = self.locator.ast_imports(self._import_statements_in_order())
+            self._import_uses = False  # type: ignore[assignment]
+            if tree is not None and paired is not None:
+                try:
+                    self._import_uses = ImportUses(self.module, Bindings(tree), paired)
+                except RecursionError:  # nesting deeper than the walk goes
+                    pass
+        return self._import_uses or None
 
     def diagnostic(self, rule: type, message: str, span: Span, fix: Optional[Fix] = None,
                    no_fix_reason: Optional[str] = None) -> Diagnostic:

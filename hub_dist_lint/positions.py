@@ -62,6 +62,7 @@ class Locator:
         self._tree = tree
         self._lines: Optional[List[str]] = None
         self._import_spans: Optional[List[Span]] = None
+        self._ast_imports: Optional[List[ast.stmt]] = None
         self._ordered: Dict[type, List[Span]] = {}  # ast node type -> spans in source order
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
         self._cst_order: Optional[Dict[type, Dict[cst.CSTNode, int]]] = None
@@ -103,18 +104,22 @@ class Locator:
         pairing; a mismatch (which would be a bug) falls back to PositionProvider.
         """
         if self._import_spans is None:
-            tree = self._ast()
-            spans: Optional[List[Span]] = None
-            if tree is not None:
-                found = ast_imports_in_order(tree)
-                if len(found) == len(expected) and all(
-                    _same_import(a, c) for a, c in zip(found, expected)
-                ):
-                    spans = [self.span_of_ast(a) for a in found]
-            self._import_spans = spans or []
+            found = self.ast_imports(expected)
+            self._import_spans = [self.span_of_ast(a) for a in found] if found else []
         if self._import_spans:
             return self._import_spans[ordinal]
         return self._slow_span(statement)
+
+    def ast_imports(self, expected: Sequence) -> Optional[List[ast.stmt]]:
+        """The `ast` import statements paired with `expected` (the file's CST import
+        statements, in file order), or None if they do not pair up."""
+        if self._ast_imports is None:
+            tree = self._ast()
+            found = ast_imports_in_order(tree) if tree is not None else []
+            paired = len(found) == len(expected) and all(
+                _same_import(a, c) for a, c in zip(found, expected))
+            self._ast_imports = found if paired else []
+        return self._ast_imports if self._ast_imports or not expected else None
 
     def span(self, node: cst.CSTNode) -> Span:
         """Span of any CST node. Calls and attributes are paired with `ast` by source order

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import libcst as cst
-from libcst.metadata import GlobalScope
 
 from .diagnostics import Ensure
 from .imports import ImportedName
@@ -25,35 +24,24 @@ class TensorflowAlias:
     `try:`)."""
 
     def __init__(self, ctx):
-        self.scopes = ctx.scopes()
+        self.uses = ctx.import_uses()
         self.statement = "import tensorflow as tf"
-        self.name, self.top_index = self._choose(ctx)
-
-    def _free(self, name: str) -> bool:
-        for scope in set(self.scopes.values()):
-            if scope is not None and (name in scope.assignments or name in scope.accesses):
-                return False
-        return True
+        self.name, self.top_index = self._choose(ctx) if self.uses else (None, None)
 
     def _package_only(self, name: str) -> bool:
         """Every binding of `name`, in every scope, is `import tensorflow[.sub]` (no `as`)."""
-        for scope in set(self.scopes.values()):
-            if scope is None:
-                continue
-            for assignment in scope.assignments[name] if name in scope.assignments else ():
-                if not isinstance(assignment.node, cst.Import):
-                    return False
-        return True
+        return self.uses.bindings.bound_only_by_imports(name, lambda alias: alias.asname is None and (
+            alias.name == PACKAGE or alias.name.startswith(PACKAGE + ".")))
 
     def _choose(self, ctx) -> Tuple[Optional[str], Optional[int]]:
         module = ctx.module
-        global_scope = self.scopes[module]
+        module_bindings = self.uses.bindings.module.bindings
         unguarded = [imp for imp in ctx.imports
                      if imp.site.body is module.body and not imp.site.in_try]
         for imp in unguarded:
             if (imp.path in ("tensorflow", "tensorflow.compat.v2") and imp.bound
                     and "." not in imp.bound
-                    and len(global_scope.assignments[imp.bound]) == 1):
+                    and len(module_bindings.get(imp.bound, ())) == 1):
                 self.statement = (f"import {imp.path}" if imp.bound == imp.path
                                   else f"import {imp.path} as {imp.bound}")
                 return imp.bound, imp.site.top_index
@@ -63,17 +51,17 @@ class TensorflowAlias:
             self.statement = f"import {PACKAGE}"
             return PACKAGE, binding[0].site.top_index
         for name in FREE_NAMES:
-            if self._free(name):
+            if self.uses.bindings.is_free(name):
                 self.statement = f"import {PACKAGE}" if name == PACKAGE else \
                     f"import {PACKAGE} as {name}"
                 return name, None
         return None, None
 
-    def shadowed_at(self, node) -> bool:
-        """A scope other than the module's binds the name where `node` stands."""
-        scope = self.scopes.get(node)
-        return scope is not None and not isinstance(scope, GlobalScope) and \
-            self.name is not None and self.name in scope.assignments
+    def shadowed_at(self, imp: ImportedName) -> bool:
+        """A scope other than the module's binds the name where `imp`'s statement stands."""
+        scope = self.uses.scope_of(imp) if self.uses else None
+        return scope is not None and scope.kind != "module" and \
+            self.name is not None and self.name in scope.bindings
 
     def ensure(self, imp: ImportedName) -> Tuple[Ensure, ...]:
         """The import to add before `imp`'s statement, unless the file has it earlier

@@ -263,9 +263,11 @@ def _ensure_tf_keras(ctx, plan: _Plan, anchor: Optional[ImportedName] = None) ->
     if any(imp.path == TF_KERAS and imp.bound == TF_KERAS and not imp.site.in_try
            and isinstance(imp.site.scope, cst.Module) for imp in ctx.imports):
         return None
-    for scope in set(ctx.scopes().values()):
-        if scope is not None and (TF_KERAS in scope.assignments or TF_KERAS in scope.accesses):
-            return f"the name {TF_KERAS} is taken in this file"
+    names = ctx.import_uses()
+    if names is None:
+        return "could not resolve the file's names"
+    if not names.bindings.is_free(TF_KERAS):
+        return f"the name {TF_KERAS} is taken in this file"
     if anchor is None:
         anchors = [imp for imp in ctx.imports if imp.path.split(".")[0] == "tensorflow"
                    and isinstance(imp.site.scope, cst.Module) and not imp.site.in_try]

@@ -323,7 +323,6 @@ class _Planner:
 
     def __init__(self, ctx):
         self.ctx = ctx
-        self.scopes = ctx.scopes()
         self.tf = TensorflowAlias(ctx)
         self.alias = self.tf.name
 

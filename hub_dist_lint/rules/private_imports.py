@@ -298,33 +298,6 @@ def _is_module_import(imp: ImportedName) -> bool:
     return isinstance(imp.statement, cst.Import) or apimap.is_module(imp.path)
 
 
-class _UseIndex(cst.CSTVisitor):
-    """Parents of attribute chains, the calls they head, and assignment targets."""
-
-    def __init__(self):
-        self.attribute_of: Dict[cst.CSTNode, cst.Attribute] = {}
-        self.call_of: Dict[cst.CSTNode, cst.Call] = {}
-        self.stored: set = set()
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.attribute_of[node.value] = node
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.call_of[node.func] = node
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.stored.add(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.stored.add(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.stored.add(node.target)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self.stored.add(node.target)
-
-
 def _exported_names(module: cst.Module) -> Optional[set]:
     """Names a literal module-level `__all__` lists; None if `__all__` is computed."""
     names: set = set()
@@ -356,19 +329,13 @@ class _FixPlanner:
         self.ctx = ctx
         self.target = target
         self.hub_layers = hub_layers  # tf.keras names go to tf_keras (Keras 3 targets)
-        self.scopes = ctx.scopes()
-        self.uses = _UseIndex()
-        ctx.module.visit(self.uses)
+        self.names = ctx.import_uses()  # where imported names are read
         self.tf = TensorflowAlias(ctx)
         self.alias = self.tf.name
         self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
-
-    def _references(self, imp: ImportedName):
-        scope = self.scopes[imp.statement]
-        mine = [a for a in scope.assignments[imp.bound] if a.node is imp.statement]
-        if not mine:
-            return None
-        return [ref for a in mine for ref in a.references]
+        # what `import tensorflow.x.y` statements (no `as`) bind: uses through them stay
+        self.dotted_paths = [imp.path for imp in ctx.imports if isinstance(imp.statement, cst.Import)
+                             and imp.alias.asname is None and "." in imp.path]
 
     def plan(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
         """Rewrite the uses to public names; failing that, bind the imported names to
@@ -393,7 +360,7 @@ class _FixPlanner:
         statement = imp.statement
         if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
             return None, None
-        if self.alias is None or self.tf.shadowed_at(statement):
+        if self.alias is None or self.tf.shadowed_at(imp):
             return None, None
         if imp.site.in_try and not self.tf.bound_before(imp):
             return None, "no unguarded `import tensorflow` precedes the try: block"
@@ -421,17 +388,14 @@ class _FixPlanner:
         if imp.site.in_try:
             return None, "inside a try: block (a fallback import)"
         dotted_plain = isinstance(imp.statement, cst.Import) and imp.alias.asname is None
+        if self.names is None:
+            return None, "could not resolve the import's binding"
         if dotted_plain:
             prefix = "tensorflow"
             # `import tensorflow.python.x` also binds `tensorflow.python`, `tensorflow`:
             # other private paths reached through it would break.
-            scope = self.scopes[imp.statement]
-            parts = imp.path.split(".")
-            for depth in range(2, len(parts)):
-                partial = ".".join(parts[:depth])
-                for assignment in scope.assignments[partial]:
-                    if assignment.node is imp.statement and assignment.references:
-                        return None, f"other private paths are reached through {partial}"
+            others = [path for path in self.dotted_paths if path != imp.path]
+            refs, why = self.names.dotted_reads(imp, others)
         else:
             if self.alias is None:
                 return None, "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
@@ -440,19 +404,16 @@ class _FixPlanner:
                 return None, "__all__ is computed: the name may be re-exported"
             if self.exports and imp.bound in self.exports:
                 return None, f"{imp.bound} is listed in __all__ (re-exported)"
-        refs = self._references(imp)
+            refs, why = self.names.reads(imp)
         if refs is None:
-            return None, "could not resolve the import's binding"
+            return None, why
+        if self.names.bindings.in_string_annotation(imp.bound.split(".")[0]):
+            return None, f"{imp.bound} is used inside a string annotation"
         if not refs:
             return None, "not used in this file (it may be re-exported); remove it by hand"
         replace: List[Tuple[cst.CSTNode, cst.CSTNode]] = []
         renamed = set()
-        for ref in refs:
-            if len(ref.referents) != 1:
-                return None, f"{imp.bound} is bound more than once in this file"
-            node = ref.node
-            if not isinstance(node, (cst.Name, cst.Attribute)):
-                return None, f"{imp.bound} is used inside a string annotation"
+        for node in refs:
             done, why = self._rewrite_use(imp, node, prefix)
             if done is None:
                 return None, why
@@ -476,9 +437,10 @@ class _FixPlanner:
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
         """((original node, replacement), public name) for one use, or (None, why not)."""
         chain = [node]
-        while chain[-1] in self.uses.attribute_of:
-            chain.append(self.uses.attribute_of[chain[-1]])
-        if any(n in self.uses.stored for n in chain):
+        uses = self.names.uses
+        while chain[-1] in uses.attribute_of:
+            chain.append(uses.attribute_of[chain[-1]])
+        if any(n in uses.stored for n in chain):
             return None, f"{dotted_name(chain[-1])} is assigned to (not the same on tf)"
         attrs = [n.attr.value for n in chain[1:]]
         module_like = _is_module_import(imp)
@@ -491,7 +453,7 @@ class _FixPlanner:
             if public is None:
                 counterpart = apimap.counterpart(path)
                 if counterpart:
-                    if not call_fits(self.uses.call_of.get(target), counterpart):
+                    if not call_fits(uses.call_of.get(target), counterpart):
                         return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
                                       "arguments that mean something else there")
                     public = counterpart["public"]
