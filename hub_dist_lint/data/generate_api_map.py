@@ -80,8 +80,10 @@ from pathlib import Path
 
 try:
     from . import protobuf_names, wheel_layout
+    from .attribute_chains import name_chain
 except ImportError:  # run as a script
     from hub_dist_lint.data import protobuf_names, wheel_layout
+    from hub_dist_lint.data.attribute_chains import name_chain
 
 FORMAT_VERSION = 1
 
@@ -297,17 +299,6 @@ def fn_params(fn) -> dict:
     }
 
 
-def _attr_chain(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return parts[::-1]
-    return None
-
-
 def _tf2_switch(test, aliases: dict):
     """True for `tf2.enabled()`, False for `not tf2.enabled()` (tf2 being the module
     tensorflow.python.tf2), else None."""
@@ -315,7 +306,7 @@ def _tf2_switch(test, aliases: dict):
     call = test.operand if negated else test
     if not (isinstance(call, ast.Call) and not call.args):
         return None
-    chain = _attr_chain(call.func)
+    chain = name_chain(call.func)
     if not chain or len(chain) != 2 or chain[1] != "enabled":
         return None
     if aliases.get(chain[0]) != "tensorflow.python.tf2":
@@ -351,7 +342,7 @@ def _exported_value(node):
     """`tf_export("a.B")(value)` returns value itself: the value node, else None."""
     if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
             isinstance(node.func, ast.Call):
-        chain = _attr_chain(node.func.func)
+        chain = name_chain(node.func.func)
         if chain and chain[-1] == "tf_export":
             return node.args[0]
     return None
@@ -469,9 +460,9 @@ class ModuleScan:
         if isinstance(node, ast.AnnAssign) and node.value is None:
             return
         if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
-            chain = _attr_chain(targets[0])
+            chain = name_chain(targets[0])
             if chain and len(chain) == 2 and chain[0] in self.aliases:
-                value, external = self._value_target(_attr_chain(node.value))
+                value, external = self._value_target(name_chain(node.value))
                 if value and not external:
                     self.patches.append((self.aliases[chain[0]], chain[1], value))
             return
@@ -490,7 +481,7 @@ class ModuleScan:
             if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
                 self.all_names = [e.value for e in node.value.elts
                                   if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            chain = _attr_chain(value)
+            chain = name_chain(value)
             target, external = self._value_target(chain, exclude=own)
             self._bind_other(name)
             if target and external:
@@ -537,10 +528,10 @@ class ModuleScan:
 
     def _call(self, call):
         """`other_module.set_x(value)` at import time."""
-        chain = _attr_chain(call.func)
+        chain = name_chain(call.func)
         if chain and len(chain) == 2 and chain[0] in self.aliases and len(call.args) == 1 \
                 and not call.keywords:
-            value, external = self._value_target(_attr_chain(call.args[0]))
+            value, external = self._value_target(name_chain(call.args[0]))
             if value and not external:
                 self.setter_calls.append((self.aliases[chain[0]], chain[1], value))
 
