@@ -302,12 +302,6 @@ def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optiona
     return public
 
 
-def keras3_exports(public: str, target: str) -> bool:
-    """Keras 3 (the keras package) has this tf.keras name in `target`."""
-    return any(home.startswith("keras.") and target in releases
-               for home, releases in apimap.private_homes(public).items())
-
-
 def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
     """`import tf_keras` for a fix at `imp` (None when the file has it), or (None, why not)."""
     plan = _Plan()
