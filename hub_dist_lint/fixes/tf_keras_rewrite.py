@@ -26,7 +26,7 @@ import libcst as cst
 from .. import apimap
 from ..analysis.strategies import Aliases
 from ..diagnostics import Ensure, Fix
-from ..imports import ImportedName, dotted_name
+from ..imports import ImportedName, OutsideImports, dotted_name
 
 TF_KERAS = "tf_keras"
 
@@ -83,19 +83,13 @@ class KerasUse:
     rewrite_from: Optional[cst.Attribute] = None  # the `tf.keras` / `tf.optimizers` prefix node
 
 
-class _UseFinder(cst.CSTVisitor):
+class _UseFinder(OutsideImports):
     """Outermost Name/Attribute chains that resolve to Keras, outside import statements."""
 
     def __init__(self, aliases: Aliases):
         super().__init__()
         self.aliases = aliases
         self.uses: List[KerasUse] = []
-
-    def visit_Import(self, node):
-        return False
-
-    def visit_ImportFrom(self, node):
-        return False
 
     def visit_Arg(self, node):
         node.value.visit(self)
