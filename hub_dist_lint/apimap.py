@@ -268,14 +268,14 @@ def public_name_at(path: str, target: str) -> str | None:
 
 def keras_name_missing(public: str, target: str) -> str | None:
     """Why a ``tf.keras.*`` / ``tf.compat.v1.keras.*`` name is not there in a default
-    environment of ``target``, or None.
+    environment of ``target``, or None (also for every other name).
 
     From TF 2.16 ``tf.keras`` (and then ``tf.compat.v1.keras``) is Keras 3's
     ``keras._tf_keras.keras`` unless ``TF_USE_LEGACY_KERAS=1``: a name only tf-keras
     provides (``tf.compat.v1.keras.layers.enable_v2_dtype_behavior``) raises
     AttributeError, and so does one whose package Keras 3 does not bind
     (``tf.keras.saving.load_model``: Keras 3.15's ``keras._tf_keras.keras`` does not
-    import ``saving``).
+    import ``saving``). The one answer to "does Keras 3, the default tf.keras, lack it".
     """
     parts = public.split(".")
     if parts[:2] == ["tf", "keras"]:
@@ -285,11 +285,7 @@ def keras_name_missing(public: str, target: str) -> str | None:
     else:
         return None
     v2_name = ".".join(["tf", "keras"] + rest)
-    keras3 = any(h.startswith("keras.") and target in rels
-                 for h, rels in private_homes(v2_name).items())
-    tf_keras = any(h.startswith("tf_keras.") and target in rels
-                   for h, rels in private_homes(public).items())
-    if tf_keras and not keras3:
+    if _exported_from(public, "tf_keras", target) and not keras3_exports(v2_name, target):
         return f"{public} exists in TF {target} only with TF_USE_LEGACY_KERAS=1 (tf-keras)"
     from . import import_layout
 
@@ -354,69 +350,6 @@ def _public_mask(public: str) -> int:
 def public_exists(public: str, release: str) -> bool:
     """Public name (symbol or module) exists in ``release`` (tf.keras included)."""
     return bool(_public_mask(public) & _bit(release))
-
-
-# Since TF 2.16 ``tf.keras`` (and ``tf.compat.v1.keras``, the same module object) is
-# Keras 3 unless TF_USE_LEGACY_KERAS=1 selects tf-keras. The map holds both; Keras 3's
-# names are those whose home is in the ``keras`` package (tf-keras's: ``tf_keras``).
-KERAS3_FIRST_RELEASE = "2.16"
-_KERAS_PREFIXES = ("tf.keras", "tf.compat.v1.keras", "tf.compat.v2.keras")
-
-
-def _keras3_masks() -> dict:
-    """``tf.keras.*`` name (symbols and the modules holding them) -> Keras 3 releases mask."""
-    first = _api()["releases"].index(KERAS3_FIRST_RELEASE)
-    return _keras_package_masks("keras3", "keras.", -1 << first)
-
-
-def _keras_package_masks(key: str, home_prefix: str, within: int) -> dict:
-    """``tf.keras.*`` name -> mask of the releases (within `within`) in which a home in
-    the package of `home_prefix` exports it; a module counts where a name below it does."""
-    d = _cache.get(key)
-    if d is None:
-        d = {}
-        for public, homes in _by_public().items():
-            if not public.startswith("tf.keras."):
-                continue
-            mask = 0
-            for home, m in homes.items():
-                if home.startswith(home_prefix):
-                    mask |= m & within
-            if not mask:
-                continue
-            parts = public.split(".")
-            for k in range(2, len(parts) + 1):
-                name = ".".join(parts[:k])
-                d[name] = d.get(name, 0) | mask
-        _cache[key] = d
-    return d
-
-
-def keras_name(public: str) -> bool:
-    """Whether the public name is (an alias of) a ``tf.keras`` name."""
-    return any(name == p or name.startswith(p + ".")
-               for name, _ in _public_variants(public) for p in _KERAS_PREFIXES)
-
-
-def exists_with_keras3(public: str, release: str) -> bool:
-    """The name resolves at ``release`` when ``tf.keras`` is Keras 3 (the default since 2.16).
-
-    Before 2.16 this is ``public_exists``. ``tf.compat.v1.keras.layers.enable_v2_dtype_behavior``
-    exists in 2.21 only with tf-keras: under Keras 3 it raises AttributeError.
-    """
-    if not public_exists(public, release):
-        return False
-    rels = _api()["releases"]
-    if rels.index(release) < rels.index(KERAS3_FIRST_RELEASE) or not keras_name(public):
-        return True
-    keras3 = _keras3_masks()
-    bit = _bit(release)
-    for name, limit in _public_variants(public):
-        for prefix in _KERAS_PREFIXES:
-            if name == prefix or name.startswith(prefix + "."):
-                if keras3.get("tf.keras" + name[len(prefix):], 0) & limit & bit:
-                    return True
-    return False
 
 
 def public_releases(public: str) -> tuple:
@@ -561,13 +494,42 @@ def alias_target(public: str) -> str:
 def _tf_keras_masks() -> dict:
     """``tf.keras.*`` name -> releases (mask) in which tf-keras exports it; modules
     count in every release where a name below them is exported."""
-    return _keras_package_masks("tf_keras", "tf_keras.", -1)
+    d = _cache.get("tf_keras")
+    if d is None:
+        d = {}
+        for public, homes in _by_public().items():
+            if not public.startswith("tf.keras."):
+                continue
+            mask = 0
+            for home, m in homes.items():
+                if home.startswith("tf_keras."):
+                    mask |= m
+            if not mask:
+                continue
+            parts = public.split(".")
+            for k in range(2, len(parts) + 1):
+                name = ".".join(parts[:k])
+                d[name] = d.get(name, 0) | mask
+        _cache["tf_keras"] = d
+    return d
 
 
 def tf_keras_exports(public: str, release: str) -> bool:
     """Whether ``tf_keras.<rest>`` exists in ``release`` for ``public`` = ``tf.keras.<rest>``
     (a symbol tf-keras exports, or an API module holding one)."""
     return bool(_tf_keras_masks().get(public, 0) & _bit(release))
+
+
+def _exported_from(public: str, package: str, release: str) -> bool:
+    """A home in ``package`` exports the public symbol in ``release``."""
+    return any(home.startswith(package + ".") and release in rels
+               for home, rels in private_homes(public).items())
+
+
+def keras3_exports(public: str, release: str) -> bool:
+    """The keras package exports this ``tf.keras`` symbol in ``release`` (Keras 3 from
+    TF 2.16, Keras 2 in 2.6-2.15)."""
+    return _exported_from(public, "keras", release)
 
 
 def _home_packages() -> set:

@@ -28,6 +28,17 @@ def dotted_name(node: cst.CSTNode) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
+class OutsideImports(cst.CSTVisitor):
+    """An expression walk that does not enter import statements: what they bind is
+    this module's business (`collect_imports`), paths resolved."""
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class StatementSite:
     """Where a statement line sits: its enclosing scope and block."""

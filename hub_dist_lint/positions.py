@@ -15,6 +15,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .imports import OutsideImports
+
 Span = Tuple[int, int, int, int]  # line, column, end line, end column; 1-based, end exclusive
 
 
@@ -171,13 +173,7 @@ def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]
     `ast` gives them once sorted by position: outer first)."""
     order: Dict[type, Dict[cst.CSTNode, int]] = {kind: {} for kind in _AST_KIND.values()}
 
-    class Indexer(cst.CSTVisitor):
-        def visit_Import(self, node):
-            return False
-
-        def visit_ImportFrom(self, node):
-            return False
-
+    class Indexer(OutsideImports):
         def visit_Call(self, node):
             calls = order[ast.Call]
             calls[node] = len(calls)

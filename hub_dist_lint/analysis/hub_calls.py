@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..imports import OutsideImports
 from .receivers import StrategyReceivers, Verdict
 from .strategies import Aliases, is_constructor, is_get_strategy, scope_receiver, strategy_named
 
@@ -112,7 +113,7 @@ class HubCall:
     target: Optional[str]  # `x` in `x = hub.load(...)`
 
 
-class HubCallGraph(cst.CSTVisitor):
+class HubCallGraph(OutsideImports):
     """One walk over the module; see the module docstring for what it records."""
 
     def __init__(self, aliases: Aliases, receivers: StrategyReceivers):
@@ -181,12 +182,6 @@ class HubCallGraph(cst.CSTVisitor):
     def visit_Arg(self, node):
         if node.keyword is not None:
             self.not_values.add(node.keyword)
-
-    def visit_Import(self, node):
-        return False
-
-    def visit_ImportFrom(self, node):
-        return False
 
     # -- units ---------------------------------------------------------------------
     def _push(self, node, kind, cls=None):

@@ -112,22 +112,16 @@ def _call_value(call: cst.Call, aliases: Aliases):
 class _KerasAccess(cst.CSTVisitor):
     """The first `tf.keras.<name>` read in a statement, outside lambdas and conditionals."""
 
+    # code that may not run when the statement does: a read there proves nothing
+    NOT_ENTERED = (cst.Lambda, cst.IfExp, cst.BooleanOperation, cst.GeneratorExp)
+
     def __init__(self, aliases: Aliases):
         super().__init__()
         self.aliases = aliases
         self.found: Optional[str] = None
 
-    def visit_Lambda(self, node):
-        return False
-
-    def visit_IfExp(self, node):
-        return False
-
-    def visit_BooleanOperation(self, node):
-        return False
-
-    def visit_GeneratorExp(self, node):
-        return False
+    def on_visit(self, node) -> bool:
+        return not isinstance(node, self.NOT_ENTERED) and super().on_visit(node)
 
     def visit_Attribute(self, node):
         if self.found is None and isinstance(node.value, cst.Attribute):

@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..imports import ImportedName
+from ..imports import ImportedName, OutsideImports
 from .strategies import Aliases, is_constructor, is_get_strategy, strategy_named
 
 _MAX_DEPTH = 8  # name -> name -> ... chains followed before giving up
@@ -52,8 +52,9 @@ class _Binding:
         self.scope = scope
 
 
-class _Collector(cst.CSTVisitor):
-    """Every binding of every name, by scope; and the scope of every name read."""
+class _Collector(OutsideImports):
+    """Every binding of every name, by scope, and the scope of every name read; names an
+    import binds come from the import tracker (paths resolved there)."""
 
     def __init__(self):
         super().__init__()
@@ -144,12 +145,6 @@ class _Collector(cst.CSTVisitor):
     def visit_Nonlocal(self, node):
         for item in node.names:
             self._bind(item.name.value, "other", None)
-
-    def visit_Import(self, node):
-        return False  # imports are bound from the import tracker (paths resolved there)
-
-    def visit_ImportFrom(self, node):
-        return False
 
     def visit_Name(self, node):
         self.scope_of[node] = self.scopes[-1]

@@ -80,8 +80,10 @@ from pathlib import Path
 
 try:
     from . import protobuf_names, wheel_layout
+    from .attribute_chains import name_chain
 except ImportError:  # run as a script
     from hub_dist_lint.data import protobuf_names, wheel_layout
+    from hub_dist_lint.data.attribute_chains import name_chain
 
 FORMAT_VERSION = 1
 
@@ -297,17 +299,6 @@ def fn_params(fn) -> dict:
     }
 
 
-def _attr_chain(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return parts[::-1]
-    return None
-
-
 def _tf2_switch(test, aliases: dict):
     """True for `tf2.enabled()`, False for `not tf2.enabled()` (tf2 being the module
     tensorflow.python.tf2), else None."""
@@ -315,7 +306,7 @@ def _tf2_switch(test, aliases: dict):
     call = test.operand if negated else test
     if not (isinstance(call, ast.Call) and not call.args):
         return None
-    chain = _attr_chain(call.func)
+    chain = name_chain(call.func)
     if not chain or len(chain) != 2 or chain[1] != "enabled":
         return None
     if aliases.get(chain[0]) != "tensorflow.python.tf2":
@@ -351,7 +342,7 @@ def _exported_value(node):
     """`tf_export("a.B")(value)` returns value itself: the value node, else None."""
     if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
             isinstance(node.func, ast.Call):
-        chain = _attr_chain(node.func.func)
+        chain = name_chain(node.func.func)
         if chain and chain[-1] == "tf_export":
             return node.args[0]
     return None
@@ -469,9 +460,9 @@ class ModuleScan:
         if isinstance(node, ast.AnnAssign) and node.value is None:
             return
         if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
-            chain = _attr_chain(targets[0])
+            chain = name_chain(targets[0])
             if chain and len(chain) == 2 and chain[0] in self.aliases:
-                value, external = self._value_target(_attr_chain(node.value))
+                value, external = self._value_target(name_chain(node.value))
                 if value and not external:
                     self.patches.append((self.aliases[chain[0]], chain[1], value))
             return
@@ -490,7 +481,7 @@ class ModuleScan:
             if name == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
                 self.all_names = [e.value for e in node.value.elts
                                   if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            chain = _attr_chain(value)
+            chain = name_chain(value)
             target, external = self._value_target(chain, exclude=own)
             self._bind_other(name)
             if target and external:
@@ -537,10 +528,10 @@ class ModuleScan:
 
     def _call(self, call):
         """`other_module.set_x(value)` at import time."""
-        chain = _attr_chain(call.func)
+        chain = name_chain(call.func)
         if chain and len(chain) == 2 and chain[0] in self.aliases and len(call.args) == 1 \
                 and not call.keywords:
-            value, external = self._value_target(_attr_chain(call.args[0]))
+            value, external = self._value_target(name_chain(call.args[0]))
             if value and not external:
                 self.setter_calls.append((self.aliases[chain[0]], chain[1], value))
 
@@ -669,19 +660,14 @@ def scan_wheel_modules(zf: zipfile.ZipFile, names: list, stats: dict):
     return modules, pymods, failures
 
 
-def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
-    t0 = time.time()
-    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0, "replaced_modules": 0}
-    notes = []
+def scan_public_api(zf: zipfile.ZipFile, names: list, keras_wheels: list, stats: dict,
+                    notes: list) -> tuple[list, set, dict]:
+    """(sorted exports, public modules, public module aliases) of one release: its generated
+    API files and those of the Keras that provides ``tf.keras``."""
     exports: list = []
     public_modules: set = set()
     module_aliases: dict = {}
-    zf = zipfile.ZipFile(tf_wheel)
-    names = zf.namelist()
-    nameset = set(names)
-
-    # ---- generated API
-    root_path, root_text = tf_root_file(zf, nameset)
+    root_path, root_text = tf_root_file(zf, set(names))
     notes.append(f"root={root_path}")
     public_modules.add("tf")
     scan_api_file(root_text, "tf", exports, stats)
@@ -707,18 +693,17 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
     for m in KERAS_ALIAS_MODULES:
         if re.search(rf"""(\b{m}\s*=\s*keras\.{m}\b|["']{m}["'])""", root_text):
             module_aliases[f"tf.{m}"] = f"tf.keras.{m}"
-    exports = sorted(set(exports))
+    return sorted(set(exports)), public_modules, module_aliases
 
-    # ---- modules
-    modules, pymods, failures = scan_wheel_modules(zf, names, stats)
-    exported_homes = {h for _, h in exports}
-    apply_import_side_effects(pymods, {h.rpartition(".")[0] for h in exported_homes})
 
-    # star imports: bind the public names of the source module unless the
-    # module binds the name again after the star import; a later star import
-    # wins over an earlier one (two passes so that chains of star imports resolve)
+def resolve_star_imports(pymods: dict) -> None:
+    """Bind the names star imports bring into each module.
+
+    The public names of the source module are bound unless the module binds the name
+    again after the star import; a later star import wins over an earlier one (two
+    passes so that chains of star imports resolve)."""
     for _ in range(2):
-        for mod, info in pymods.items():
+        for info in pymods.values():
             done = set()
             for sseq, src in sorted(info["stars"], reverse=True):
                 s = pymods.get(src)
@@ -733,27 +718,42 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
                     if name in s["defs"] or name in s["aliases"]:
                         info["aliases"][name] = f"{src}.{name}"
 
-    # drop aliases into names that do not exist statically in this release
-    # (e.g. imports of test-only modules inside try/except)
-    def _alias_ok(target):
-        parts = target.split(".")
-        for k in range(len(parts), 0, -1):
-            m = ".".join(parts[:k])
-            if m in modules:
-                if k == len(parts) or m not in pymods:
-                    return True
-                i = pymods[m]
-                n = parts[k]
-                return n in i["defs"] or n in i["aliases"] or n in i["others"]
-        return False
 
+def _alias_target_exists(target: str, modules: set, pymods: dict) -> bool:
+    """The dotted alias target is a module of the release or a name its module binds."""
+    parts = target.split(".")
+    for k in range(len(parts), 0, -1):
+        m = ".".join(parts[:k])
+        if m in modules:
+            if k == len(parts) or m not in pymods:
+                return True
+            i = pymods[m]
+            n = parts[k]
+            return n in i["defs"] or n in i["aliases"] or n in i["others"]
+    return False
+
+
+def drop_missing_aliases(pymods: dict, modules: set) -> None:
+    """Drop aliases into names that do not exist statically in this release (e.g. imports
+    of test-only modules inside try/except): the name stays bound to something else."""
     for info in pymods.values():
         for n, t in list(info["aliases"].items()):
-            if not _alias_ok(t):
+            if not _alias_target_exists(t, modules, pymods):
                 del info["aliases"][n]
                 info["others"].add(n)
 
-    # ---- counterparts
+
+def _imported_modules(mod: str, info: dict, modules: set) -> set:
+    """The module itself and the modules its aliases point into."""
+    imported = {mod}
+    for tgt in info["aliases"].values():
+        imported.add(tgt if tgt in modules else tgt.rpartition(".")[0])
+    return imported
+
+
+def find_counterparts(exports: list, pymods: dict, modules: set) -> dict:
+    """Unexported ``M.f`` -> its public counterpart (see the module docstring, step 3)."""
+    exported_homes = {h for _, h in exports}
     by_last: dict = {}
     for pub, home in exports:
         if home.startswith("tensorflow."):
@@ -765,9 +765,7 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
             if f not in by_last or f"{mod}.{f}" in exported_homes or f.startswith("_"):
                 continue
             if imported is None:
-                imported = {mod}
-                for tgt in info["aliases"].values():
-                    imported.add(tgt if tgt in modules else tgt.rpartition(".")[0])
+                imported = _imported_modules(mod, info, modules)
             cands = []
             for pub, home in by_last[f]:
                 hmod, _, g = home.rpartition(".")
@@ -783,7 +781,22 @@ def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
                 counterparts[f"{mod}.{f}"] = {
                     "public": pub, "public_home": home,
                     "private_params": params, "public_params": pymods[hmod]["funcs"][g]}
+    return counterparts
 
+
+def analyse_release(rel: str, tf_wheel: str, keras_wheels: list) -> dict:
+    t0 = time.time()
+    stats = {"api_files": 0, "api_parse_failures": 0, "py_files": 0, "replaced_modules": 0}
+    notes = []
+    zf = zipfile.ZipFile(tf_wheel)
+    names = zf.namelist()
+    exports, public_modules, module_aliases = scan_public_api(zf, names, keras_wheels, stats,
+                                                              notes)
+    modules, pymods, failures = scan_wheel_modules(zf, names, stats)
+    apply_import_side_effects(pymods, {h.rpartition(".")[0] for _, h in exports})
+    resolve_star_imports(pymods)
+    drop_missing_aliases(pymods, modules)
+    counterparts = find_counterparts(exports, pymods, modules)
     layout = wheel_layout.ReleaseLayout([zf] + [zipfile.ZipFile(k) for k in keras_wheels])
     layout.read()
 
@@ -835,16 +848,12 @@ def _final_aliases(binding: dict, bound_last: dict, modules: dict, exports: dict
     return aliases
 
 
-def build(results: list, versions: dict) -> tuple[dict, dict]:
-    rels = [r["release"] for r in results]
+def merge_public_api(results: list) -> tuple[dict, dict, dict]:
+    """(private home -> {public name: mask}, public module -> mask,
+    module alias -> [target, mask]) over the releases of ``results``."""
     exports: dict = {}
     public_modules: dict = {}
     module_aliases: dict = {}
-    modules: dict = {}
-    symbols: dict = {}
-    binding: dict = {}       # (mod, name) -> alias target or None (def), latest release wins
-    bound_last: dict = {}    # (mod, name) -> index of the newest release binding it
-    counterparts: dict = {}
     for i, r in enumerate(results):
         bit = 1 << i
         for pub, home in r["exports"]:
@@ -855,6 +864,20 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
         for a, t in r["module_aliases"].items():
             e = module_aliases.setdefault(a, [t, 0])
             e[1] |= bit
+    return exports, public_modules, module_aliases
+
+
+def merge_bindings(results: list) -> tuple[dict, dict, dict, dict]:
+    """(module -> mask, module -> {defined name: mask}, binding, bound_last) over the
+    releases of ``results``: ``binding`` maps (module, name) to its alias target, None (a
+    def) or ("external", target), the newest release winning; ``bound_last`` to the index
+    of the newest release binding it."""
+    modules: dict = {}
+    symbols: dict = {}
+    binding: dict = {}
+    bound_last: dict = {}
+    for i, r in enumerate(results):
+        bit = 1 << i
         for m in r["modules"]:
             modules[m] = modules.get(m, 0) | bit
         for m, info in r["pymods"].items():
@@ -870,12 +893,19 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
                 binding[(m, n)] = t
             for n, t in info["externals"].items():
                 binding[(m, n)] = ("external", t)
+    return modules, symbols, binding, bound_last
+
+
+def merge_counterparts(results: list) -> dict:
+    """Private path -> counterpart with the mask of the releases that have it.
+
+    Signatures for the target of each counterpart: the newest release in which the
+    public name is exported from a def we parsed."""
+    counterparts: dict = {}
+    for i, r in enumerate(results):
         for path, cp in r["counterparts"].items():
             old = counterparts.get(path)
-            counterparts[path] = dict(cp, releases=(old["releases"] if old else 0) | bit)
-
-    # Signatures for the target of each counterpart: use the newest release in
-    # which the public name is exported from a def we parsed.
+            counterparts[path] = dict(cp, releases=(old["releases"] if old else 0) | 1 << i)
     latest_funcs = {}
     for r in results:
         for m, info in r["pymods"].items():
@@ -892,7 +922,13 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
             cp["public_params"] = latest_funcs[home]
         if path in latest_funcs:
             cp["private_params"] = latest_funcs[path]
+    return counterparts
 
+
+def build(results: list, versions: dict) -> tuple[dict, dict]:
+    rels = [r["release"] for r in results]
+    exports, public_modules, module_aliases = merge_public_api(results)
+    modules, symbols, binding, bound_last = merge_bindings(results)
     # An alias is kept only if its module binds the name statically in the
     # newest release that has the module: a name that is bound in an older
     # release only (then filled in dynamically, e.g. via globals().update, or
@@ -908,7 +944,7 @@ def build(results: list, versions: dict) -> tuple[dict, dict]:
         "public_module_aliases": module_aliases,
         "modules": modules,
         "aliases": aliases,
-        "counterparts": counterparts,
+        "counterparts": merge_counterparts(results),
     }
     history = {
         "format": FORMAT_VERSION,

@@ -47,6 +47,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from .attribute_chains import attribute_path
 from .generate_api_map import DEFAULT_WHEEL_DIR, OUT_DIR, RELEASES, ensure_wheel, fn_params
 
 FORMAT_VERSION = 1
@@ -106,14 +107,8 @@ def log(*a):
 
 
 def _decorator_name(node) -> str:
-    node = node.func if isinstance(node, ast.Call) else node
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
+    """`@a.b.c` / `@a.b.c(...)` -> "a.b.c" (`@f().b.c` -> "b.c")."""
+    return ".".join(attribute_path(node.func if isinstance(node, ast.Call) else node)[0])
 
 
 def _deprecation(decorators):

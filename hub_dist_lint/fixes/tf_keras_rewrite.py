@@ -26,7 +26,7 @@ import libcst as cst
 from .. import apimap
 from ..analysis.strategies import Aliases
 from ..diagnostics import Ensure, Fix
-from ..imports import ImportedName, dotted_name
+from ..imports import ImportedName, OutsideImports, dotted_name
 
 TF_KERAS = "tf_keras"
 
@@ -83,19 +83,13 @@ class KerasUse:
     rewrite_from: Optional[cst.Attribute] = None  # the `tf.keras` / `tf.optimizers` prefix node
 
 
-class _UseFinder(cst.CSTVisitor):
+class _UseFinder(OutsideImports):
     """Outermost Name/Attribute chains that resolve to Keras, outside import statements."""
 
     def __init__(self, aliases: Aliases):
         super().__init__()
         self.aliases = aliases
         self.uses: List[KerasUse] = []
-
-    def visit_Import(self, node):
-        return False
-
-    def visit_ImportFrom(self, node):
-        return False
 
     def visit_Arg(self, node):
         node.value.visit(self)
@@ -302,12 +296,6 @@ def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optiona
             and apimap.tf_keras_exports(public, target)):
         return TF_KERAS + public[len("tf.keras"):]
     return public
-
-
-def keras3_exports(public: str, target: str) -> bool:
-    """Keras 3 (the keras package) has this tf.keras name in `target`."""
-    return any(home.startswith("keras.") and target in releases
-               for home, releases in apimap.private_homes(public).items())
 
 
 def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:

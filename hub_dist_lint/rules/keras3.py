@@ -22,8 +22,8 @@ from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, f
                             late_because, set_some_other_way, switch_statement)
 from ..analysis.receivers import StrategyReceivers
 from ..analysis.strategies import Aliases
-from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras3_exports,
-                                keras_public, legacy_keras_import, plan_rewrite, uses_hub_layer)
+from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras_public,
+                                legacy_keras_import, plan_rewrite, uses_hub_layer)
 from .base import Checker, Invalid, Rule
 
 _SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
@@ -505,7 +505,7 @@ def _keras_public_name(path: str, target: str, hub_layers: bool) -> Tuple[Option
     rest = public[len("tf.keras"):]
     if hub_layers and keras3_at(target) or path.startswith("tf_keras."):
         return public, (TF_KERAS + rest) if apimap.tf_keras_exports(public, target) else None
-    if path.startswith("keras.") and (not keras3_at(target) or keras3_exports(public, target)):
+    if path.startswith("keras.") and (not keras3_at(target) or apimap.keras3_exports(public, target)):
         return public, "keras" + rest
     return public, public if not path.startswith("keras.") else None
 

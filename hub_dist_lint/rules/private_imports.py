@@ -213,7 +213,7 @@ class PrivateImportChecker(Checker):
         message = f"private import {imp.path}; use {public}{_since(public)}"
         if public.startswith(TF_KERAS + "."):
             return PrivateImport, message, fix, reason  # the file makes tf-keras hub layers
-        if not apimap.exists_with_keras3(public, target):
+        if apimap.keras_name_missing(public, target):
             message += "; with tf-keras only: Keras 3, the default tf.keras, lacks it"
         other = apimap.home_at(public, target)
         if other and other != apimap.canonical(imp.path):

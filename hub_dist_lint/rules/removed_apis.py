@@ -22,7 +22,7 @@ import libcst as cst
 
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
-from ..imports import dotted_name
+from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
 from ..analysis.strategies import Aliases, is_constructor, is_get_strategy
@@ -312,7 +312,7 @@ def _keywords_misfit(call: Optional[cst.Call], new: Optional[dict], name: str) -
     return None
 
 
-class _Scan(cst.CSTVisitor):
+class _Scan(OutsideImports):
     def __init__(self, module: cst.Module, imports, aliases: Aliases):
         super().__init__()
         self.module = module
@@ -331,12 +331,6 @@ class _Scan(cst.CSTVisitor):
         if self._receivers is None:
             self._receivers = StrategyReceivers(self.module, self.imports, self.aliases)
         return self._receivers
-
-    def visit_Import(self, node):
-        return False
-
-    def visit_ImportFrom(self, node):
-        return False
 
     def visit_Attribute(self, node):
         self.attributes.append(node)
