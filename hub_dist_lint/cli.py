@@ -240,59 +240,55 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     mode.add_argument("--check", action="store_true", help="exit 1 if anything would change; write nothing")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="processes to use (default: all cores)")
     args = parser.parse_args(argv)
+    from . import runner
     from .config import ConfigError
-    from .diagnostics import LintError
-    from .fixing import fix_source, unified_diff, write_atomically
+    from .fixing import unified_diff, write_atomically
 
+    if args.jobs < 0:
+        return _usage_error(f"--jobs {args.jobs}: must be 0 (all cores) or more")
     try:
         items, errors = _inputs(args, _resolver(args))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_ERROR
+    stdin = sys.stdin.buffer.read() if any(path is None for _, path, _ in items) else None
+    work = [(display, path, config, stdin if path is None else None) for display, path, config in items]
     changed = remaining = 0
-    for display, file_path, config in items:
-        source = b""
-        try:
-            source = _read(file_path)
-            if config is None:  # stdin named after an excluded file, with --force-exclude
-                sys.stdout.buffer.write(source)
-                continue
-            new, fixed, left = fix_source(source, display, config)
-        except LintError as exc:
-            _report_error(display, exc.reason, exc.line, exc.column)
+    for outcome in runner.in_parallel(runner.fix_one, work, args.jobs):
+        display, to_stdout = outcome.display, outcome.path is None
+        if outcome.error:
+            _report_error(display, *outcome.error)
             errors += 1
-            if file_path is None:
-                sys.stdout.buffer.write(source)  # a filter must not eat its input
+            if to_stdout:
+                sys.stdout.buffer.write(outcome.source)  # a filter must not eat its input
             continue
-        except OSError as exc:
-            _report_error(display, exc.strerror or str(exc))
-            errors += 1
-            continue
-        for diag in left:
+        for line, column, code, message, reason in outcome.left:
             remaining += 1
-            why = f" (not fixed: {diag.no_fix_reason})" if diag.no_fix_reason else ""
-            print(f"{display}:{diag.line}:{diag.column}: {diag.code} {diag.message}{why}",
-                  file=sys.stderr if file_path is None else sys.stdout)
-        if file_path is None:
-            sys.stdout.buffer.write(new)
-            changed += new != source
+            why = f" (not fixed: {reason})" if reason else ""
+            print(f"{display}:{line}:{column}: {code} {message}{why}",
+                  file=sys.stderr if to_stdout else sys.stdout)
+        if to_stdout:
+            sys.stdout.buffer.write(outcome.new)
+            changed += outcome.new != outcome.source
             continue
-        if new == source:
+        if outcome.new == outcome.source:
             continue
         changed += 1
         if args.diff:
-            sys.stdout.write(unified_diff(source, new, display))
+            sys.stdout.write(unified_diff(outcome.source, outcome.new, display))
         elif args.check:
-            print(f"would fix {len(fixed)} finding(s) in {display}")
+            print(f"would fix {outcome.fixed} finding(s) in {display}")
         else:
             try:
-                write_atomically(file_path, new)
+                write_atomically(outcome.path, outcome.new)
             except OSError as exc:
                 _report_error(display, f"cannot write: {exc.strerror or exc}")
                 errors += 1
                 continue
-            print(f"fixed {len(fixed)} finding(s) in {display}", file=sys.stderr)
+            print(f"fixed {outcome.fixed} finding(s) in {display}", file=sys.stderr)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if (changed or remaining) else EXIT_CLEAN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
@@ -44,6 +44,11 @@ class Fix:
     # (statements, an adjacent `with` statement, at its start?): move the statements
     # into that block, keeping their order relative to its body.
     merge: Tuple[Tuple[Tuple[cst.CSTNode, ...], cst.CSTNode, bool], ...] = ()
+    # Where the plan acts, when its planner knows: the statement lines and compound
+    # statements on the way to every node it touches (others need not be visited),
+    # and the compound statements whose own header it changes. None: anywhere.
+    within: Optional[FrozenSet[cst.CSTNode]] = None
+    headers: FrozenSet[cst.CSTNode] = frozenset()
 
 
 @dataclass(frozen=True)

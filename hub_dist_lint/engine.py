@@ -97,6 +97,15 @@ class LintContext:
                     pass
         return self._import_uses or None
 
+    def fix_extent(self, imp: ImportedName, reads=(), ensures=()) -> Dict[str, object]:
+        """`Fix` fields saying where a fix of `imp`'s statement, of names `import_uses()`
+        found, and of imports put before `ensures`' anchors acts ({}: unknown)."""
+        top_level = imp.site.body is self.module.body and not reads
+        if top_level and all(any(e.anchor is s for s in self.module.body) for e in ensures):
+            return {"within": frozenset([imp.site.line, *(e.anchor for e in ensures)])}
+        uses = self.import_uses()
+        return uses.extent(imp, reads, ensures) if uses is not None else {}
+
     def diagnostic(self, rule: type, message: str, span: Span, fix: Optional[Fix] = None,
                    no_fix_reason: Optional[str] = None) -> Diagnostic:
         line, col, end_line, end_col = span
@@ -111,6 +120,8 @@ class Analysis:
     diagnostics: List[Diagnostic] = field(default_factory=list)
     # files no checker's gate let through are never parsed
     parsed: bool = False
+    # the `ast` tree, when an analysis parsed one (fix rendering reuses its line numbers)
+    tree: Optional[ast.Module] = None
 
 
 def _wanted(checker: Checker, config: Config) -> bool:
@@ -143,7 +154,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         lines = re.split(r"\r\n|\r|\n", text)  # as Python numbers lines (not \f, \u2028)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
-    return Analysis(path, text, module, found, parsed=True)
+    return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree())
 
 
 def python_syntax_error(text: str, path: str = "<stdin>") -> Optional[LintError]:

@@ -13,6 +13,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .diagnostics import Ensure, Fix, LintError
+from .edits import apply_edits, local_edits, text_edits
 
 
 # Directives that apply to the line they end: on a line of their own they would apply to
@@ -30,6 +31,9 @@ def _without_pragmas(comment: Optional[cst.Comment]) -> Optional[cst.Comment]:
     return cst.Comment("# " + "  # ".join(kept)) if kept else None
 
 
+_STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 class _Applier(cst.CSTTransformer):
     def __init__(self, fixes: Sequence[Fix]):
         super().__init__()
@@ -40,6 +44,9 @@ class _Applier(cst.CSTTransformer):
         self.wrap_group: Dict[int, Tuple[int, str]] = {}  # id(stmt) -> (id(first), header)
         self.merge_into: Dict[int, Tuple[int, bool]] = {}  # id(stmt) -> (id(with), at start)
         self.tracked = set()
+        # statements no fix reaches are not entered (None: some fix may act anywhere)
+        self.within = None if any(f.within is None for f in fixes) else \
+            frozenset().union(*(f.within for f in fixes))
         for fix in fixes:
             self.replace.update(fix.replace)
             self.remove.update(fix.remove)
@@ -65,6 +72,11 @@ class _Applier(cst.CSTTransformer):
             nodes = list(new.nodes) if isinstance(new, cst.FlattenSentinel) else [new]
             for index, node in enumerate(nodes):
                 self._made_from[id(node)] = (original, index, len(nodes))
+
+    def on_visit(self, node) -> bool:
+        if self.within is not None and isinstance(node, _STATEMENT) and node not in self.within:
+            return False
+        return super().on_visit(node)
 
     # Replacements are matched on the original node, whatever its children became.
     def on_leave(self, original_node, updated_node):
@@ -332,6 +344,25 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     return module.visit(_Applier(fixes))
 
 
+def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:
+    """The file with these fixes applied, and the line edits that make it."""
+    new_module = apply_fixes(analysis.module, fixes)
+    if fixes and all(f.within is not None for f in fixes):
+        headers = frozenset().union(*(f.headers for f in fixes))
+        found = local_edits(analysis.module, new_module, analysis.text, analysis.tree, headers)
+        if found is not None:
+            return apply_edits(analysis.text, found), found
+    new = new_module.code
+    return new, text_edits(analysis.module.code, new)
+
+
+def fix_as_json(analysis, diag) -> Optional[dict]:
+    """One finding's fix as JSON: its description and its own line edits."""
+    if diag.fix is None:
+        return None
+    return {"description": diag.fix.description, "edits": fixed_text(analysis, [diag.fix])[1]}
+
+
 def fix_source(source: bytes, path: str = "<stdin>", config=None):
     """Fix one file's bytes. Returns (new bytes, diagnostics that had a fix, the rest).
 
@@ -345,14 +376,19 @@ def fix_source(source: bytes, path: str = "<stdin>", config=None):
     left = [d for d in analysis.diagnostics if d.fix is None]
     if not fixed:
         return source, [], left
-    new_module = apply_fixes(analysis.module, [d.fix for d in fixed])
-    new_bytes = new_module.bytes
+    encoding = analysis.module.encoding
+    if analysis.text.encode(encoding) == source:
+        new_text = fixed_text(analysis, [d.fix for d in fixed])[0]
+        new_bytes = new_text.encode(encoding)
+    else:  # the text does not give back these bytes: let libcst write them
+        new_module = apply_fixes(analysis.module, [d.fix for d in fixed])
+        new_text, new_bytes = new_module.code, new_module.bytes
     try:
-        cst.parse_module(new_bytes)
+        # Python must compile the result (libcst generated every changed statement)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(new_module.code, path, "exec", dont_inherit=True)
-    except (cst.ParserSyntaxError, SyntaxError) as exc:
+            compile(new_text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
         raise LintError(f"internal error: the fix does not re-parse ({exc}); file left unchanged")
     return new_bytes, fixed, left
 

@@ -75,18 +75,18 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
         return None, config_error, f"{name}{exc.where}: not checked: {exc.reason}"
 
 
-def fixed_text(analysis, fixes) -> Optional[str]:
-    """The document with these fixes applied; None if the result would not parse
-    (the same guard hub-dist-fix applies before writing)."""
-    from .edits import fixed_code
+def fix_edits(analysis, fixes) -> Optional[List[dict]]:
+    """Line edits applying these fixes to the document; None if the result would not
+    compile (the same guard hub-dist-fix applies before writing)."""
+    from .fixing import fixed_text
 
-    new = fixed_code(analysis, fixes)
+    new, edits = fixed_text(analysis, fixes)
     try:
         compile(new, analysis.path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         log.error("fix for %s does not re-parse; not offered", analysis.path)
         return None
-    return new
+    return edits
 
 
 def kind_allowed(kind: str, only: Optional[Sequence[str]]) -> bool:
@@ -250,13 +250,11 @@ class HubDistLintServer(LanguageServer):
                 edits=edits)])
         return t.WorkspaceEdit(changes={doc.uri: edits})
 
-    def edit_to(self, doc, state: DocumentState, new: str) -> t.WorkspaceEdit:
-        from .edits import text_edits
-
+    def edit_to(self, doc, state: DocumentState, line_edits: List[dict]) -> t.WorkspaceEdit:
         edits = [t.TextEdit(
             range=t.Range(self.position(doc, state.lines, e["line"] - 1, 0),
                           self.position(doc, state.lines, e["end_line"] - 1, 0)),
-            new_text=e["content"]) for e in text_edits(state.text, new)]
+            new_text=e["content"]) for e in line_edits]
         return self.workspace_edit(doc, state.version, edits)
 
     def resolves_edits(self) -> bool:
@@ -306,7 +304,7 @@ class HubDistLintServer(LanguageServer):
             planned = by_place.get((diag.code, diag.line, diag.column, diag.message))
             if planned is None or planned.fix is None:
                 continue
-            new = fixed_text(fixed, [planned.fix])
+            new = fix_edits(fixed, [planned.fix])
             if new is None:
                 continue
             actions.append(t.CodeAction(
@@ -324,7 +322,7 @@ class HubDistLintServer(LanguageServer):
         codes = tuple(sorted({d.code for d in state.analysis.diagnostics})) if state.analysis else ()
         fixed = await self.fixes_for(doc, state, codes) if codes else None
         fixes = [d.fix for d in fixed.diagnostics if d.fix is not None] if fixed else []
-        new = fixed_text(fixed, fixes) if fixes else None
+        new = fix_edits(fixed, fixes) if fixes else None
         if new is None:
             return None
         action.edit = self.edit_to(doc, state, new)

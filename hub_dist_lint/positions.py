@@ -69,6 +69,10 @@ class Locator:
         self._fallback: Optional[Dict[cst.CSTNode, Span]] = None
         self._cst_order: Optional[Dict[type, Dict[cst.CSTNode, int]]] = None
 
+    def parsed_tree(self) -> Optional[ast.Module]:
+        """The `ast` tree if something already asked for it (never parses)."""
+        return self._tree
+
     def ast_tree(self) -> Optional[ast.Module]:
         """The file's `ast` tree (parsed once, shared with the span look-ups), or None."""
         return self._ast()

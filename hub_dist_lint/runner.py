@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
+from .files import read_bytes
 
 
 @dataclass
@@ -89,7 +90,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     from .engine import analyze
 
     try:
-        source = stdin if path is None else _read(path)
+        source = stdin if path is None else read_bytes(path)
     except OSError as exc:
         return Outcome(display, error=(exc.strerror or str(exc), None, None))
     cache = Cache(cache_dir) if cache_dir else None
@@ -110,7 +111,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
         for diag in analysis.diagnostics:
             fix = None
             if fixes and diag.fix is not None:
-                from .edits import fix_as_json
+                from .fixing import fix_as_json
 
                 fix = fix_as_json(analysis, diag)
             records.append({"path": display, "line": diag.line, "column": diag.column,
@@ -123,40 +124,72 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     return outcome
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+def _run_batch(job):
+    function, batch = job
+    return [function(*item) for item in batch]
 
 
-def _check_batch(batch):
-    return [check_one(*item) for item in batch]
+def in_parallel(function, work: Sequence[tuple], jobs: int = 0, progress=None) -> Iterator:
+    """`function(*item)` for every item, in the items' order, over `jobs` processes
+    (0: all cores). Small runs stay in this process (a pool costs more than it saves)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(work) < 16:
+        for item in work:
+            result = function(*item)
+            if progress:
+                progress(1)
+            yield result
+        return
+    # Batches keep inter-process traffic low; results come back in submission order.
+    size = max(1, min(32, len(work) // (jobs * 8)))
+    batches = [(function, work[i:i + size]) for i in range(0, len(work), size)]
+    with ProcessPoolExecutor(jobs) as pool:
+        for results in pool.map(_run_batch, batches):
+            if progress:
+                progress(len(results))
+            yield from results
 
 
 def run(items: Sequence[Tuple[str, Optional[str], object]], jobs: int = 0, fixes: bool = False,
         cache_dir: Optional[str] = None, stdin: Optional[bytes] = None,
         progress=None) -> Iterator[Outcome]:
-    """Outcomes for (display, path or None for stdin, config) items, in the items' order.
-
-    `jobs` 0 means all cores. Small runs stay in this process (a pool costs more
-    than it saves there).
-    """
-    jobs = jobs or os.cpu_count() or 1
+    """Outcomes for (display, path or None for stdin, config) items, in the items' order."""
     work = [(d, p, c, fixes, cache_dir, stdin if p is None else None) for d, p, c in items]
-    if jobs == 1 or len(work) < 16:
-        for item in work:
-            outcome = check_one(*item)
-            if progress:
-                progress(1)
-            yield outcome
-        return
-    # Batches keep inter-process traffic low; results come back in submission order.
-    size = max(1, min(32, len(work) // (jobs * 8)))
-    batches = [work[i:i + size] for i in range(0, len(work), size)]
-    with ProcessPoolExecutor(jobs) as pool:
-        for outcomes in pool.map(_check_batch, batches):
-            if progress:
-                progress(len(outcomes))
-            yield from outcomes
+    yield from in_parallel(check_one, work, jobs, progress)
+
+
+@dataclass
+class FixOutcome:
+    """One file through the fixer: its bytes before and after, and what was left."""
+
+    display: str
+    path: Optional[str]  # None: standard input
+    source: bytes = b""
+    new: bytes = b""
+    fixed: int = 0
+    left: List[Tuple[int, int, str, str, Optional[str]]] = field(default_factory=list)
+    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None  # (reason, line, column)
+
+
+def fix_one(display: str, path: Optional[str], config, stdin: Optional[bytes] = None) -> FixOutcome:
+    """Fix one file's bytes (written by the caller). Never raises for a bad file."""
+    from .diagnostics import LintError
+    from .fixing import fix_source
+
+    try:
+        source = stdin if path is None else read_bytes(path)
+    except OSError as exc:
+        return FixOutcome(display, path, error=(exc.strerror or str(exc), None, None))
+    if config is None:  # stdin named after an excluded file, with --force-exclude
+        return FixOutcome(display, path, source, source)
+    try:
+        new, fixed, left = fix_source(source, display, config)
+    except LintError as exc:
+        return FixOutcome(display, path, source, source, error=(exc.reason, exc.line, exc.column))
+    except RecursionError:
+        return FixOutcome(display, path, source, source, error=("too deeply nested to check", None, None))
+    return FixOutcome(display, path, source, new, len(fixed),
+                      [(d.line, d.column, d.code, d.message, d.no_fix_reason) for d in left])
 
 
 class Progress:

@@ -10,7 +10,7 @@ source order. Only the statements that hold a read are ever visited.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -20,6 +20,10 @@ from .bindings import Bindings, Scope
 # ast statement type -> its CST type, where the names differ
 _CST_TYPE = {ast.Delete: cst.Del, ast.AsyncFunctionDef: cst.FunctionDef, ast.AsyncFor: cst.For,
              ast.AsyncWith: cst.With}
+
+
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match)
 
 
 class UseIndex:
@@ -86,6 +90,8 @@ class ImportUses:
         self._ast_imports = ast_imports
         self.uses = UseIndex()
         self._cst: Dict[ast.stmt, Optional[cst.CSTNode]] = {}
+        self._line_of: Dict[ast.stmt, Optional[cst.CSTNode]] = {}  # small statement's line
+        self._statement_of_cst: Dict[cst.CSTNode, ast.stmt] = {}
         self._names: Dict[Tuple[ast.stmt, str], Optional[List[cst.Name]]] = {}
 
     def scope_of(self, imp: ImportedName) -> Optional[Scope]:
@@ -141,6 +147,7 @@ class ImportUses:
             node: cst.CSTNode = name
             for _ in parts[1:]:
                 node = self.uses.attribute_of[node]
+            self._statement_of_cst[node] = self._statement_of_cst[name]
             heads.append(node)
         return heads, None
 
@@ -165,7 +172,9 @@ class ImportUses:
             in_fstring = any(n in self.bindings.in_fstring for n in in_statement)
             if len(in_statement) != len(names) or (in_fstring and len(names) > 1):
                 return None, f"could not locate a use of {value}"
-            paired.append(names[in_statement.index(read)])
+            name = names[in_statement.index(read)]
+            self._statement_of_cst[name] = statement
+            paired.append(name)
         return paired, None
 
     def _statement_names(self, statement: ast.stmt, value: str) -> Optional[List[cst.Name]]:
@@ -194,12 +203,51 @@ class ImportUses:
                     parent = self.cst_statement(slot.parent)
                     body = _body_of(parent, slot.field, slot.sub) if parent is not None else None
                 if body is not None and slot.index < len(body):
-                    candidate = body[slot.index]
+                    candidate, line = body[slot.index]
                     expected = _CST_TYPE.get(type(statement)) or getattr(cst, type(statement).__name__, None)
                     if expected is not None and isinstance(candidate, expected):
                         found = candidate
+                        self._line_of[statement] = line
             self._cst[statement] = found
         return self._cst[statement]
+
+    def within(self, statements: Iterable[ast.stmt]) -> Optional[FrozenSet[cst.CSTNode]]:
+        """The CST statement lines and compound statements from the module down to each
+        of `statements` (what a fix touching only them needs visited), or None."""
+        found = set()
+        for statement in statements:
+            while statement is not None:
+                node = self.cst_statement(statement)
+                if node is None:
+                    return None
+                found.add(self._line_of.get(statement) or node)
+                statement = self.bindings.slot[statement].parent
+        return frozenset(found)
+
+    def extent(self, imp: ImportedName, reads: Sequence[cst.CSTNode] = (),
+               ensures: Sequence = ()) -> Dict[str, object]:
+        """`Fix` fields saying where a fix of `imp`'s statement, of the names `reads`
+        returned and of imports put before `ensures`' anchors acts; {} when unknown
+        (the fix is then applied over the whole file)."""
+        statements = [self.import_statement(imp)] + [self._statement_of_cst.get(r) for r in reads]
+        if any(s is None for s in statements):
+            return {}
+        within = self.within(statements)
+        if within is None:
+            return {}
+        for ensure in ensures:
+            if ensure.anchor not in within and not any(ensure.anchor is s for s in self.module.body):
+                return {}
+            within |= {ensure.anchor}
+        headers = frozenset(self.cst_statement(s) for s in statements if isinstance(s, _COMPOUND))
+        return {"within": within, "headers": headers}
+
+    def import_statement(self, imp: ImportedName) -> Optional[ast.stmt]:
+        return self._ast_imports[imp.ordinal] if imp.ordinal < len(self._ast_imports) else None
+
+    def statement_of(self, name: cst.Name) -> Optional[ast.stmt]:
+        """The `ast` statement a CST name found by `reads` stands in."""
+        return self._statement_of_cst.get(name)
 
 
 def _alias_of(statement: ast.stmt, imp: ImportedName) -> Optional[ast.alias]:
@@ -214,28 +262,31 @@ def _spelled(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _units(body: Sequence[cst.CSTNode]) -> List[cst.CSTNode]:
-    """A CST statement list as `ast` lists it: one entry per small statement."""
-    out: List[cst.CSTNode] = []
+def _units(body: Sequence[cst.CSTNode]) -> List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]]:
+    """A CST statement list as `ast` lists it, one entry per small statement: (statement,
+    the SimpleStatementLine holding it, or None)."""
+    out: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
-            out.extend(statement.body)
+            out.extend((small, statement) for small in statement.body)
         else:
-            out.append(statement)
+            out.append((statement, None))
     return out
 
 
-def _suite(suite: cst.BaseSuite) -> List[cst.CSTNode]:
-    return _units(suite.body) if isinstance(suite, cst.IndentedBlock) else list(suite.body)
+def _suite(suite: cst.BaseSuite):
+    if isinstance(suite, cst.IndentedBlock):
+        return _units(suite.body)
+    return [(small, None) for small in suite.body]
 
 
-def _body_of(node: cst.CSTNode, field_name: str, sub: Optional[int]) -> Optional[List[cst.CSTNode]]:
+def _body_of(node: cst.CSTNode, field_name: str, sub: Optional[int]):
     if field_name == "body" and hasattr(node, "body") and isinstance(node.body, cst.BaseSuite):
         return _suite(node.body)
     if field_name == "orelse":
         orelse = getattr(node, "orelse", None)
         if isinstance(orelse, cst.If):  # `elif`: ast's orelse holds that one If
-            return [orelse]
+            return [(orelse, None)]
         return _suite(orelse.body) if orelse is not None else None
     if field_name == "handlers" and isinstance(node, (cst.Try, cst.TryStar)):
         return _suite(node.handlers[sub].body)

@@ -553,6 +553,6 @@ def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix]
                       "Keras 2 became Keras 3): check the uses, then import the public name")
     module, _, name = spelled.rpartition(".")
     text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
-    return Fix(f"import {spelled}", remove=(imp.alias,),
-               ensure=(Ensure(imp.site.line, text, imp.site.scope,
-                              (imp.site.top_index, imp.ordinal)),)), None
+    ensure = (Ensure(imp.site.line, text, imp.site.scope, (imp.site.top_index, imp.ordinal)),)
+    return Fix(f"import {spelled}", remove=(imp.alias,), ensure=ensure,
+               **ctx.fix_extent(imp, (), ensure)), None

@@ -339,7 +339,7 @@ class _Planner:
                 return None, "inside a try: block (a fallback import); rewrite it by hand"
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
             return Fix(f"import tensorflow; {imp.path} is reached by attribute",
-                       replace=((imp.alias, new_alias),)), None
+                       replace=((imp.alias, new_alias),), **self.ctx.fix_extent(imp)), None
         why = self._guard(imp)
         if why:
             return None, why
@@ -349,7 +349,7 @@ class _Planner:
         assign = bind_statement(imp.bound, self.alias + imp.path[len("tensorflow"):],
                               imp.statement)
         return Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
-                   ensure=ensure), None
+                   ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
 
     def from_fix(self, imp: ImportedName, target: str):
         why = self._guard(imp)
@@ -370,5 +370,5 @@ class _Planner:
         ensure = self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
         return Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
-                   replace=((statement, new),), ensure=ensure), None
+                   replace=((statement, new),), ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
 

@@ -382,7 +382,8 @@ class _FixPlanner:
         ensure = () if imp.site.in_try else self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
         return Fix(f"bind {imp.bound} to {public_of[imp.bound]} where it was imported",
-                   replace=((statement, new),), ensure=ensure), None
+                   replace=((statement, new),), ensure=ensure,
+                   **self.ctx.fix_extent(imp, (), ensure)), None
 
     def _plan_uses(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
         if imp.site.in_try:
@@ -425,14 +426,16 @@ class _FixPlanner:
             if on_tf_keras:
                 return None, f"{imp.path} is imported without `as`: rewrite it by hand"
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
-            return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),)), None
+            return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),),
+                       **self.ctx.fix_extent(imp, refs)), None
         ensure = self.tf.ensure(imp) if any(name.startswith("tf.") for name in renamed) else ()
         if on_tf_keras:
             tf_keras, why = tf_keras_ensure(self.ctx, imp)
             if why:
                 return None, why
             ensure += (tf_keras,) if tf_keras else ()
-        return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure), None
+        return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure,
+                   **self.ctx.fix_extent(imp, refs, ensure)), None
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
         """((original node, replacement), public name) for one use, or (None, why not)."""

@@ -1,0 +1,99 @@
+"""Fixes rendered statement by statement (edits.local_edits) against the whole-module route.
+
+Local rendering only generates the statements a fix changed; these tests hold it to
+the whole-module route on every fix of every fixture and of the rules' examples.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from hub_dist_lint.edits import apply_edits, local_edits, text_edits
+from hub_dist_lint.engine import analyze
+from hub_dist_lint.fixing import apply_fixes, fix_as_json, fix_source, fixed_text
+from hub_dist_lint.rules import all_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = sorted(FIXTURES.rglob("*.py"))
+EXAMPLES = [example.code for rule in all_rules() for example in rule.INVALID]
+
+
+def _fixes(text):
+    analysis = analyze(text, "t.py", fixes=True)
+    return analysis, [d.fix for d in analysis.diagnostics if d.fix is not None]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_each_fix_renders_as_the_whole_module_does(path):
+    analysis, fixes = _fixes(path.read_text())
+    for fix in fixes:
+        whole = apply_fixes(analysis.module, [fix]).code
+        new, edits = fixed_text(analysis, [fix])
+        assert new == whole
+        assert apply_edits(analysis.text, edits) == whole
+        assert apply_edits(analysis.text, text_edits(analysis.text, whole)) == whole
+
+
+@pytest.mark.parametrize("code", EXAMPLES)
+def test_rule_examples_render_as_the_whole_module_does(code):
+    analysis, fixes = _fixes(code)
+    if fixes:
+        assert fixed_text(analysis, fixes)[0] == apply_fixes(analysis.module, fixes).code
+
+
+def test_fixes_that_say_where_they_act_are_rendered_locally():
+    """Import fixes (HDL1, HDL4, HDL503) declare where they act: none of them generates
+    the whole module."""
+    declared = local = 0
+    for path in SOURCES:
+        analysis, fixes = _fixes(path.read_text())
+        for fix in fixes:
+            if fix.within is None:
+                continue
+            declared += 1
+            new = apply_fixes(analysis.module, [fix])
+            local += local_edits(analysis.module, new, analysis.text, analysis.tree,
+                                 fix.headers) is not None
+    assert declared > 40 and local == declared, (local, declared)
+
+
+NESTED = '''\
+import os  # keep
+
+
+class Model:
+    """Doc."""
+
+    def fit(self):
+        # a comment inside
+        if os.environ.get("X"):
+            from tensorflow.python.platform import tf_logging as logging
+            logging.warning("a")
+            return 1
+        with open("f") as f:
+            x = """multi
+line"""
+            return f.read()
+'''
+
+
+def test_nested_statements_render_in_place_with_their_indentation():
+    analysis, fixes = _fixes(NESTED)
+    assert fixes and all(f.within is not None for f in fixes)
+    new, edits = fixed_text(analysis, fixes)
+    assert new == apply_fixes(analysis.module, fixes).code
+    assert "tf.compat.v1.logging.warning" in new and 'x = """multi\nline"""' in new
+    assert all(e["line"] > 7 for e in edits)  # nothing above the `if` is regenerated
+
+
+@pytest.mark.parametrize("name", ["issue_example", "module_aliases", "partial_statement",
+                                  "pragma_comments", "function_scope"])
+def test_fixer_writes_what_the_whole_module_route_writes(name):
+    source = (FIXTURES / "private_imports" / "fix" / f"{name}.in.py").read_bytes()
+    analysis, fixes = _fixes(source)
+    assert fixes
+    assert fix_source(source)[0] == apply_fixes(analysis.module, fixes).bytes
+    for diag in analysis.diagnostics:
+        if diag.fix is not None:
+            edits = fix_as_json(analysis, diag)["edits"]
+            assert apply_edits(analysis.text, edits) == apply_fixes(analysis.module, [diag.fix]).code
