@@ -130,8 +130,11 @@ def _wanted(checker: Checker, config: Config) -> bool:
 
 def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
             fixes: bool = False, tree: Optional[ast.Module] = None,
-            noqa: bool = True) -> Analysis:
-    """Lint one file's source. Raises LintError for a file that cannot be checked."""
+            noqa: bool = True, module: Optional[cst.Module] = None) -> Analysis:
+    """Lint one file's source. Raises LintError for a file that cannot be checked.
+
+    `tree` and `module`: the `ast` and libcst parses of this very source, when the
+    caller has them (flake8 has the tree; the language server keeps both per version)."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
     checkers = [c for c in CHECKERS if _wanted(c, config) and c.gate.search(text)]
@@ -139,13 +142,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
         return Analysis(path, text, None)
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        raise (python_syntax_error(text, path)
-               or LintError(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)) from None
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise LintError(f"cannot decode: {exc}") from None
+    if module is None:
+        module = parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree)
     found: List[Diagnostic] = []
     for checker in checkers:
@@ -155,6 +153,16 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree())
+
+
+def parse(source: Union[bytes, str], text: str, path: str) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise (python_syntax_error(text, path)
+               or LintError(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1)) from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise LintError(f"cannot decode: {exc}") from None
 
 
 def python_syntax_error(text: str, path: str = "<stdin>") -> Optional[LintError]:

@@ -40,7 +40,7 @@ def split_lines(text: str) -> List[str]:
 
 
 def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str],
-                  codes: Optional[Sequence[str]] = None):
+                  codes: Optional[Sequence[str]] = None, parsed=None):
     """Analyze one document's text with the settings of its folder.
 
     Returns (analysis or None, configuration error or None, reason it was not
@@ -49,7 +49,8 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
     a broken configuration the file is linted with the defaults, so the editor
     still shows something, and the error is returned to be shown. `codes` narrows
     the run to those rules (quick fixes for the findings under the cursor: the
-    other families' fix planning is not paid).
+    other families' fix planning is not paid). `parsed`: an analysis of this same
+    text, whose parse trees are reused.
     """
     import dataclasses
 
@@ -70,9 +71,44 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
     if codes is not None:
         config = dataclasses.replace(config, select=tuple(codes), ignore=())
     try:
-        return analyze(text, name, config, fixes=fixes), config_error, None
+        reuse = {"module": parsed.module, "tree": parsed.tree} if parsed is not None else {}
+        return analyze(text, name, config, fixes=fixes, **reuse), config_error, None
     except LintError as exc:
         return None, config_error, f"{name}{exc.where}: not checked: {exc.reason}"
+
+
+# Passes every checker's gate: the first real document then finds the rules imported,
+# the TensorFlow facts loaded and the regular expressions compiled.
+_WARM_UP = """\
+import os
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import tensorflow as tf
+import tensorflow_hub as hub
+from tensorflow.python.platform import tf_logging as logging
+from tensorflow.keras import layers
+from keras.src.engine import base_layer
+strategy = tf.distribute.MirroredStrategy()
+layer = hub.KerasLayer("m")
+model = tf.keras.Sequential([layer, layers.Dense(1)])
+with strategy.scope():
+    model.compile()
+strategy.experimental_run_v2(logging.info)
+"""
+
+
+def warm_up() -> None:
+    """Analyze a small file once, then keep what is loaded out of the garbage collector's
+    way (a libcst parse makes many objects; older ones need not be scanned again)."""
+    import gc
+
+    from .engine import analyze
+
+    try:
+        analyze(_WARM_UP, "warm_up.py", fixes=True)
+    except Exception:  # never let warming up take the server down
+        log.exception("warming up failed")
+    gc.collect()
+    gc.freeze()
 
 
 def fix_edits(analysis, fixes) -> Optional[List[dict]]:
@@ -165,10 +201,10 @@ class HubDistLintServer(LanguageServer):
             code=diag.code, source=SOURCE)
 
     # -- analysis ------------------------------------------------------------------
-    async def analyze(self, doc, text: str, fixes: bool, codes=None):
+    async def analyze(self, doc, text: str, fixes: bool, codes=None, parsed=None):
         loop = asyncio.get_running_loop()
         analysis, config_error, not_checked = await loop.run_in_executor(
-            self.linter, lint_snapshot, self.fs_path(doc), text, fixes, self.cwd(), codes)
+            self.linter, lint_snapshot, self.fs_path(doc), text, fixes, self.cwd(), codes, parsed)
         if config_error:
             self.window_log_message(t.LogMessageParams(type=t.MessageType.Error,
                                                        message=config_error))
@@ -197,7 +233,8 @@ class HubDistLintServer(LanguageServer):
         """The analysis with fixes for these codes, once per document version."""
         found = state.fixes.get(codes)
         if found is None:
-            found = await self.analyze(doc, state.text, fixes=True, codes=codes)
+            parsed = state.analysis if state.analysis is not None and state.analysis.parsed else None
+            found = await self.analyze(doc, state.text, fixes=True, codes=codes, parsed=parsed)
             if len(state.fixes) >= _FIXES_KEPT:
                 state.fixes.clear()
             state.fixes[codes] = found
@@ -332,6 +369,7 @@ class HubDistLintServer(LanguageServer):
 def register_features(server: HubDistLintServer) -> None:
     @server.feature(t.INITIALIZED)
     async def initialized(ls: HubDistLintServer, params: t.InitializedParams):
+        ls.linter.submit(warm_up)  # before the first document, on the linting thread
         # Editors send didSave only for Python files: to see configuration edits,
         # ask to be told when pyproject.toml or setup.cfg change on disk.
         watched = getattr(getattr(ls.client_capabilities, "workspace", None),
