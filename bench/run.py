@@ -7,7 +7,8 @@ files, 166k lines, nearly all importing tensorflow.python: the worst case), or
 `tf_python` (tensorflow/python from the cached 2.21 tensorflow-cpu wheel, or the
 installed one). Default: tf_keras. Every figure is the best of R runs; ratios are
 against the libcst parse floor measured in the same run, so they mean more than
-the seconds. Peak RSS is the largest child process's.
+the seconds, and the fix rows (JSON/SARIF with their edits, hub-dist-fix) also against
+the cold text lint. Peak RSS is the largest child process's.
 """
 
 from __future__ import annotations
@@ -147,6 +148,19 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
         _command_time(lint + ["--cache-dir", cache, str(corpus)])
         seconds, result, rss = _command_time(lint + ["--cache-dir", cache, str(corpus)])
         best("hub-dist-lint warm (cache)", seconds, rss, f"{result.stdout.count(NL)} findings")
+    fix = [sys.executable, "-m", "hub_dist_lint", "fix", "-j", str(jobs)]
+    for _ in range(repeat):
+        for fmt in ("json", "sarif"):
+            seconds, result, rss = _command_time(lint + ["--no-cache", "--format", fmt, str(corpus)])
+            best(f"hub-dist-lint --format {fmt}", seconds, rss)
+        seconds, result, rss = _command_time(fix + ["--diff", str(corpus)])
+        best("hub-dist-fix --diff", seconds, rss, f"{result.stdout.count(b'+++ ')} files")
+        copy = Path(cache) / "fixed"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(corpus, copy)
+        seconds, result, rss = _command_time(fix + [str(copy)])
+        best("hub-dist-fix (writes)", seconds, rss, f"{result.stderr.count(b'fixed ')} files")
+        shutil.rmtree(copy, ignore_errors=True)
     flake8 = [sys.executable, "-m", "flake8", "-j", str(jobs), "--exit-zero"]
     for _ in range(repeat):
         seconds, result, rss = _command_time(
@@ -177,6 +191,11 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
         memory = f"{rss / 1024:.0f} MB" if rss else ""
         print(f"{name:<34}{seconds:9.2f}{seconds / floor:9.2f}{memory:>11}  {note}")
     print(_gate_report(paths))
+    text = rows["hub-dist-lint cold (--no-cache)"][0]
+    ratios = ", ".join(f"{name[len('hub-dist-'):]} {rows[name][0] / text:.2f}x" for name in (
+        "hub-dist-lint --format json", "hub-dist-lint --format sarif", "hub-dist-fix --diff",
+        "hub-dist-fix (writes)"))
+    print(f"fixes against the text lint, cold: {ratios}")
     plugin = rows["flake8 + hub-dist-lint plugin"][0] - rows["flake8 alone"][0]
     print(f"plugin overhead over flake8 alone: {plugin:.2f} s = {plugin / floor:.2f}x the parse floor")
     warm = rows["flake8 + plugin, warm cache"][0] - rows["flake8 alone"][0]
