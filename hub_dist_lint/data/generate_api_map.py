@@ -81,9 +81,11 @@ from pathlib import Path
 try:
     from . import protobuf_names, wheel_layout
     from .attribute_chains import name_chain
+    from ..apimap import preference_key  # the one preference order (a pure function)
 except ImportError:  # run as a script
     from hub_dist_lint.data import protobuf_names, wheel_layout
     from hub_dist_lint.data.attribute_chains import name_chain
+    from hub_dist_lint.apimap import preference_key
 
 FORMAT_VERSION = 1
 
@@ -613,15 +615,6 @@ def _module_name(path: str) -> tuple[str, bool] | None:
 # one release
 
 
-def _pref_key(public: str):
-    parts = public.split(".")
-    return ("compat" in parts[1:3] and "v1" in parts[2:3],
-            "__internal__" in parts,
-            any("experimental" in p for p in parts),
-            "raw_ops" in parts,
-            len(public), public)
-
-
 def scan_wheel_modules(zf: zipfile.ZipFile, names: list, stats: dict):
     """(every module path of the wheel, scans of the modules of SCANNED_TREES and the
     *_pb2 modules, files that did not parse)."""
@@ -774,7 +767,7 @@ def find_counterparts(exports: list, pymods: dict, modules: set) -> dict:
                 # whose first parameter has the same name as ours
                 if (hmod in imported and g != f and g.startswith(f) and hparams
                         and params["args"][:1] == hparams["args"][:1] != []):
-                    cands.append((_pref_key(pub), pub, home))
+                    cands.append((preference_key(pub), pub, home))
             if cands:
                 _, pub, home = min(cands)
                 hmod, _, g = home.rpartition(".")
