@@ -19,6 +19,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 MODULE, FUNCTION, CLASS, COMPREHENSION = "module", "function", "class", "comprehension"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_OWN_SCOPE = frozenset((ast.Lambda, ast.NamedExpr) + _COMPREHENSIONS)
 
 
 @dataclass(eq=False)
@@ -95,6 +96,7 @@ class Bindings:
             elif doubtful:
                 outer, _ = self.resolve(name, where.parent) if where.parent else (None, False)
                 unsure = unsure or outer is scope
+        found.sort(key=lambda n: (n.lineno, n.col_offset))  # source order
         return found, unsure
 
     def scopes(self) -> Iterable[Scope]:
@@ -230,30 +232,53 @@ class Bindings:
             self._bind(inner, arg.arg, arg)
 
     def _expression(self, node: ast.AST, scope: Scope, statement: ast.stmt) -> None:
-        kind = type(node)
-        if kind is ast.Name:
-            self.names_used.add(node.id)
-            self.names_in.setdefault(statement, []).append(node)
-            self.statement_of[node] = statement
-            if isinstance(node.ctx, ast.Load):
-                self._reads.setdefault(node.id, []).append((node, scope))
-            else:
-                self._bind(scope, node.id, node)
-            return
-        if kind is ast.Attribute:
-            self.attribute_of[node.value] = node
-        elif kind is ast.JoinedStr:
-            self.in_fstring.update(n for n in ast.walk(node) if isinstance(n, ast.Name))
-        elif kind is ast.Lambda:
+        """Every name in an expression (a loop over a stack: expressions nest deeply)."""
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Name:
+                self._name(node, scope, statement)
+                continue
+            if kind is ast.Constant:
+                continue
+            if kind is ast.Attribute:
+                self.attribute_of[node.value] = node
+                stack.append(node.value)
+                continue
+            if kind in _OWN_SCOPE:
+                self._scoped(node, scope, statement)
+                continue
+            if kind is ast.JoinedStr:
+                self.in_fstring.update(n for n in ast.walk(node) if isinstance(n, ast.Name))
+            elif kind in (ast.MatchAs, ast.MatchStar) and node.name:
+                self._bind(scope, node.name, node)
+            elif kind is ast.MatchMapping and node.rest:
+                self._bind(scope, node.rest, node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    stack.extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+
+    def _name(self, node: ast.Name, scope: Scope, statement: ast.stmt) -> None:
+        self.names_used.add(node.id)
+        self.names_in.setdefault(statement, []).append(node)
+        self.statement_of[node] = statement
+        if isinstance(node.ctx, ast.Load):
+            self._reads.setdefault(node.id, []).append((node, scope))
+        else:
+            self._bind(scope, node.id, node)
+
+    def _scoped(self, node: ast.AST, scope: Scope, statement: ast.stmt) -> None:
+        """A lambda, a comprehension or `:=`: what binds where."""
+        if isinstance(node, ast.Lambda):
             self._arguments(node.args, scope, statement)
             inner = self._new_scope(node, FUNCTION, scope)
             self._parameters(node.args, inner)
             self._expression(node.body, inner, statement)
-            return
-        elif kind in _COMPREHENSIONS:
-            self._comprehension(node, scope, statement)
-            return
-        elif kind is ast.NamedExpr:
+        elif isinstance(node, ast.NamedExpr):
             target = scope
             while target.kind == COMPREHENSION:  # `:=` binds in the enclosing function
                 target = target.parent
@@ -261,13 +286,8 @@ class Bindings:
             self.statement_of[node.target] = statement
             self._bind(target, node.target.id, node.target)
             self._expression(node.value, scope, statement)
-            return
-        elif kind in (ast.MatchAs, ast.MatchStar) and node.name:
-            self._bind(scope, node.name, node)
-        elif kind is ast.MatchMapping and node.rest:
-            self._bind(scope, node.rest, node)
-        for child in ast.iter_child_nodes(node):
-            self._expression(child, scope, statement)
+        else:
+            self._comprehension(node, scope, statement)
 
     def _comprehension(self, node, scope: Scope, statement: ast.stmt) -> None:
         generators = node.generators
