@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -216,9 +216,37 @@ def _watched_names():
     return methods, frozenset(n.rsplit(".", 1)[1] for n in data["deprecated_symbols"])
 
 
-def _may_match(tree: ast.AST, imports) -> bool:
+@lru_cache(maxsize=1)
+def _spelled_patterns() -> Tuple[re.Pattern, re.Pattern]:
+    """(`.method` or `.contrib`, `.Symbol`) as text, line continuations allowed."""
+    methods, symbols = _watched_names()
+    return (re.compile(rf"\.[\s\\]*(?:{'|'.join(sorted(methods))}|contrib)\b"),
+            re.compile(rf"\.[\s\\]*(?:{'|'.join(sorted(symbols))})\b"))
+
+
+_RECEIVER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)[\s\\]*$")
+
+
+def _spelled(text: str) -> bool:
+    """Whether the text spells what `_may_match` looks for: `.method`, `.contrib`, or
+    `name.Symbol` / `experimental.Symbol` (not `a.b.Symbol`)."""
+    methods, symbols = _spelled_patterns()
+    if methods.search(text):
+        return True
+    for found in symbols.finditer(text):
+        receiver = _RECEIVER.search(text, max(0, found.start() - 200), found.start())
+        before = text[max(0, found.start() - 200):found.start()]
+        if receiver or before.rstrip(" \t\r\n\\").endswith("experimental"):
+            return True
+    return False
+
+
+def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
     """Whether the file has an attribute the CST scan could report (an over-approximation
-    of `_method`/`_symbol`, on the `ast` tree the locator parses anyway)."""
+    of `_method`/`_symbol`, on the `ast` tree the locator parses anyway; first on the
+    text, which rules most files out without a walk)."""
+    if text and not _spelled(text):
+        return False
     methods, symbols = _watched_names()
     strategies = {imp.bound for imp in imports
                   if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
@@ -385,7 +413,7 @@ class RemovedApiChecker(Checker):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
                                      ctx.import_span(imp))
         tree = ctx.locator.ast_tree()
-        if tree is not None and not _may_match(tree, imports):
+        if tree is not None and not _may_match(tree, imports, ctx.text):
             return  # an expression walk costs about a parse: skip it when ast rules it out
         scan = _Scan(ctx.module, imports, aliases)
         ctx.module.visit(scan)
