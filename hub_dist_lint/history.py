@@ -242,23 +242,31 @@ def describe(path: str, target: Optional[str] = None) -> str:
     "tensorflow.python.distribute.values.AutoPolicy is private and was removed in
     TF 2.5 (it existed in 2.3–2.4: ...); it never selected a strategy — use ..."
     """
+    fate, advice = private_fate(path, target), private_advice(path, target)
+    return f"{path} is private" + (f" and {fate}" if fate else "") + (f"; {advice}" if advice else "")
+
+
+def private_fate(path: str, target: Optional[str] = None) -> Optional[str]:
+    """"was removed in TF 2.5 (it existed in 2.3–2.4)", "not in TF 2.3 (...)" or "not
+    found in TF 2.2–2.21" for a private path `target` lacks; None when it has it."""
     target = target or apimap.latest_release()
     st = story(path)
     order = apimap.releases()
     if not st.known:
-        text = f"{path} is private and not found in TF {covered()}"
-    elif target not in st.exists and st.exists and order.index(st.exists[-1]) < order.index(target):
-        text = f"{path} is private and was removed in TF {st.removed_in} ({_existed(st)})"
-    elif target not in st.exists and st.exists:
-        text = f"{path} is private and not in TF {target} ({_existed(st)})"
-    else:
-        text = f"{path} is private"
+        return f"not found in TF {covered()}"
+    if target not in st.exists and st.exists and order.index(st.exists[-1]) < order.index(target):
+        return f"was removed in TF {st.removed_in} ({_existed(st)})"
+    if target not in st.exists and st.exists:
+        return f"not in TF {target} ({_existed(st)})"
+    return None
+
+
+def private_advice(path: str, target: Optional[str] = None) -> Optional[str]:
+    """"use tf.X" (its public name in `target`), else the hint on what replaced it."""
+    target = target or apimap.latest_release()
+    st = story(path)
     use = apimap.public_name_for(path, target) if st.public else None
-    if use:
-        text += f"; use {use}"
-    elif st.instead:
-        text += f"; {st.instead}"
-    return text
+    return f"use {use}" if use else st.instead
 
 
 def public_since(public: str) -> Optional[str]:

@@ -288,9 +288,8 @@ def _module_message(path: str, target: str) -> str:
     existed = history.exists_in(path)
     if existed and target not in existed and apimap.releases().index(existed[-1]) < \
             apimap.releases().index(target):
-        # "... is private and was removed in TF 2.14 (it existed in 2.2-2.13)"
-        story = history.describe(path, target).split(" is private and ", 1)[-1]
-        message += f"; it {story}"
+        advice = history.private_advice(path, target)
+        message += f"; it {history.private_fate(path, target)}" + (f"; {advice}" if advice else "")
     return message
 
 
