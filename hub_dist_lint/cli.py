@@ -184,7 +184,7 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _lint(args, items, errors: int, out) -> int:
     from . import runner
-    from .reporters import Failure, Record, make_reporter
+    from .reporters import Failure, make_reporter
 
     reporter = make_reporter(args.format, out)
     findings = 0
@@ -204,7 +204,7 @@ def _lint(args, items, errors: int, out) -> int:
             continue
         for record in outcome.records:
             findings += 1
-            reporter.finding(Record(**record))
+            reporter.finding(record)
     reporter.finish()
     if summary:
         out.write(_summary(findings))

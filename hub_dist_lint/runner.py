@@ -12,19 +12,20 @@ import os
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .files import read_bytes
+from .reporters import Record
 
 
 @dataclass
 class Outcome:
     display: str
-    records: List[dict] = field(default_factory=list)  # reporters.Record fields
+    records: List[Record] = field(default_factory=list)
     error: Optional[Tuple[str, Optional[int], Optional[int]]] = None  # (reason, line, column)
     parsed: bool = False
     cached: bool = False
@@ -98,7 +99,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     if cache:
         hit = cache.get(key)
         if hit is not None:
-            return Outcome(display, [dict(r, path=display) for r in hit["records"]],
+            return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
                            tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True)
     try:
         analysis = analyze(source, display, config, fixes=fixes)
@@ -114,12 +115,11 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
                 from .fixing import fix_as_json
 
                 fix = fix_as_json(analysis, diag)
-            records.append({"path": display, "line": diag.line, "column": diag.column,
-                            "end_line": diag.end_line, "end_column": diag.end_column,
-                            "code": diag.code, "message": diag.message, "fix": fix})
+            records.append(Record(display, diag.line, diag.column, diag.end_line,
+                                  diag.end_column, diag.code, diag.message, fix))
         outcome = Outcome(display, records, None, analysis.parsed)
     if cache and path is not None:
-        cache.put(key, {"records": outcome.records, "error": outcome.error,
+        cache.put(key, {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
                         "parsed": outcome.parsed})
     return outcome
 
