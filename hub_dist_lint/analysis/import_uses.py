@@ -245,10 +245,6 @@ class ImportUses:
     def import_statement(self, imp: ImportedName) -> Optional[ast.stmt]:
         return self._ast_imports[imp.ordinal] if imp.ordinal < len(self._ast_imports) else None
 
-    def statement_of(self, name: cst.Name) -> Optional[ast.stmt]:
-        """The `ast` statement a CST name found by `reads` stands in."""
-        return self._statement_of_cst.get(name)
-
 
 def _alias_of(statement: ast.stmt, imp: ImportedName) -> Optional[ast.alias]:
     """The `ast.alias` of `statement` that binds `imp.bound`."""
