@@ -48,6 +48,7 @@ async def _measure(path: Path) -> dict:
     @client.feature(t.CLIENT_REGISTER_CAPABILITY)
     def register(params):  # the server asks to watch configuration files
         return None
+    launched = time.perf_counter()
     await client.start_io(sys.executable, "-m", "hub_dist_lint", "lsp", "--debounce", "0",
                           cwd=str(path.parent))
     await client.initialize_session(t.InitializeParams(
@@ -61,6 +62,7 @@ async def _measure(path: Path) -> dict:
             uri=uri, language_id="python", version=1, text=text)))
         params = await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         times["diagnostics after didOpen (fresh server)"] = time.perf_counter() - start
+        times["launch to first diagnostics"] = time.perf_counter() - launched
         found = params.diagnostics
         lines_with = {d.range.start.line for d in found}
         finding_line = min(lines_with)
