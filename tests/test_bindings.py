@@ -60,3 +60,13 @@ def test_names_used_and_string_annotations():
     assert not bindings.is_free("k") and not bindings.is_free("z") and not bindings.is_free("y")
     assert bindings.is_free("tf")
     assert bindings.in_string_annotation("ops") and not bindings.in_string_annotation("op")
+
+
+def test_a_function_that_rebinds_a_name_reads_its_own():
+    """Where libcst's scope analysis counted module reads (tensorflow/addons' sparsemax_loss,
+    horovod's test_spark): a parameter or local rebound in the function is the function's."""
+    code = ("from m import sparsemax\n"
+            "def loss(sparsemax):\n    sparsemax = convert(sparsemax)\n    return sparsemax * 2\n"
+            "def store():\n    sparsemax = create()\n    assert isinstance(sparsemax, int)\n"
+            "def use(x):\n    return sparsemax(x)\n")
+    assert _reads(code, "sparsemax") == ([9], False)
