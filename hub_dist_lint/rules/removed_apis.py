@@ -14,6 +14,7 @@ Method calls are matched only on receivers that are strategies (`strategies.py`)
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Set, Tuple
@@ -340,6 +341,9 @@ def _keywords_misfit(call: Optional[cst.Call], new: Optional[dict], name: str) -
     return None
 
 
+_STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 class _Scan(OutsideImports):
     def __init__(self, module: cst.Module, imports, aliases: Aliases):
         super().__init__()
@@ -353,6 +357,8 @@ class _Scan(OutsideImports):
         # None, "isinstance" or "issubclass")
         self.class_checks: Dict[cst.CSTNode, tuple] = {}
         self.v1_names: Set[str] = set()
+        self._path: List[cst.CSTNode] = []  # statements from the module to the current node
+        self._path_of: Dict[cst.CSTNode, Tuple[cst.CSTNode, ...]] = {}
 
     def receivers(self) -> StrategyReceivers:
         """Built on the first method candidate only: most files never need it."""
@@ -360,8 +366,28 @@ class _Scan(OutsideImports):
             self._receivers = StrategyReceivers(self.module, self.imports, self.aliases)
         return self._receivers
 
+    def on_visit(self, node) -> bool:
+        if isinstance(node, _STATEMENT):
+            self._path.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, _STATEMENT):
+            self._path.pop()
+
     def visit_Attribute(self, node):
         self.attributes.append(node)
+        self._path_of[node] = tuple(self._path)
+
+    def extent(self, node: cst.Attribute) -> Dict[str, object]:
+        """`Fix` fields for a fix that rewrites within the statement holding `node` (every
+        fix of this family does): that statement and the ones around it."""
+        path = self._path_of.get(node)
+        if not path:
+            return {}
+        header = path[-1] if isinstance(path[-1], cst.BaseCompoundStatement) else None
+        return {"within": frozenset(path), "headers": frozenset([header] if header else [])}
 
     def visit_Call(self, node):
         self.call_of[node.func] = node
@@ -424,6 +450,8 @@ class RemovedApiChecker(Checker):
             if found is None:
                 continue
             rule, message, fix, reason = found
+            if fix is not None:
+                fix = dataclasses.replace(fix, **scan.extent(node))
             yield ctx.diagnostic(rule, message, ctx.span(node), fix, reason)
 
     # -- strategy methods -------------------------------------------------------
