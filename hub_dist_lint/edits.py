@@ -18,6 +18,8 @@ from typing import List, Optional, Sequence
 
 import libcst as cst
 
+from .positions import statement_units
+
 
 # compound statements with one body, entered to find what changed inside them
 _ENTERED = (cst.FunctionDef, cst.ClassDef, cst.With, cst.If, cst.For, cst.While)
@@ -73,16 +75,16 @@ class _Renderer:
         """Edits for one statement list (`end`: its last line). False when unsure."""
         if old is new:
             return True
-        starts = _starts(old, ast_body)
+        firsts = _first_ast_statements(old, ast_body)
         regions = _regions(old, new)
-        if starts is None or regions is None:
+        if firsts is None or regions is None:
             return False
+        starts = [_first_line(node) - len(s.leading_lines) for s, node in zip(old, firsts)]
         for i0, i1, k0, k1 in regions:
             first = starts[i0] if i0 < len(old) else end + 1
             last = starts[i1] - 1 if i1 < len(old) else end
             if i1 - i0 == 1 and k1 - k0 == 1 and self._enterable(old[i0], new[k0]):
-                asts = ast_body[_ast_index(old, i0)]
-                if self.compound(old[i0], new[k0], asts, last, indent):
+                if self.compound(old[i0], new[k0], firsts[i0], last, indent):
                     continue
             if not self.region(old[i0:i1], new[k0:k1], first, last, indent):
                 return False
@@ -118,22 +120,21 @@ def _code(module: cst.Module, statements: Sequence[cst.CSTNode], indent: str) ->
     return module.code_for_node(block)[len(module.default_newline):]  # without the header newline
 
 
-def _starts(old: Sequence[cst.CSTNode], ast_body: Sequence[ast.stmt]) -> Optional[List[int]]:
-    """First line of each CST statement (its leading comments and blank lines included)."""
-    starts, index = [], 0
-    for statement in old:
-        if index >= len(ast_body):
-            return None
-        node = ast_body[index]
-        decorators = getattr(node, "decorator_list", None)
-        line = decorators[0].lineno if decorators else node.lineno
-        starts.append(line - len(statement.leading_lines))
-        index += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-    return starts if index == len(ast_body) else None
+def _first_ast_statements(old: Sequence[cst.CSTNode], ast_body: Sequence[ast.stmt]):
+    """The first `ast` statement of each CST statement, or None if the lists do not pair."""
+    units = statement_units(old)
+    if len(units) != len(ast_body):
+        return None
+    firsts = {}
+    for (node, line), statement in zip(units, ast_body):
+        firsts.setdefault(id(line or node), statement)
+    return [firsts[id(s)] for s in old]
 
 
-def _ast_index(old: Sequence[cst.CSTNode], position: int) -> int:
-    return sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in old[:position])
+def _first_line(node: ast.stmt) -> int:
+    """Where a statement starts, its decorators included (its leading lines not)."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
 
 
 def _regions(old: Sequence[cst.CSTNode], new: Sequence[cst.CSTNode]):

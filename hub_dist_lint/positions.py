@@ -55,6 +55,18 @@ def ast_imports_in_order(tree: ast.Module) -> List[ast.stmt]:
     return out
 
 
+def statement_units(body: Sequence[cst.CSTNode]) -> List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]]:
+    """A CST statement list as `ast` lists it, one entry per small statement: (statement,
+    the SimpleStatementLine holding it, or None for a compound statement)."""
+    out: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            out.extend((small, statement) for small in statement.body)
+        else:
+            out.append((statement, None))
+    return out
+
+
 class Locator:
     """Maps CST nodes of one file to source spans, lazily."""
 

@@ -15,6 +15,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..imports import ImportedName
+from ..positions import statement_units
 from .bindings import Bindings, Scope
 
 # ast statement type -> its CST type, where the names differ
@@ -198,7 +199,7 @@ class ImportUses:
             found = None
             if slot is not None:
                 if slot.parent is None:
-                    body = _units(self.module.body)
+                    body = statement_units(self.module.body)
                 else:
                     parent = self.cst_statement(slot.parent)
                     body = _body_of(parent, slot.field, slot.sub) if parent is not None else None
@@ -258,21 +259,9 @@ def _spelled(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _units(body: Sequence[cst.CSTNode]) -> List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]]:
-    """A CST statement list as `ast` lists it, one entry per small statement: (statement,
-    the SimpleStatementLine holding it, or None)."""
-    out: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = []
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            out.extend((small, statement) for small in statement.body)
-        else:
-            out.append((statement, None))
-    return out
-
-
 def _suite(suite: cst.BaseSuite):
     if isinstance(suite, cst.IndentedBlock):
-        return _units(suite.body)
+        return statement_units(suite.body)
     return [(small, None) for small in suite.body]
 
 
