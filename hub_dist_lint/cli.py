@@ -46,7 +46,11 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
                         help="use this pyproject.toml or setup.cfg instead of the nearest one")
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--stdin-filename", default="<stdin>",
-                        help="name to report for standard input (also finds its configuration)")
+                        help="name to report for standard input (also finds its configuration; "
+                             "a name ending in .ipynb reads a notebook)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="say on stderr which TensorFlow target each file was checked "
+                             "against when it is not the configured or default one")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
 
 
@@ -101,7 +105,7 @@ def _inputs(args, resolver) -> Tuple[List[Tuple[str, Optional[str], object]], in
         items.append((name, None, None if skip else resolver.config_for(name)))
     items.extend((f, f, resolver.config_for(f)) for f in files)
     if not items and not missing:
-        print("warning: No Python files found under the given path(s)", file=sys.stderr)
+        print("warning: No Python files or notebooks found under the given path(s)", file=sys.stderr)
     return items, len(missing)
 
 
@@ -114,10 +118,10 @@ def _read(file_path: Optional[str]) -> bytes:
 
 
 def _report_error(display: str, reason: str, line: Optional[int] = None,
-                  column: Optional[int] = None) -> None:
-    from .diagnostics import LintError
+                  column: Optional[int] = None, cell: Optional[int] = None) -> None:
+    from .diagnostics import where
 
-    print(f"{display}{LintError(reason, line, column).where}: error: {reason}", file=sys.stderr)
+    print(f"{display}{where(line, column, cell)}: error: {reason}", file=sys.stderr)
 
 
 # `hub-dist-lint NAME ...` runs these instead of linting: "module:function", each
@@ -197,6 +201,8 @@ def _lint(args, items, errors: int, out) -> int:
     summary = args.format == "text" and not args.quiet and _is_terminal(out)
     fixes = reporter.needs_fixes
     for outcome in runner.run(items, args.jobs, fixes, cache_dir, stdin, progress):
+        if args.verbose and outcome.note:
+            print(f"{outcome.display}: target {outcome.note}", file=sys.stderr)
         if outcome.error is not None:
             _report_error(outcome.display, *outcome.error)
             reporter.failure(Failure(outcome.display, *outcome.error))
@@ -265,10 +271,10 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
             if to_stdout:
                 sys.stdout.buffer.write(outcome.source)  # a filter must not eat its input
             continue
-        for line, column, code, message, reason in outcome.left:
+        for left in outcome.left:
             remaining += 1
-            why = f" (not fixed: {reason})" if reason else ""
-            print(f"{display}:{line}:{column}: {code} {message}{why}",
+            why = f" (not fixed: {left.reason})" if left.reason else ""
+            print(f"{display}{left.where}: {left.code} {left.message}{why}",
                   file=sys.stderr if to_stdout else sys.stdout)
         if to_stdout:
             sys.stdout.buffer.write(outcome.new)
@@ -278,7 +284,12 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
             continue
         changed += 1
         if args.diff:
-            sys.stdout.write(unified_diff(outcome.source, outcome.new, display))
+            if outcome.notebook:
+                from .notebooks import cell_diff
+
+                sys.stdout.write(cell_diff(outcome.source, outcome.new, display))
+            else:
+                sys.stdout.write(unified_diff(outcome.source, outcome.new, display))
         elif args.check:
             print(f"would fix {outcome.fixed} finding(s) in {display}")
         else:

@@ -71,15 +71,23 @@ class Diagnostic:
 class LintError(Exception):
     """A file that could not be checked: it says where and why in one line."""
 
-    def __init__(self, reason: str, line: Optional[int] = None, column: Optional[int] = None):
+    def __init__(self, reason: str, line: Optional[int] = None, column: Optional[int] = None,
+                 cell: Optional[int] = None):
         super().__init__(reason)
         self.reason = reason
         self.line = line
         self.column = column if line else None  # 1-based, in characters
+        self.cell = cell if line else None  # a notebook's cell number; line is in the cell
 
     @property
     def where(self) -> str:
-        """`:line:column`, `:line` or nothing, to follow a path."""
-        if not self.line:
-            return ""
-        return f":{self.line}:{self.column}" if self.column else f":{self.line}"
+        """`:line:column`, `:cell N:line:column`, `:line` or nothing, to follow a path."""
+        return where(self.line, self.column, self.cell)
+
+
+def where(line: Optional[int], column: Optional[int] = None, cell: Optional[int] = None) -> str:
+    """A position to follow a path: `:line:column` in a file, `:cell N:line:column` in a
+    notebook (ruff's form), `:line` without a column, nothing without a line."""
+    if not line:
+        return ""
+    return (f":cell {cell}" if cell is not None else "") + f":{line}" + (f":{column}" if column else "")

@@ -50,8 +50,11 @@ class LintContext:
     """What a checker sees of one file. Expensive views are built on demand."""
 
     def __init__(self, text: str, module: cst.Module, path: str, config: Config,
-                 want_fixes: bool, tree: Optional[ast.Module] = None):
+                 want_fixes: bool, tree: Optional[ast.Module] = None, source_kind: str = "file"):
         self.text = text
+        # "file", or "notebook": a notebook's code cells, run by a kernel from its start
+        # (so the module is what first imports TensorFlow: a program's entry point)
+        self.source_kind = source_kind
         self.module = module
         self.path = path
         self.config = config
@@ -130,11 +133,13 @@ def _wanted(checker: Checker, config: Config) -> bool:
 
 def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
             fixes: bool = False, tree: Optional[ast.Module] = None,
-            noqa: bool = True, module: Optional[cst.Module] = None) -> Analysis:
+            noqa: bool = True, module: Optional[cst.Module] = None,
+            source_kind: str = "file") -> Analysis:
     """Lint one file's source. Raises LintError for a file that cannot be checked.
 
     `tree` and `module`: the `ast` and libcst parses of this very source, when the
-    caller has them (flake8 has the tree; the language server keeps both per version)."""
+    caller has them (flake8 has the tree; the language server keeps both per version).
+    `source_kind`: "notebook" for the code cells of a notebook (notebooks.py)."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
     checkers = [c for c in CHECKERS if _wanted(c, config) and c.gate.search(text)]
@@ -144,7 +149,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         return Analysis(path, text, None)
     if module is None:
         module = parse(source, text, path)
-    ctx = LintContext(text, module, path, config, fixes, tree)
+    ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
     found: List[Diagnostic] = []
     for checker in checkers:
         found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))

@@ -6,6 +6,9 @@ import fnmatch
 import os
 from typing import Callable, Iterable, Iterator, List, Sequence, Tuple, Union
 
+# What a directory walk collects: Python files and Jupyter notebooks (as ruff does).
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+
 # Name globs, or a predicate on a path under a walked directory (configuration-aware).
 Exclude = Union[Sequence[str], Callable[[str], bool]]
 
@@ -23,10 +26,11 @@ def _excluded(name: str, patterns: Sequence[str]) -> bool:
 
 
 def discover(paths: Iterable[str], exclude: Exclude = DEFAULT_EXCLUDE) -> Tuple[List[str], List[Tuple[str, str]]]:
-    """Python files under `paths`, sorted; plus (path, reason) for paths that do not exist.
+    """Python files and notebooks under `paths`, sorted; plus (path, reason) for paths
+    that do not exist.
 
-    Files named explicitly are always checked, whatever their name; directories
-    are walked for *.py/*.pyi without following symlinked directories (no loops).
+    Files named explicitly are always checked, whatever their name; directories are
+    walked for *.py/*.pyi/*.ipynb without following symlinked directories (no loops).
     """
     found: List[str] = []
     missing: List[Tuple[str, str]] = []
@@ -50,7 +54,7 @@ def _walk(root: str, exclude: Exclude) -> Iterator[str]:
         dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(directory, d)))
         for name in filenames:
             path = os.path.join(directory, name)
-            if name.endswith((".py", ".pyi")) and not skip(path):
+            if name.endswith(SOURCE_SUFFIXES) and not skip(path):
                 yield path
 
 

@@ -14,6 +14,7 @@ from typing import IO, Dict, List, Optional
 from urllib.parse import quote
 
 from . import __version__
+from .diagnostics import where
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -31,7 +32,25 @@ class Record:
     code: str
     message: str
     # None, or {"description": str, "edits": [{line, column, end_line, end_column, content}]}
+    # (in a notebook each edit also names its "cell", and its lines are the cell's)
     fix: Optional[dict] = None
+    # In a notebook: the cell's number (every cell counted, from 1); line and column are
+    # then in the cell (ruff's convention). None for a Python file.
+    cell: Optional[int] = None
+    # In a notebook: the line of the .ipynb file that holds the reported line (for
+    # viewers that show the file itself: SARIF, GitHub annotations)
+    file_line: Optional[int] = None
+
+    @property
+    def where(self) -> str:
+        """`path:line:col`, or `path:cell N:line:col` in a notebook."""
+        return self.path + where(self.line, self.column, self.cell)
+
+    def as_json(self) -> dict:
+        """The JSON format's object (file_line is for the formats that need it)."""
+        out = asdict(self)
+        del out["file_line"]
+        return out
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,7 @@ class Failure:
     reason: str
     line: Optional[int] = None
     column: Optional[int] = None
+    cell: Optional[int] = None  # a notebook's cell number (line and column in it)
 
 
 class Reporter:
@@ -66,7 +86,7 @@ class TextReporter(Reporter):
     """`path:line:col: CODE message`, as flake8 and ruff print."""
 
     def finding(self, record: Record) -> None:
-        self.out.write(f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}\n")
+        self.out.write(f"{record.where}: {record.code} {record.message}\n")
 
 
 def _clean(path: str) -> str:
@@ -86,16 +106,20 @@ class GithubReporter(Reporter):
     """GitHub Actions workflow commands: each finding becomes an annotation."""
 
     def finding(self, record: Record) -> None:
-        self.out.write(f"::error file={_escape_property(_clean(record.path))},line={record.line},"
-                       f"col={record.column},title={_escape_property(record.code)}::"
-                       f"{_escape_data(record.message)}\n")
+        if record.cell is None:
+            place, message = f"line={record.line},col={record.column}", record.message
+        else:  # the annotation on the .ipynb line holding the code; the message says the cell
+            place = f"line={record.file_line}"
+            message = f"cell {record.cell}:{record.line}:{record.column}: {record.message}"
+        self.out.write(f"::error file={_escape_property(_clean(record.path))},{place},"
+                       f"title={_escape_property(record.code)}::{_escape_data(message)}\n")
 
     def failure(self, failure: Failure) -> None:
-        line = f",line={failure.line}" if failure.line else ""
-        if failure.line and failure.column:
+        line = f",line={failure.line}" if failure.line and failure.cell is None else ""
+        if line and failure.column:
             line += f",col={failure.column}"
         self.out.write(f"::error file={_escape_property(_clean(failure.path))}{line},"
-                       f"title=hub-dist-lint::{_escape_data('cannot check: ' + failure.reason)}\n")
+                       f"title=hub-dist-lint::{_escape_data('cannot check: ' + _cell_prefix(failure) + failure.reason)}\n")
 
 
 class JsonReporter(Reporter):
@@ -111,7 +135,7 @@ class JsonReporter(Reporter):
         self.records.append(record)
 
     def finish(self) -> None:
-        json.dump([asdict(r) for r in self.records], self.out, indent=2)
+        json.dump([r.as_json() for r in self.records], self.out, indent=2)
         self.out.write("\n")
 
 
@@ -158,9 +182,16 @@ class SarifReporter(JsonReporter):
                                "endLine": record.end_line, "endColumn": record.end_column},
                 }}],
             }
+            if record.cell is not None:
+                # the region is the .ipynb line holding the code (what a viewer of the file
+                # shows); the cell and in-cell position go in the message and properties
+                result["message"]["text"] = f"cell {record.cell}:{record.line}:{record.column}: {record.message}"
+                result["locations"][0]["physicalLocation"]["region"] = {"startLine": record.file_line}
+                result["properties"] = {"cell": record.cell, "cellLine": record.line,
+                                        "cellColumn": record.column}
             if record.code in index:
                 result["ruleIndex"] = index[record.code]
-            if record.fix:
+            if record.fix and record.cell is None:
                 result["fixes"] = [{
                     "description": {"text": record.fix["description"]},
                     "artifactChanges": [{
@@ -176,11 +207,11 @@ class SarifReporter(JsonReporter):
         notifications = []
         for failure in self.failures:
             location: dict = {"artifactLocation": self._location(failure.path)}
-            if failure.line:
+            if failure.line and failure.cell is None:
                 location["region"] = {"startLine": failure.line}
                 if failure.column:
                     location["region"]["startColumn"] = failure.column
-            notifications.append({"level": "error", "message": {"text": failure.reason},
+            notifications.append({"level": "error", "message": {"text": _cell_prefix(failure) + failure.reason},
                                   "locations": [{"physicalLocation": location}]})
         invocation: dict = {"executionSuccessful": not self.failures}
         if notifications:
@@ -209,6 +240,11 @@ class SarifReporter(JsonReporter):
                 "results": results,
             }],
         }
+
+
+def _cell_prefix(failure: Failure) -> str:
+    """`cell 3:2:5: ` for a failure inside a notebook cell (its lines are the cell's)."""
+    return f"cell {failure.cell}{where(failure.line, failure.column)}: " if failure.cell else ""
 
 
 def _file_uri(absolute: str) -> str:

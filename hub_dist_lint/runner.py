@@ -22,13 +22,27 @@ from .files import read_bytes
 from .reporters import Record
 
 
+# Why a file could not be checked: (reason, line, column, notebook cell)
+Error = Tuple[str, Optional[int], Optional[int], Optional[int]]
+
+
 @dataclass
 class Outcome:
     display: str
     records: List[Record] = field(default_factory=list)
-    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None  # (reason, line, column)
+    error: Optional[Error] = None
     parsed: bool = False
     cached: bool = False
+    note: Optional[str] = None  # which TensorFlow target was used, when not the default
+
+
+def _error(exc) -> Error:
+    """A LintError (or OSError) as an outcome's error."""
+    from .diagnostics import LintError
+
+    if isinstance(exc, LintError):
+        return (exc.reason, exc.line, exc.column, exc.cell)
+    return (exc.strerror or str(exc), None, None, None)
 
 
 @lru_cache(maxsize=1)
@@ -88,40 +102,53 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
               cache_dir: Optional[str], stdin: Optional[bytes] = None) -> Outcome:
     """Lint one file. Never raises for a bad file: the outcome carries the reason."""
     from .diagnostics import LintError
-    from .engine import analyze
+    from .notebooks import is_notebook
 
     try:
         source = stdin if path is None else read_bytes(path)
     except OSError as exc:
-        return Outcome(display, error=(exc.strerror or str(exc), None, None))
+        return Outcome(display, error=_error(exc))
+    notebook = is_notebook(display)
     cache = Cache(cache_dir) if cache_dir else None
-    key = cache.key(source, repr(config), fixes) if cache else None
+    key = cache.key(source, repr(config) + ("ipynb" if notebook else ""), fixes) if cache else None
     if cache:
         hit = cache.get(key)
         if hit is not None:
             return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
-                           tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True)
+                           tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
+                           hit.get("note"))
     try:
-        analysis = analyze(source, display, config, fixes=fixes)
+        outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
     except LintError as exc:
-        outcome = Outcome(display, error=(exc.reason, exc.line, exc.column))
+        outcome = Outcome(display, error=_error(exc))
     except RecursionError:
-        outcome = Outcome(display, error=("too deeply nested to check", None, None))
-    else:
-        records = []
-        for diag in analysis.diagnostics:
-            fix = None
-            if fixes and diag.fix is not None:
-                from .fixing import fix_as_json
-
-                fix = fix_as_json(analysis, diag)
-            records.append(Record(display, diag.line, diag.column, diag.end_line,
-                                  diag.end_column, diag.code, diag.message, fix))
-        outcome = Outcome(display, records, None, analysis.parsed)
+        outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
     if cache and path is not None:
         cache.put(key, {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
-                        "parsed": outcome.parsed})
+                        "parsed": outcome.parsed, "note": outcome.note})
     return outcome
+
+
+def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
+    from .engine import analyze
+    from .fixing import fix_as_json
+
+    analysis = analyze(source, display, config, fixes=fixes)
+    records = [Record(display, d.line, d.column, d.end_line, d.end_column, d.code, d.message,
+                      fix_as_json(analysis, d) if fixes else None)
+               for d in analysis.diagnostics]
+    return Outcome(display, records, None, analysis.parsed)
+
+
+def _check_notebook(display: str, source: bytes, config, fixes: bool) -> Outcome:
+    from .notebooks import analyze_notebook, fix_as_json
+
+    analysis = analyze_notebook(source, display, config, fixes=fixes)
+    records = [Record(display, f.line, f.column, f.end_line, f.end_column, f.diagnostic.code,
+                      f.diagnostic.message, fix_as_json(analysis, f) if fixes else None,
+                      f.cell, f.file_line)
+               for f in analysis.findings]
+    return Outcome(display, records, None, analysis.parsed, note=analysis.target_note)
 
 
 def _run_batch(job):
@@ -158,6 +185,16 @@ def run(items: Sequence[Tuple[str, Optional[str], object]], jobs: int = 0, fixes
     yield from in_parallel(check_one, work, jobs, progress)
 
 
+@dataclass(frozen=True)
+class Left:
+    """A finding the fixer left, and why."""
+
+    where: str  # `:line:col` or `:cell N:line:col`
+    code: str
+    message: str
+    reason: Optional[str]
+
+
 @dataclass
 class FixOutcome:
     """One file through the fixer: its bytes before and after, and what was left."""
@@ -167,29 +204,38 @@ class FixOutcome:
     source: bytes = b""
     new: bytes = b""
     fixed: int = 0
-    left: List[Tuple[int, int, str, str, Optional[str]]] = field(default_factory=list)
-    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None  # (reason, line, column)
+    left: List[Left] = field(default_factory=list)
+    error: Optional[Error] = None
+    notebook: bool = False
 
 
 def fix_one(display: str, path: Optional[str], config, stdin: Optional[bytes] = None) -> FixOutcome:
     """Fix one file's bytes (written by the caller). Never raises for a bad file."""
-    from .diagnostics import LintError
+    from .diagnostics import LintError, where
     from .fixing import fix_source
+    from .notebooks import fix_notebook, is_notebook
 
     try:
         source = stdin if path is None else read_bytes(path)
     except OSError as exc:
-        return FixOutcome(display, path, error=(exc.strerror or str(exc), None, None))
+        return FixOutcome(display, path, error=_error(exc))
+    notebook = is_notebook(display)
     if config is None:  # stdin named after an excluded file, with --force-exclude
-        return FixOutcome(display, path, source, source)
+        return FixOutcome(display, path, source, source, notebook=notebook)
     try:
-        new, fixed, left = fix_source(source, display, config)
+        if notebook:
+            new, fixed, found = fix_notebook(source, display, config)
+            left = [Left(where(f.line, f.column, f.cell), f.diagnostic.code, f.diagnostic.message,
+                         f.diagnostic.no_fix_reason) for f in found]
+        else:
+            new, fixed, found = fix_source(source, display, config)
+            left = [Left(where(d.line, d.column), d.code, d.message, d.no_fix_reason) for d in found]
     except LintError as exc:
-        return FixOutcome(display, path, source, source, error=(exc.reason, exc.line, exc.column))
+        return FixOutcome(display, path, source, source, error=_error(exc), notebook=notebook)
     except RecursionError:
-        return FixOutcome(display, path, source, source, error=("too deeply nested to check", None, None))
-    return FixOutcome(display, path, source, new, len(fixed),
-                      [(d.line, d.column, d.code, d.message, d.no_fix_reason) for d in left])
+        return FixOutcome(display, path, source, source, notebook=notebook,
+                          error=("too deeply nested to check", None, None, None))
+    return FixOutcome(display, path, source, new, len(fixed), left, notebook=notebook)
 
 
 class Progress:

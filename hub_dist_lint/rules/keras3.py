@@ -253,7 +253,8 @@ def _reach_message(reach: Reach, target: str) -> str:
 def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
     """(fix, reason, remedy text): the switch for an entry point spelling only tf.keras,
     else the whole-file tf-keras rewrite, else nothing (and why)."""
-    entry = scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
+    entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
@@ -266,6 +267,9 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
             order = (list(ctx.module.body).index(anchor), -1)
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
                       ensure=(Ensure(anchor, text, ctx.module, order),))
+            if notebook:
+                return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 before the notebook "
+                                   "imports TensorFlow (restart a running kernel for it to apply)")
             return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this "
                                "entry-point script, before TensorFlow is imported")
     for reach in reaches:
