@@ -31,7 +31,7 @@ def is_notebook(path: Optional[str]) -> bool:
 
 @dataclass
 class Part:
-    """One module of the notebook: the kernel's (program None) or a written program."""
+    """One module of the cells: the kernel's (program None) or a written program's."""
 
     cells: CellModule
     analysis: object  # engine.Analysis
@@ -40,22 +40,25 @@ class Part:
 
 @dataclass
 class Finding:
-    """A diagnostic placed in a notebook: cell number and in-cell line/column."""
+    """A diagnostic placed in a cell: the cell's key (its number in a notebook file, its
+    URI in an editor) and in-cell line/column."""
 
     diagnostic: Diagnostic
     part: Part
-    cell: int
+    cell: Hashable
     line: int
     column: int
     end_line: int
     end_column: int
-    file_line: int  # where the line lies in the .ipynb file itself
+    file_line: Optional[int] = None  # where the line lies in the .ipynb file itself
 
 
 @dataclass
-class NotebookAnalysis:
+class CellsAnalysis:
+    """The findings of a sequence of code cells (a notebook's, or an editor's)."""
+
     path: str
-    notebook: Notebook
+    texts: Dict[Hashable, str]  # every code cell's text, by key
     parts: List[Part] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
     target_note: Optional[str] = None  # which TensorFlow target was used, and why
@@ -63,6 +66,11 @@ class NotebookAnalysis:
     @property
     def parsed(self) -> bool:
         return any(p.analysis.parsed for p in self.parts)
+
+
+@dataclass
+class NotebookAnalysis(CellsAnalysis):
+    notebook: Optional[Notebook] = None
 
 
 def read_notebook(source: Union[bytes, str]) -> Notebook:
@@ -73,54 +81,65 @@ def read_notebook(source: Union[bytes, str]) -> Notebook:
         raise LintError(str(exc)) from None
 
 
-def notebook_pin(notebook: Notebook) -> Optional[Tuple[int, Pin]]:
-    """(cell number, pin) of the last TensorFlow pin the code cells install."""
+def cells_pin(cells: Sequence[Cell]) -> Optional[Tuple[Hashable, Pin]]:
+    """(cell key, pin) of the last TensorFlow pin the code cells install."""
     found = None
-    for cell in notebook.code_cells():
-        if "install" in cell.source or "tensorflow_version" in cell.source:
-            pin = pin_in_commands(cell.source)
+    for cell in cells:
+        if "install" in cell.text or "tensorflow_version" in cell.text:
+            pin = pin_in_commands(cell.text)
             if pin is not None:
-                found = (cell.number, pin)
+                found = (cell.key, pin)
     return found
 
 
-def analyze_notebook(source: Union[bytes, str], path: str = "<stdin>", config=None,
-                     fixes: bool = False) -> NotebookAnalysis:
-    """Lint a notebook's code. Raises LintError (with its cell) for one that cannot be checked."""
+def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fixes: bool = False,
+                  into: Optional[CellsAnalysis] = None, describe=str) -> CellsAnalysis:
+    """Lint code cells run in order by one kernel. Raises LintError (its `cell` the key)
+    for cells that cannot be checked. `describe(key)` names a cell in notes."""
     from .config import Config
     from .engine import analyze
 
     config = config or Config()
-    notebook = read_notebook(source)
-    result = NotebookAnalysis(path, notebook)
-    if not notebook.is_python:
-        result.target_note = f"not checked: a {notebook.language} notebook"
-        return result
-    pinned = notebook_pin(notebook)
+    result = into if into is not None else CellsAnalysis(path, {})
+    result.texts = {c.key: c.text for c in cells}
+    pinned = cells_pin(cells)
     if config.target_tf is None and pinned is not None:
-        number, pin = pinned
-        result.target_note = f"{pin.reason} (cell {number})"
+        key, pin = pinned
+        result.target_note = f"{pin.reason} ({describe(key)})"
         if pin.too_old:
-            result.target_note = f"not checked: {pin.reason} (cell {number})"
+            result.target_note = "not checked: " + result.target_note
             return result
         config = dataclasses.replace(config, target_tf=pin.target)
     elif config.target_tf is not None:
         result.target_note = f"TF {config.target_tf} (configured)"
-    module, programs = to_module([Cell(c.number, c.source) for c in notebook.code_cells()])
-    parts = [(module, None)] + [(program_module(p), p) for p in programs]
-    for cells, program in parts:
+    module, programs = to_module(cells)
+    for cells_module, program in [(module, None)] + [(program_module(p), p) for p in programs]:
         kind = "file" if program is not None else "notebook"
         try:
-            analysis = analyze(cells.text, path, config, fixes=fixes, source_kind=kind)
+            analysis = analyze(cells_module.text, path, config, fixes=fixes, source_kind=kind)
         except LintError as exc:
-            raise _in_cell(exc, cells) from None
-        part = Part(cells, analysis, program)
+            raise _in_cell(exc, cells_module) from None
+        part = Part(cells_module, analysis, program)
         result.parts.append(part)
-        for diag in analysis.diagnostics:
-            placed = _place(notebook, part, diag)
-            if placed is not None:
-                result.findings.append(placed)
-    result.findings.sort(key=lambda f: (f.cell, f.line, f.column, f.diagnostic.code, f.diagnostic.message))
+        result.findings.extend(filter(None, (_place(part, d) for d in analysis.diagnostics)))
+    order = {c.key: i for i, c in enumerate(cells)}
+    result.findings.sort(key=lambda f: (order[f.cell], f.line, f.column, f.diagnostic.code,
+                                        f.diagnostic.message))
+    return result
+
+
+def analyze_notebook(source: Union[bytes, str], path: str = "<stdin>", config=None,
+                     fixes: bool = False) -> NotebookAnalysis:
+    """Lint a notebook file's code. Raises LintError (with its cell) for one that cannot be checked."""
+    notebook = read_notebook(source)
+    result = NotebookAnalysis(path, {}, notebook=notebook)
+    if not notebook.is_python:
+        result.target_note = f"not checked: a {notebook.language} notebook"
+        return result
+    cells = [Cell(c.number, c.source) for c in notebook.code_cells()]
+    analyze_cells(cells, path, config, fixes, into=result, describe=lambda n: f"cell {n}")
+    for finding in result.findings:
+        finding.file_line = notebook.file_line(finding.cell, finding.line)
     return result
 
 
@@ -131,7 +150,7 @@ def _in_cell(exc: LintError, cells: CellModule) -> LintError:
     return LintError(exc.reason, where[1], exc.column, cell=where[0])
 
 
-def _place(notebook: Notebook, part: Part, diag: Diagnostic) -> Optional[Finding]:
+def _place(part: Part, diag: Diagnostic) -> Optional[Finding]:
     start = part.cells.position(diag.line)
     end = part.cells.position(diag.end_line)
     if start is None:
@@ -139,19 +158,18 @@ def _place(notebook: Notebook, part: Part, diag: Diagnostic) -> Optional[Finding
     cell, line = start
     end_line, end_column = (end[1], diag.end_column) if end is not None and end[0] == cell \
         else (line, diag.column)
-    return Finding(diag, part, cell, line, diag.column, end_line, end_column,
-                   notebook.file_line(cell, line))
+    return Finding(diag, part, cell, line, diag.column, end_line, end_column)
 
 
 # -- fixing ------------------------------------------------------------------------
 
 
-def fixed_cells(analysis: NotebookAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -> Optional[Dict[int, str]]:
-    """The new sources of the cells these fixes change (cell number -> source); None
-    when the fixed module does not split back into the same cells."""
+def fixed_cells(analysis: CellsAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -> Optional[Dict[Hashable, str]]:
+    """The new texts of the cells these fixes change (cell key -> text); None when the
+    fixed module does not split back into the same cells."""
     from .fixing import fixed_text
 
-    out: Dict[int, str] = {}
+    out: Dict[Hashable, str] = {}
     for part in analysis.parts:
         mine = [fix for owner, fix in fixes if owner is part]
         if not mine:
@@ -161,10 +179,10 @@ def fixed_cells(analysis: NotebookAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -
         if split is None or not _compiles(new_text):
             return None
         for key, text in split.items():
-            if part.program is not None:
-                original = analysis.notebook.cells[key - 1].source
+            original = analysis.texts[key]
+            if part.program is not None:  # the body of a %%writefile cell: keep its magic line
                 text = original[:len(original) - len(part.program.text)] + text
-            if text != analysis.notebook.cells[key - 1].source:
+            if text != original:
                 out[key] = text
     return out
 
@@ -182,10 +200,20 @@ def _compiles(text: str) -> bool:
 def fix_notebook(source: bytes, path: str = "<stdin>", config=None):
     """Fix a notebook's bytes. Returns (new bytes, findings fixed, findings left)."""
     analysis = analyze_notebook(source, path, config, fixes=True)
+    sources, fixed, left = fix_cells(analysis)
+    if not sources:
+        return source, fixed, left
+    new_text = with_sources(analysis.notebook, sources)
+    bom = b"\xef\xbb\xbf" if source.startswith(b"\xef\xbb\xbf") else b""
+    return bom + new_text.encode("utf-8"), fixed, left
+
+
+def fix_cells(analysis: CellsAnalysis):
+    """(new texts by cell key, findings fixed, findings left) of every fix planned."""
     planned = [f for f in analysis.findings if f.diagnostic.fix is not None]
     left = [f for f in analysis.findings if f.diagnostic.fix is None]
     if not planned:
-        return source, [], left
+        return {}, [], left
     sources = fixed_cells(analysis, [(f.part, f.diagnostic.fix) for f in planned])
     fixed = planned
     if sources is None:  # some fix moves code across cells: take the fixes that do not
@@ -197,12 +225,9 @@ def fix_notebook(source: bytes, path: str = "<stdin>", config=None):
             else:
                 fixed.append(finding)
                 sources = trial
-        left.sort(key=lambda f: (f.cell, f.line, f.column, f.diagnostic.code))
-    if not sources:
-        return source, fixed, left
-    new_text = with_sources(analysis.notebook, sources)
-    bom = b"\xef\xbb\xbf" if source.startswith(b"\xef\xbb\xbf") else b""
-    return bom + new_text.encode("utf-8"), fixed, left
+        order = {key: i for i, key in enumerate(analysis.texts)}
+        left.sort(key=lambda f: (order[f.cell], f.line, f.column, f.diagnostic.code))
+    return sources, fixed, left
 
 
 def _unfixed(finding: Finding, reason: str) -> Finding:
@@ -210,20 +235,29 @@ def _unfixed(finding: Finding, reason: str) -> Finding:
     return dataclasses.replace(finding, diagnostic=diag)
 
 
-def fix_as_json(analysis: NotebookAnalysis, finding: Finding) -> Optional[dict]:
-    """One finding's fix: its description and line edits, each naming its cell."""
+def cell_edits(analysis: CellsAnalysis, findings: Sequence[Finding]) -> Optional[Dict[Hashable, List[dict]]]:
+    """Line edits (edits.text_edits' form) per cell applying these findings' fixes
+    together; None when they do not split back into the cells."""
     from .edits import text_edits
 
+    sources = fixed_cells(analysis, [(f.part, f.diagnostic.fix) for f in findings
+                                     if f.diagnostic.fix is not None])
+    if sources is None:
+        return None
+    return {key: text_edits(analysis.texts[key], new) for key, new in sources.items()}
+
+
+def fix_as_json(analysis: CellsAnalysis, finding: Finding) -> Optional[dict]:
+    """One finding's fix: its description and line edits, each naming its cell."""
     fix = finding.diagnostic.fix
     if fix is None:
         return None
-    sources = fixed_cells(analysis, [(finding.part, fix)])
-    if sources is None:
+    per_cell = cell_edits(analysis, [finding])
+    if per_cell is None:
         return None
-    edits = []
-    for number, new in sorted(sources.items()):
-        for edit in text_edits(analysis.notebook.cells[number - 1].source, new):
-            edits.append({"cell": number, **edit})
+    order = list(analysis.texts)
+    edits = [{"cell": key, **edit} for key in sorted(per_cell, key=order.index)
+             for edit in per_cell[key]]
     return {"description": fix.description, "edits": edits}
 
 
