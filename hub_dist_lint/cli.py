@@ -105,7 +105,7 @@ def _inputs(args, resolver) -> Tuple[List[Tuple[str, Optional[str], object]], in
         items.append((name, None, None if skip else resolver.config_for(name)))
     items.extend((f, f, resolver.config_for(f)) for f in files)
     if not items and not missing:
-        print("warning: No Python files or notebooks found under the given path(s)", file=sys.stderr)
+        print("warning: No Python files found under the given path(s)", file=sys.stderr)
     return items, len(missing)
 
 

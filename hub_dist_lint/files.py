@@ -14,7 +14,7 @@ Exclude = Union[Sequence[str], Callable[[str], bool]]
 
 # Directories nobody wants linted (ruff's defaults, plus build output).
 DEFAULT_EXCLUDE = (
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox",
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
     ".pants.d", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__",
     "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
     "__pycache__", ".hub-dist-lint-cache", "*.egg-info",

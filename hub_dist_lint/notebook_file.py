@@ -168,6 +168,7 @@ def _top_member(text: str, key: str, pos: int, cells: List[NotebookCell], fields
         fields[key] = value
         return end
     fields["cells"] = True
+    cells.clear()  # a repeated key: the last one counts, as json.loads reads it
     if text[pos] != "[":
         raise NotebookError('not a notebook: "cells" is not a list')
     return _array(text, pos, lambda index, at: _cell(text, at, cells))
@@ -226,7 +227,7 @@ def with_sources(notebook: Notebook, sources: Dict[int, str]) -> str:
     """The file's text with these cells' sources (by cell number) replaced, written
     as the file writes them; the rest of the text unchanged."""
     text = notebook.text
-    ascii_only = _escapes_non_ascii(text)
+    style = _Style(ascii_only=_escapes_non_ascii(text), html_safe=_escapes_html(text))
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
     out, last = [], 0
@@ -236,7 +237,7 @@ def with_sources(notebook: Notebook, sources: Dict[int, str]) -> str:
             continue
         start, end = cell.span
         out.append(text[last:start])
-        out.append(_source_json(notebook, cell, new, ascii_only, newline))
+        out.append(_source_json(notebook, cell, new, style, newline))
         last = end
     out.append(text[last:])
     return "".join(out)
@@ -249,10 +250,27 @@ def _escapes_non_ascii(text: str) -> bool:
     return bool(re.search(r"(?<!\\)(?:\\\\)*\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])[0-9a-fA-F]{2}", text))
 
 
-def _source_json(notebook: Notebook, cell: NotebookCell, new: str, ascii_only: bool,
+@dataclass(frozen=True)
+class _Style:
+    ascii_only: bool  # non-ASCII as \uXXXX (json's ensure_ascii)
+    html_safe: bool  # <, > and & as \u003c, \u003e, \u0026 (older Colab files)
+
+    def dump(self, value: str) -> str:
+        text = json.dumps(value, ensure_ascii=self.ascii_only)
+        if self.html_safe:
+            text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return text
+
+
+def _escapes_html(text: str) -> bool:
+    """Whether the file writes <, > and & escaped (more often than not)."""
+    escaped = len(re.findall(r"\\u00(?:3[cCeE]|26)", text))
+    return escaped > 0 and escaped >= sum(text.count(c) for c in "<>&")
+
+
+def _source_json(notebook: Notebook, cell: NotebookCell, new: str, style: _Style,
                  newline: str) -> str:
-    def dump(value: str) -> str:
-        return json.dumps(value, ensure_ascii=ascii_only)
+    dump = style.dump
 
     if not cell.is_list:
         return dump(new)

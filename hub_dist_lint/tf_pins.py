@@ -81,6 +81,7 @@ def pin_in_commands(text: str) -> Optional[Pin]:
     """The last TensorFlow pin of the `pip install` commands (or `%tensorflow_version
     1.x`) in a notebook cell's text, if any."""
     found = None
+    text = re.sub(r"\\\r?\n", " ", text)  # a command continued on the next line
     for match in _PIP.finditer(text):
         for requirement in _requirements(match.group("args")):
             pin = target_of(requirement)

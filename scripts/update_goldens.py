@@ -13,20 +13,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from goldens import fixed_output, lint_output, lint_fixtures, fix_fixtures  # noqa: E402
+from goldens import (expected_path, fixed_output, lint_output, lint_fixtures, fix_fixtures,  # noqa: E402
+                     out_path)
 
 
 def main() -> int:
     changed = 0
     for path in lint_fixtures():
-        expected = path.with_suffix(".expected")
+        expected = expected_path(path)
         new = lint_output(path)
         if not expected.exists() or expected.read_text("utf-8") != new:
             expected.write_text(new, "utf-8")
             changed += 1
             print(f"updated {expected.relative_to(ROOT)}")
     for path in fix_fixtures():
-        out = path.with_name(path.name.replace(".in.py", ".out.py"))
+        out = out_path(path)
         new = fixed_output(path)
         if not out.exists() or out.read_bytes() != new:
             out.write_bytes(new)

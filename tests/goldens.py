@@ -1,8 +1,9 @@
 """Golden fixtures (TorchFix style), shared by the tests and scripts/update_goldens.py.
 
 `<family>/lint/x.py` -> `x.expected`; `<family>/fix/x.in.py` -> `x.out.py`, one folder
-per rule family. A first-line header
-`# hdl: target-tf=2.10` sets the settings a golden is checked with.
+per rule family; notebooks likewise (`x.ipynb` -> `x.expected`, `x.in.ipynb` ->
+`x.out.ipynb`). A first-line header `# hdl: target-tf=2.10` sets the settings a Python
+golden is checked with (a notebook pins its target in a `!pip install` cell).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import List
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import lint
 from hub_dist_lint.fixing import fix_source
+from hub_dist_lint.notebooks import analyze_notebook, fix_notebook, is_notebook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 _HEADER = re.compile(rb"#\s*hdl:\s*(.*)")
@@ -21,6 +23,8 @@ _HEADER = re.compile(rb"#\s*hdl:\s*(.*)")
 
 def settings(path: Path) -> Config:
     """The Config a golden is checked with, from its `# hdl: key=value ...` header."""
+    if is_notebook(path.name):
+        return Config()
     first = path.read_bytes().split(b"\n", 1)[0]
     match = _HEADER.match(first)
     values = {}
@@ -35,11 +39,25 @@ def settings(path: Path) -> Config:
 
 
 def lint_fixtures() -> List[Path]:
-    return sorted(FIXTURES.glob("*/lint/*.py"))
+    return sorted([*FIXTURES.glob("*/lint/*.py"), *FIXTURES.glob("*/lint/*.ipynb")])
 
 
 def fix_fixtures() -> List[Path]:
-    return sorted(FIXTURES.glob("*/fix/*.in.py"))
+    return sorted([*FIXTURES.glob("*/fix/*.in.py"), *FIXTURES.glob("*/fix/*.in.ipynb")])
+
+
+def out_path(path: Path) -> Path:
+    """`x.in.py` -> `x.out.py`, `x.in.ipynb` -> `x.out.ipynb`."""
+    return path.with_name(path.name.replace(".in.", ".out."))
+
+
+def expected_path(path: Path) -> Path:
+    return path.with_suffix(".expected")
+
+
+def fix_bytes(source: bytes, name: str, config: Config):
+    """(new bytes, fixed, left) of a Python file or a notebook."""
+    return (fix_notebook if is_notebook(name) else fix_source)(source, name, config)
 
 
 def fixture(family: str, kind: str, name: str) -> Path:
@@ -48,9 +66,13 @@ def fixture(family: str, kind: str, name: str) -> Path:
 
 
 def lint_output(path: Path) -> str:
+    if is_notebook(path.name):
+        found = analyze_notebook(path.read_bytes(), path.name, settings(path)).findings
+        return "".join(f"{path.name}:cell {f.cell}:{f.line}:{f.column}: {f.diagnostic.code} "
+                       f"{f.diagnostic.message}\n" for f in found)
     return "".join(f"{path.name}:{d.line}:{d.column}: {d.code} {d.message}\n"
                    for d in lint(path.read_bytes(), path.name, settings(path)))
 
 
 def fixed_output(path: Path) -> bytes:
-    return fix_source(path.read_bytes(), path.name, settings(path))[0]
+    return fix_bytes(path.read_bytes(), path.name, settings(path))[0]
