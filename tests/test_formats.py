@@ -16,7 +16,7 @@ ISSUE_EXAMPLE = (
     "strategy = MirroredStrategy()\n"
     "x = tf_ops.convert_to_tensor([1.0])\n"
 )
-KEYS = ["path", "line", "column", "end_line", "end_column", "code", "message", "fix"]
+KEYS = ["path", "line", "column", "end_line", "end_column", "code", "message", "fix", "cell"]
 
 
 def apply_edits(text: str, edits) -> str:

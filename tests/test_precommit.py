@@ -99,7 +99,7 @@ def test_hook_definitions():
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) >= {"hub-dist-lint", "hub-dist-fix"}
     for hook in hooks.values():
-        assert hook["language"] == "python" and hook["types"] == ["python"]
+        assert hook["language"] == "python" and hook["types_or"] == ["python", "pyi", "jupyter"]
 
 
 def test_lint_hook_fails_on_a_bad_file_and_passes_on_a_clean_one(tmp_path, hook_repo, env):
