@@ -16,7 +16,7 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -39,24 +39,22 @@ def split_lines(text: str) -> List[str]:
     return _LINE.findall(text)
 
 
-def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str],
-                  codes: Optional[Sequence[str]] = None, parsed=None):
-    """Analyze one document's text with the settings of its folder.
+def lint_with_settings(path: Optional[str], cwd: Optional[str], codes: Optional[Sequence[str]],
+                       run: Callable[[str, object], object], not_checked: Callable[[str, Exception], str]):
+    """Run `run(name, config)` with the settings of the document's folder.
 
     Returns (analysis or None, configuration error or None, reason it was not
     checked or None). The analysis is None when the file is excluded by its
-    configuration or cannot be checked (a syntax error while typing, ...). With
-    a broken configuration the file is linted with the defaults, so the editor
-    still shows something, and the error is returned to be shown. `codes` narrows
-    the run to those rules (quick fixes for the findings under the cursor: the
-    other families' fix planning is not paid). `parsed`: an analysis of this same
-    text, whose parse trees are reused.
+    configuration or cannot be checked (a syntax error while typing, ...): then
+    `not_checked(name, error)` says why. With a broken configuration the file is
+    linted with the defaults, so the editor still shows something, and the error
+    is returned to be shown. `codes` narrows the run to those rules (quick fixes
+    for the findings under the cursor: the other families' fix planning is not paid).
     """
     import dataclasses
 
     from .config import ConfigError, Overrides, Resolver
     from .diagnostics import LintError
-    from .engine import analyze
 
     name = path or "<untitled>"
     config_error = None
@@ -71,10 +69,21 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
     if codes is not None:
         config = dataclasses.replace(config, select=tuple(codes), ignore=())
     try:
-        reuse = {"module": parsed.module, "tree": parsed.tree} if parsed is not None else {}
-        return analyze(text, name, config, fixes=fixes, **reuse), config_error, None
+        return run(name, config), config_error, None
     except LintError as exc:
-        return None, config_error, f"{name}{exc.where}: not checked: {exc.reason}"
+        return None, config_error, not_checked(name, exc)
+
+
+def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str],
+                  codes: Optional[Sequence[str]] = None, parsed=None):
+    """Analyze one document's text with the settings of its folder (lint_with_settings).
+    `parsed`: an analysis of this same text, whose parse trees are reused."""
+    from .engine import analyze
+
+    reuse = {"module": parsed.module, "tree": parsed.tree} if parsed is not None else {}
+    return lint_with_settings(
+        path, cwd, codes, lambda name, config: analyze(text, name, config, fixes=fixes, **reuse),
+        lambda name, exc: f"{name}{exc.where}: not checked: {exc.reason}")
 
 
 # Passes every checker's gate: the first real document then finds the rules imported,
