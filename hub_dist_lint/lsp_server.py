@@ -17,6 +17,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import unquote
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -174,7 +175,8 @@ class HubDistLintServer(LanguageServer):
             return None
 
     def document(self, uri: str):
-        if uri not in self.workspace.text_documents:
+        # pygls keeps documents by unquoted URI: `file:///a%20b/c.py` is under `file:///a b/c.py`
+        if unquote(uri) not in self.workspace.text_documents:
             return None
         return self.workspace.get_text_document(uri)
 

@@ -286,3 +286,14 @@ async def test_quick_fixes_only_for_findings_under_the_cursor(tmp_path):
         assert [a.title.split(":")[0] for a in first] == ["Fix HDL103"]
         again = await quick(1)  # same version: the same answer, from the kept analysis
         assert [a.edit for a in again] == [a.edit for a in first]
+
+
+@pytest.mark.asyncio
+async def test_a_path_the_uri_quotes(tmp_path):
+    # `a b` is `a%20b` in the URI the editor sends
+    folder = tmp_path / "a b"
+    folder.mkdir()
+    async with lsp_session(tmp_path) as client:
+        uri = open_doc(client, folder / "x.py", BAD)
+        assert "%20" in uri
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["HDL101", "HDL103"]
