@@ -27,8 +27,10 @@ FIX_ALL = "source.fixAll.hub-dist-lint"
 
 
 @contextlib.asynccontextmanager
-async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwire=None):
-    """Start `hub-dist-lint lsp` in a subprocess and initialize a session with it."""
+async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwire=None,
+                      capabilities=None):
+    """Start `hub-dist-lint lsp` in a subprocess and initialize a session with it, as the
+    client `client_name` (or one with these `capabilities`)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tripwire or ""), str(ROOT),
                                                        env.get("PYTHONPATH", "")]))
@@ -44,7 +46,7 @@ async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwir
     client.registrations = registrations
     try:
         result = await client.initialize_session(t.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(client_name),
+            capabilities=capabilities or pytest_lsp.client_capabilities(client_name),
             root_uri=workspace.as_uri(),
             workspace_folders=[t.WorkspaceFolder(uri=workspace.as_uri(), name="ws")]))
         client.init_result = result
