@@ -426,8 +426,8 @@ class HubDistLintServer(LanguageServer):
 
     async def publish_document(self, uri: str) -> None:
         doc = self.document(uri)
-        if doc is None or not self.wanted(doc):
-            return
+        if doc is None or not self.wanted(doc) or self.notebook_of_cell(uri) is not None:
+            return  # (a cell is linted with its notebook, even if a client also opens it alone)
         state = await self.state_of(doc)
         current = self.document(uri)
         if current is None or current.version != state.version:
@@ -467,8 +467,7 @@ class HubDistLintServer(LanguageServer):
         for notebook in list(self.workspace.notebook_documents.values()):
             self.schedule(notebook.uri, 0)
         for uri in list(self.workspace.text_documents):
-            if self.notebook_of_cell(uri) is None:  # a cell is linted with its notebook
-                self.schedule(uri, 0)
+            self.schedule(uri, 0)
 
     # -- code actions ----------------------------------------------------------------
     def workspace_edit(self, edits: Dict[str, Tuple[Optional[int], List[t.TextEdit]]]) -> t.WorkspaceEdit:

@@ -290,6 +290,8 @@ async def test_settings_save_syntax_errors_and_close(tmp_path):
         (project / "pyproject.toml").write_text('[tool.hub-dist-lint]\nselect = ["HDL1"]\n')
         client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[
             t.FileEvent(uri=(project / "pyproject.toml").as_uri(), type=t.FileChangeType.Changed)]))
+        # nor when a client also opens a cell as a text document of its own
+        client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=nb.cells[0]))
         expected = {0: [("HDL103", 4, 0, 4, 43)], 1: [], 2: []}
         assert summary(await published(client, nb.code_uris()), nb) == expected
         await asyncio.sleep(1)
