@@ -314,3 +314,21 @@ async def test_settings_save_syntax_errors_and_close(tmp_path):
         # closing clears every cell's diagnostics
         nb.close()
         assert summary(await published(client, nb.code_uris()), nb) == {0: [], 1: [], 2: []}
+
+
+@pytest.mark.asyncio
+async def test_the_notebooks_own_tensorflow_pin(tmp_path):
+    async with lsp_session(tmp_path, capabilities=vscode_capabilities()) as client:
+        # TF 2.15 installed by the notebook: tf.keras is still Keras 2, no HDL501
+        nb = Notebook(client, tmp_path / "old.ipynb", [(CODE, "!pip install tensorflow==2.15.0\n" + SETUP),
+                                                       (CODE, MODEL)])
+        nb.open()
+        assert summary(await published(client, nb.code_uris()), nb) == {
+            0: [("HDL103", 5, 0, 5, 43)], 1: []}
+        # pinned to TF 1.x: not checked, and the log says why
+        nb.change(text_content=[nb.text_change(0, [t.TextDocumentContentChangePartial(
+            range=t.Range(start=t.Position(0, 0), end=t.Position(1, 0)),
+            text="!pip install tensorflow==1.15\n")])])
+        assert summary(await published(client, nb.code_uris()), nb) == {0: [], 1: []}
+        assert any("old.ipynb: not checked:" in m.message for m in client.log_messages), \
+            [m.message for m in client.log_messages]
