@@ -9,6 +9,9 @@ the settings from the nearest pyproject.toml / setup.cfg of the file's folder
   pause in typing (debounced), never for a stale version of the document;
 - offers a quick fix for each fixable diagnostic, and a
   `source.fixAll.hub-dist-lint` action applying every fix in the file;
+- lints Jupyter notebooks sent as LSP 3.17 notebook documents as their kernel runs
+  them (the code cells in order, one module, IPython syntax kept: notebooks.py), with
+  diagnostics and fixes per cell;
 - lints in one worker thread, so the protocol never waits on a lint; nothing
   it runs imports TensorFlow.
 """
@@ -27,7 +30,8 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="hub-dist-lint lsp",
         description="Language Server Protocol server over standard input/output "
-        "(diagnostics, quick fixes, fix-all). Needs pygls: pip install 'hub-dist-lint[lsp]'.")
+        "(diagnostics, quick fixes, fix-all; Python files and Jupyter notebooks). "
+        "Needs pygls: pip install 'hub-dist-lint[lsp]'.")
     parser.add_argument("--stdio", action="store_true",
                         help="accepted for editors that pass it; stdio is the only transport")
     parser.add_argument("--debounce", type=float, default=0.3, metavar="SECONDS",

@@ -7,6 +7,10 @@ Costs are paid where an editor needs them:
   cost nothing, and a range with no finding costs nothing at all;
 - fix-all: offered without its edit, computed by `codeAction/resolve` when the user
   picks it (eagerly only for clients that cannot resolve edits).
+
+Notebooks (LSP 3.17 notebook documents) are linted whole: their Python code cells, in
+order, are one module (notebooks.analyze_cells), with the settings of the notebook's
+folder; findings are published per cell URI, and a fix's edit may touch several cells.
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import unquote
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from . import __version__
 
 FIX_ALL_KIND = "source.fixAll.hub-dist-lint"
+# VS Code's `notebook.codeActionsOnSave` asks for `notebook.`-prefixed kinds once per notebook
+NOTEBOOK_FIX_ALL_KIND = "notebook." + FIX_ALL_KIND
 SOURCE = "hub-dist-lint"
 CONFIG_NAMES = ("pyproject.toml", "setup.cfg")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -39,24 +47,22 @@ def split_lines(text: str) -> List[str]:
     return _LINE.findall(text)
 
 
-def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str],
-                  codes: Optional[Sequence[str]] = None, parsed=None):
-    """Analyze one document's text with the settings of its folder.
+def lint_with_settings(path: Optional[str], cwd: Optional[str], codes: Optional[Sequence[str]],
+                       run: Callable[[str, object], object], not_checked: Callable[[str, Exception], str]):
+    """Run `run(name, config)` with the settings of the document's folder.
 
     Returns (analysis or None, configuration error or None, reason it was not
     checked or None). The analysis is None when the file is excluded by its
-    configuration or cannot be checked (a syntax error while typing, ...). With
-    a broken configuration the file is linted with the defaults, so the editor
-    still shows something, and the error is returned to be shown. `codes` narrows
-    the run to those rules (quick fixes for the findings under the cursor: the
-    other families' fix planning is not paid). `parsed`: an analysis of this same
-    text, whose parse trees are reused.
+    configuration or cannot be checked (a syntax error while typing, ...): then
+    `not_checked(name, error)` says why. With a broken configuration the file is
+    linted with the defaults, so the editor still shows something, and the error
+    is returned to be shown. `codes` narrows the run to those rules (quick fixes
+    for the findings under the cursor: the other families' fix planning is not paid).
     """
     import dataclasses
 
     from .config import ConfigError, Overrides, Resolver
     from .diagnostics import LintError
-    from .engine import analyze
 
     name = path or "<untitled>"
     config_error = None
@@ -71,10 +77,42 @@ def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str
     if codes is not None:
         config = dataclasses.replace(config, select=tuple(codes), ignore=())
     try:
-        reuse = {"module": parsed.module, "tree": parsed.tree} if parsed is not None else {}
-        return analyze(text, name, config, fixes=fixes, **reuse), config_error, None
+        return run(name, config), config_error, None
     except LintError as exc:
-        return None, config_error, f"{name}{exc.where}: not checked: {exc.reason}"
+        return None, config_error, not_checked(name, exc)
+
+
+def lint_snapshot(path: Optional[str], text: str, fixes: bool, cwd: Optional[str],
+                  codes: Optional[Sequence[str]] = None, parsed=None):
+    """Analyze one document's text with the settings of its folder (lint_with_settings).
+    `parsed`: an analysis of this same text, whose parse trees are reused."""
+    from .engine import analyze
+
+    reuse = {"module": parsed.module, "tree": parsed.tree} if parsed is not None else {}
+    return lint_with_settings(
+        path, cwd, codes, lambda name, config: analyze(text, name, config, fixes=fixes, **reuse),
+        lambda name, exc: f"{name}{exc.where}: not checked: {exc.reason}")
+
+
+def lint_cells(path: Optional[str], cells, numbers: Dict[str, int], fixes: bool,
+               cwd: Optional[str], codes: Optional[Sequence[str]] = None):
+    """Analyze a notebook's code cells (ipython_syntax.Cell, keyed by cell URI, in order)
+    with the settings of the notebook's folder (lint_with_settings). `numbers`: each
+    cell's number in the notebook, every cell counted as Jupyter does, to name it in messages."""
+    from .diagnostics import LintError, where
+    from .notebooks import analyze_cells
+
+    def run(name, config):
+        analysis = analyze_cells(cells, name, config, fixes=fixes,
+                                 describe=lambda key: f"cell {numbers[key]}")
+        if (analysis.target_note or "").startswith("not checked: "):  # pinned to TF 1.x, ...
+            raise LintError(analysis.target_note[len("not checked: "):])
+        return analysis
+
+    return lint_with_settings(
+        path, cwd, codes, run,
+        lambda name, exc: f"{name}{where(exc.line, exc.column, numbers.get(exc.cell))}: "
+                          f"not checked: {exc.reason}")
 
 
 # Passes every checker's gate: the first real document then finds the rules imported,
@@ -128,6 +166,39 @@ def fix_edits(analysis, fixes) -> Optional[List[dict]]:
     return edits
 
 
+def findings_under_cursor(params: t.CodeActionParams, placed):
+    """Of `placed`, (finding, its LSP diagnostic) pairs, those a code action request is
+    about: the client sent their diagnostic, or their range touches the requested one.
+    Each comes with the diagnostic to attach to its fix: the client's own if it sent it."""
+    want = _span(params.range)
+    sent = {(d.code, _span(d.range)): d for d in params.context.diagnostics if d.source == SOURCE}
+    here = []
+    for finding, ours in placed:
+        key = (ours.code, _span(ours.range))
+        if key in sent or _overlaps(key[1], want):
+            here.append((finding, sent.get(key, ours)))
+    return here
+
+
+def quick_fix(diag, shown: t.Diagnostic, edit: t.WorkspaceEdit) -> t.CodeAction:
+    """The quick fix of `diag` (a planned diagnostics.Diagnostic), attached to `shown`."""
+    return t.CodeAction(title=f"Fix {diag.code}: {diag.fix.description}",
+                        kind=t.CodeActionKind.QuickFix, diagnostics=[shown],
+                        is_preferred=True, edit=edit)
+
+
+async def kept_fixes(state, codes: Tuple[str, ...], analyze):
+    """The analysis with fixes for these codes, made by `analyze()` once per version of a
+    document or notebook (`state`) and kept with it."""
+    found = state.fixes.get(codes)
+    if found is None:
+        found = await analyze()
+        if len(state.fixes) >= _FIXES_KEPT:
+            state.fixes.clear()
+        state.fixes[codes] = found
+    return found
+
+
 def kind_allowed(kind: str, only: Optional[Sequence[str]]) -> bool:
     """LSP code action kinds are hierarchical: `source` admits `source.fixAll.x`."""
     if not only:
@@ -146,16 +217,45 @@ class DocumentState:
     fixes: Dict[Tuple[str, ...], object] = field(default_factory=dict)  # codes -> analysis
 
 
+@dataclass
+class CellState:
+    """A code cell as it was when its notebook's version was analysed."""
+
+    doc: object  # the cell's pygls text document (its position codec)
+    version: Optional[int]
+    text: str
+    lines: List[str]
+
+
+@dataclass
+class NotebookState:
+    """What is known of one version of a notebook."""
+
+    version: int
+    path: Optional[str]  # the notebook's file, None when it has none (untitled)
+    cells: Dict[str, CellState]  # the Python code cells by URI, in notebook order
+    numbers: Dict[str, int]  # every cell's number in the notebook, by URI
+    analysis: object = None  # notebooks.CellsAnalysis without fixes, or None (not checked)
+    fixes: Dict[Tuple[str, ...], object] = field(default_factory=dict)  # codes -> analysis
+
+
 class HubDistLintServer(LanguageServer):
     def __init__(self, debounce: float = 0.3):
         super().__init__(SOURCE, __version__,
-                         text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
+                         notebook_document_sync=t.NotebookDocumentSyncOptions(
+                             notebook_selector=[t.NotebookDocumentFilterWithCells(
+                                 notebook=t.NotebookDocumentFilterNotebookType(
+                                     notebook_type="jupyter-notebook"),
+                                 cells=[t.NotebookCellLanguage(language="python")])],
+                             save=True))
         self.debounce = debounce
         self.pending: Dict[str, asyncio.Task] = {}
         self.states: Dict[str, DocumentState] = {}
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-dist-lint")
         self.linter.submit(warm_up)  # while the editor initializes, before any document
         self.problems_shown: set = set()
+        self.cells_published: Dict[str, set] = {}  # notebook URI -> cell URIs given diagnostics
 
     # -- documents -------------------------------------------------------------
     def cwd(self) -> Optional[str]:
@@ -165,7 +265,8 @@ class HubDistLintServer(LanguageServer):
             return None
 
     def document(self, uri: str):
-        if uri not in self.workspace.text_documents:
+        # pygls keeps documents by unquoted URI: `file:///a%20b/c.py` is under `file:///a b/c.py`
+        if unquote(uri) not in self.workspace.text_documents:
             return None
         return self.workspace.get_text_document(uri)
 
@@ -178,6 +279,23 @@ class HubDistLintServer(LanguageServer):
     @staticmethod
     def fs_path(doc) -> Optional[str]:
         return doc.path if doc.uri.startswith("file:") else None
+
+    def notebook(self, uri: str):
+        return self.workspace.get_notebook_document(notebook_uri=uri)
+
+    def notebook_of_cell(self, uri: str):
+        return self.workspace.get_notebook_document(cell_uri=uri)
+
+    def python_cells(self, notebook) -> Dict[str, object]:
+        """The notebook's Python code cells (URI -> text document), in notebook order:
+        the cells its kernel runs (markdown cells and other languages' are not)."""
+        cells = {}
+        for cell in notebook.cells:
+            doc = self.document(cell.document)
+            if cell.kind == t.NotebookCellKind.Code and doc is not None \
+                    and doc.language_id in (None, "", "python"):
+                cells[cell.document] = doc
+        return cells
 
     def forget(self, uri: str) -> None:
         self.states.pop(uri, None)
@@ -197,18 +315,33 @@ class HubDistLintServer(LanguageServer):
         content = lines[line].rstrip("\r\n")
         return t.Position(line, doc.position_codec.client_num_units(content[:char]))
 
-    def lsp_diagnostic(self, doc, lines, diag) -> t.Diagnostic:
+    def diagnostic_at(self, doc, lines, diag, line, column, end_line, end_column) -> t.Diagnostic:
+        """`diag` shown from line:column to end_line:end_column (1-based) of `lines`."""
         return t.Diagnostic(
-            range=t.Range(self.position(doc, lines, diag.line - 1, diag.column - 1),
-                          self.position(doc, lines, diag.end_line - 1, diag.end_column - 1)),
+            range=t.Range(self.position(doc, lines, line - 1, column - 1),
+                          self.position(doc, lines, end_line - 1, end_column - 1)),
             message=diag.message, severity=t.DiagnosticSeverity.Warning,
             code=diag.code, source=SOURCE)
 
+    def lsp_diagnostic(self, doc, lines, diag) -> t.Diagnostic:
+        return self.diagnostic_at(doc, lines, diag, diag.line, diag.column, diag.end_line,
+                                  diag.end_column)
+
+    def cell_diagnostic(self, cell: CellState, finding) -> t.Diagnostic:
+        """A notebooks.Finding, at its place in its cell."""
+        return self.diagnostic_at(cell.doc, cell.lines, finding.diagnostic, finding.line,
+                                  finding.column, finding.end_line, finding.end_column)
+
     # -- analysis ------------------------------------------------------------------
     async def analyze(self, doc, text: str, fixes: bool, codes=None, parsed=None):
+        return await self.run_lint(lint_snapshot, self.fs_path(doc), text, fixes, self.cwd(),
+                                   codes, parsed)
+
+    async def run_lint(self, lint, *args):
+        """`lint(*args)` (lint_snapshot, lint_cells) in the linting thread; what it says
+        about the configuration and what it could not check is shown and logged."""
         loop = asyncio.get_running_loop()
-        analysis, config_error, not_checked = await loop.run_in_executor(
-            self.linter, lint_snapshot, self.fs_path(doc), text, fixes, self.cwd(), codes, parsed)
+        analysis, config_error, not_checked = await loop.run_in_executor(self.linter, lint, *args)
         if config_error:
             self.window_log_message(t.LogMessageParams(type=t.MessageType.Error,
                                                        message=config_error))
@@ -235,14 +368,36 @@ class HubDistLintServer(LanguageServer):
 
     async def fixes_for(self, doc, state: DocumentState, codes: Tuple[str, ...]):
         """The analysis with fixes for these codes, once per document version."""
-        found = state.fixes.get(codes)
-        if found is None:
-            parsed = state.analysis if state.analysis is not None and state.analysis.parsed else None
-            found = await self.analyze(doc, state.text, fixes=True, codes=codes, parsed=parsed)
-            if len(state.fixes) >= _FIXES_KEPT:
-                state.fixes.clear()
-            state.fixes[codes] = found
-        return found
+        parsed = state.analysis if state.analysis is not None and state.analysis.parsed else None
+        return await kept_fixes(state, codes, lambda: self.analyze(
+            doc, state.text, fixes=True, codes=codes, parsed=parsed))
+
+    async def lint_notebook(self, state: NotebookState, fixes: bool, codes=None):
+        from .ipython_syntax import Cell
+
+        cells = [Cell(uri, cell.text) for uri, cell in state.cells.items()]
+        return await self.run_lint(lint_cells, state.path, cells, state.numbers, fixes,
+                                   self.cwd(), codes)
+
+    async def notebook_state_of(self, notebook) -> NotebookState:
+        """The notebook's current version, analysed (once per version)."""
+        state = self.states.get(notebook.uri)
+        if state is None or state.version != notebook.version:
+            # the cells' texts are read here, together, before anything is awaited
+            cells = {uri: CellState(doc, doc.version, doc.source, split_lines(doc.source))
+                     for uri, doc in self.python_cells(notebook).items()}
+            numbers = {cell.document: number for number, cell in enumerate(notebook.cells, 1)}
+            path = to_fs_path(notebook.uri) if notebook.uri.startswith("file:") else None
+            state = NotebookState(notebook.version, path, cells, numbers)
+            state.analysis = await self.lint_notebook(state, fixes=False)
+            current = self.notebook(notebook.uri)
+            if current is not None and current.version == state.version:
+                self.states[notebook.uri] = state
+        return state
+
+    async def notebook_fixes_for(self, state: NotebookState, codes: Tuple[str, ...]):
+        """The notebook's analysis with fixes for these codes, once per notebook version."""
+        return await kept_fixes(state, codes, lambda: self.lint_notebook(state, True, codes))
 
     # -- diagnostics ---------------------------------------------------------------
     def schedule(self, uri: str, delay: float) -> None:
@@ -257,17 +412,10 @@ class HubDistLintServer(LanguageServer):
         try:
             if delay:
                 await asyncio.sleep(delay)
-            doc = self.document(uri)
-            if doc is None or not self.wanted(doc):
-                return
-            state = await self.state_of(doc)
-            current = self.document(uri)
-            if current is None or current.version != state.version:
-                return  # a newer change has its own lint coming
-            found = ([self.lsp_diagnostic(doc, state.lines, d) for d in state.analysis.diagnostics]
-                     if state.analysis else [])
-            self.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=state.version))
+            if self.notebook(uri) is not None:
+                await self.publish_notebook(uri)
+            else:
+                await self.publish_document(uri)
         except asyncio.CancelledError:
             pass
         except Exception:  # a bug must not take the editor's server down
@@ -276,27 +424,78 @@ class HubDistLintServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
+    async def publish_document(self, uri: str) -> None:
+        doc = self.document(uri)
+        if doc is None or not self.wanted(doc) or self.notebook_of_cell(uri) is not None:
+            return  # (a cell is linted with its notebook, even if a client also opens it alone)
+        state = await self.state_of(doc)
+        current = self.document(uri)
+        if current is None or current.version != state.version:
+            return  # a newer change has its own lint coming
+        found = ([self.lsp_diagnostic(doc, state.lines, d) for d in state.analysis.diagnostics]
+                 if state.analysis else [])
+        self.text_document_publish_diagnostics(
+            t.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=state.version))
+
+    async def publish_notebook(self, uri: str) -> None:
+        """Diagnostics for every Python code cell of the notebook, an empty list for a clean
+        one, so that none is left stale."""
+        state = await self.notebook_state_of(self.notebook(uri))
+        current = self.notebook(uri)
+        if current is None or current.version != state.version:
+            return  # a newer change has its own lint coming
+        found: Dict[str, List[t.Diagnostic]] = {cell: [] for cell in state.cells}
+        for finding in state.analysis.findings if state.analysis else []:
+            found[finding.cell].append(self.cell_diagnostic(state.cells[finding.cell], finding))
+        # a cell deleted, or turned into markdown, keeps no diagnostics
+        self.clear_cells(self.cells_published.get(uri, set()) - found.keys())
+        self.cells_published[uri] = set(found)
+        for cell, diagnostics in found.items():
+            self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
+                uri=cell, diagnostics=diagnostics, version=state.cells[cell].version))
+
+    def clear_cells(self, uris) -> None:
+        for uri in uris:
+            self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def close_notebook(self, uri: str, cells: Sequence[str]) -> None:
+        self.forget(uri)
+        self.clear_cells(set(cells) | self.cells_published.pop(uri, set()))
+
     def relint_all(self) -> None:
         self.states.clear()  # the settings may have changed
+        for notebook in list(self.workspace.notebook_documents.values()):
+            self.schedule(notebook.uri, 0)
         for uri in list(self.workspace.text_documents):
             self.schedule(uri, 0)
 
     # -- code actions ----------------------------------------------------------------
-    def workspace_edit(self, doc, version, edits: List[t.TextEdit]) -> t.WorkspaceEdit:
+    def workspace_edit(self, edits: Dict[str, Tuple[Optional[int], List[t.TextEdit]]]) -> t.WorkspaceEdit:
+        """`edits`: URI -> (the version the edits apply to, the edits)."""
         workspace = getattr(self.client_capabilities, "workspace", None)
         edit_caps = getattr(workspace, "workspace_edit", None)
         if getattr(edit_caps, "document_changes", False):
             return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(
-                text_document=t.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=version),
-                edits=edits)])
-        return t.WorkspaceEdit(changes={doc.uri: edits})
+                text_document=t.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=changes) for uri, (version, changes) in edits.items()])
+        return t.WorkspaceEdit(changes={uri: changes for uri, (_, changes) in edits.items()})
+
+    def text_edits(self, doc, lines: List[str], line_edits: List[dict]) -> List[t.TextEdit]:
+        return [t.TextEdit(
+            range=t.Range(self.position(doc, lines, e["line"] - 1, 0),
+                          self.position(doc, lines, e["end_line"] - 1, 0)),
+            new_text=e["content"]) for e in line_edits]
 
     def edit_to(self, doc, state: DocumentState, line_edits: List[dict]) -> t.WorkspaceEdit:
-        edits = [t.TextEdit(
-            range=t.Range(self.position(doc, state.lines, e["line"] - 1, 0),
-                          self.position(doc, state.lines, e["end_line"] - 1, 0)),
-            new_text=e["content"]) for e in line_edits]
-        return self.workspace_edit(doc, state.version, edits)
+        return self.workspace_edit({doc.uri: (state.version,
+                                              self.text_edits(doc, state.lines, line_edits))})
+
+    def cells_edit(self, state: NotebookState, per_cell: Dict[str, List[dict]]) -> t.WorkspaceEdit:
+        """One edit of every cell these line edits (cell URI -> edits) change, each for
+        the cell's version that was analysed."""
+        return self.workspace_edit({
+            uri: (cell.version, self.text_edits(cell.doc, cell.lines, per_cell[uri]))
+            for uri, cell in state.cells.items() if uri in per_cell})
 
     def resolves_edits(self) -> bool:
         text_caps = getattr(self.client_capabilities, "text_document", None)
@@ -305,20 +504,31 @@ class HubDistLintServer(LanguageServer):
         return "edit" in (getattr(support, "properties", None) or ())
 
     async def code_actions(self, params: t.CodeActionParams) -> Optional[List[t.CodeAction]]:
-        doc = self.document(params.text_document.uri)
-        if doc is None or not self.wanted(doc):
+        uri = params.text_document.uri
+        notebook = self.notebook_of_cell(uri)
+        if notebook is not None:  # a cell: its notebook's findings and fixes
+            state = await self.notebook_state_of(notebook)
+            found = state.analysis.findings if state.analysis else []
+            fix_all = {"notebook": notebook.uri, "version": state.version}
+        else:
+            doc = self.document(uri)
+            if doc is None or not self.wanted(doc):
+                return None
+            state = await self.state_of(doc)
+            found = state.analysis.diagnostics if state.analysis else []
+            fix_all = {"uri": doc.uri, "version": state.version}
+        if not found:
             return None
         only = params.context.only
-        state = await self.state_of(doc)
-        if state.analysis is None or not state.analysis.diagnostics:
-            return None
         actions: List[t.CodeAction] = []
         if kind_allowed(t.CodeActionKind.QuickFix, only):
-            actions += await self.quick_fixes(doc, state, params)
-        if kind_allowed(FIX_ALL_KIND, only):
+            actions += await (self.cell_quick_fixes(state, uri, params) if notebook is not None
+                              else self.quick_fixes(doc, state, params))
+        fix_all_kinds = (FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND) if notebook is not None else (FIX_ALL_KIND,)
+        kind = next((k for k in fix_all_kinds if kind_allowed(k, only)), None)
+        if kind is not None:
             action = t.CodeAction(title="hub-dist-lint: fix all auto-fixable problems",
-                                  kind=FIX_ALL_KIND,
-                                  data={"uri": doc.uri, "version": state.version})
+                                  kind=kind, data=fix_all)
             if not self.resolves_edits():
                 action = await self.resolve_fix_all(action)
             if action is not None:
@@ -326,36 +536,55 @@ class HubDistLintServer(LanguageServer):
         return actions or None
 
     async def quick_fixes(self, doc, state: DocumentState, params) -> List[t.CodeAction]:
-        want = _span(params.range)
-        sent = {(d.code, _span(d.range)): d for d in params.context.diagnostics
-                if d.source == SOURCE}
-        here = []
-        for diag in state.analysis.diagnostics:
-            ours = self.lsp_diagnostic(doc, state.lines, diag)
-            key = (diag.code, _span(ours.range))
-            if key in sent or _overlaps(_span(ours.range), want):
-                here.append((diag, key, ours))
+        here = findings_under_cursor(params, [(d, self.lsp_diagnostic(doc, state.lines, d))
+                                              for d in state.analysis.diagnostics])
         if not here:
             return []  # the cursor is on no finding: nothing to plan
-        codes = tuple(sorted({diag.code for diag, _, _ in here}))
+        codes = tuple(sorted({diag.code for diag, _ in here}))
         fixed = await self.fixes_for(doc, state, codes)
         by_place = {(d.code, d.line, d.column, d.message): d for d in fixed.diagnostics} if fixed else {}
         actions = []
-        for diag, key, ours in here:
+        for diag, shown in here:
             planned = by_place.get((diag.code, diag.line, diag.column, diag.message))
             if planned is None or planned.fix is None:
                 continue
             new = fix_edits(fixed, [planned.fix])
-            if new is None:
+            if new is not None:
+                actions.append(quick_fix(planned, shown, self.edit_to(doc, state, new)))
+        return actions
+
+    async def cell_quick_fixes(self, state: NotebookState, uri: str, params) -> List[t.CodeAction]:
+        cell = state.cells.get(uri)
+        if cell is None:
+            return []
+        from .notebooks import cell_edits
+
+        here = findings_under_cursor(params, [(f, self.cell_diagnostic(cell, f))
+                                              for f in state.analysis.findings if f.cell == uri])
+        if not here:
+            return []  # the cursor is on no finding: nothing to plan
+        codes = tuple(sorted({finding.diagnostic.code for finding, _ in here}))
+        fixed = await self.notebook_fixes_for(state, codes)
+        by_place = {_cell_place(f): f for f in fixed.findings} if fixed else {}
+        actions = []
+        for finding, shown in here:
+            planned = by_place.get(_cell_place(finding))
+            if planned is None or planned.diagnostic.fix is None:
                 continue
-            actions.append(t.CodeAction(
-                title=f"Fix {diag.code}: {planned.fix.description}",
-                kind=t.CodeActionKind.QuickFix, diagnostics=[sent.get(key, ours)],
-                is_preferred=True, edit=self.edit_to(doc, state, new)))
+            per_cell = cell_edits(fixed, [planned])  # None: it would not split back into cells
+            if per_cell is not None:
+                actions.append(quick_fix(planned.diagnostic, shown, self.cells_edit(state, per_cell)))
         return actions
 
     async def resolve_fix_all(self, action: t.CodeAction) -> Optional[t.CodeAction]:
         data = action.data or {}
+        edit = await (self.notebook_fix_all(data) if "notebook" in data else self.document_fix_all(data))
+        if edit is None:
+            return None
+        action.edit = edit
+        return action
+
+    async def document_fix_all(self, data: dict) -> Optional[t.WorkspaceEdit]:
         doc = self.document(data.get("uri", ""))
         if doc is None or doc.version != data.get("version"):
             return None  # the document changed: the editor asks again
@@ -364,10 +593,22 @@ class HubDistLintServer(LanguageServer):
         fixed = await self.fixes_for(doc, state, codes) if codes else None
         fixes = [d.fix for d in fixed.diagnostics if d.fix is not None] if fixed else []
         new = fix_edits(fixed, fixes) if fixes else None
-        if new is None:
-            return None
-        action.edit = self.edit_to(doc, state, new)
-        return action
+        return self.edit_to(doc, state, new) if new is not None else None
+
+    async def notebook_fix_all(self, data: dict) -> Optional[t.WorkspaceEdit]:
+        from .notebooks import cell_edits, fix_cells
+
+        notebook = self.notebook(data["notebook"])
+        if notebook is None or notebook.version != data.get("version"):
+            return None  # the notebook changed: the editor asks again
+        state = await self.notebook_state_of(notebook)
+        codes = tuple(sorted({f.diagnostic.code for f in state.analysis.findings})) if state.analysis else ()
+        fixed = await self.notebook_fixes_for(state, codes) if codes else None
+        fixable = [f for f in fixed.findings if f.diagnostic.fix is not None] if fixed else []
+        per_cell = cell_edits(fixed, fixable) if fixable else None
+        if fixable and per_cell is None:  # a fix moves code across cells: the others, as hub-dist-fix does
+            per_cell = cell_edits(fixed, fix_cells(fixed)[1])
+        return self.cells_edit(state, per_cell) if per_cell else None
 
 
 def register_features(server: HubDistLintServer) -> None:
@@ -411,13 +652,29 @@ def register_features(server: HubDistLintServer) -> None:
         ls.forget(uri)
         ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+    # pygls keeps the notebooks and their cells' text documents; a notebook is linted whole
+    async def notebook_opened_or_saved(ls: HubDistLintServer, params):
+        ls.schedule(params.notebook_document.uri, 0)
+
+    server.feature(t.NOTEBOOK_DOCUMENT_DID_OPEN)(notebook_opened_or_saved)
+    server.feature(t.NOTEBOOK_DOCUMENT_DID_SAVE)(notebook_opened_or_saved)
+
+    @server.feature(t.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    async def notebook_did_change(ls: HubDistLintServer, params: t.DidChangeNotebookDocumentParams):
+        ls.schedule(params.notebook_document.uri, ls.debounce)
+
+    @server.feature(t.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    async def notebook_did_close(ls: HubDistLintServer, params: t.DidCloseNotebookDocumentParams):
+        ls.close_notebook(params.notebook_document.uri, [c.uri for c in params.cell_text_documents])
+
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: HubDistLintServer, params: t.DidChangeWatchedFilesParams):
         if any(c.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for c in params.changes):
             ls.relint_all()
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
-        code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True))
+        code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND],
+        resolve_provider=True))
     async def code_action(ls: HubDistLintServer, params: t.CodeActionParams):
         return await ls.code_actions(params)
 
@@ -428,6 +685,12 @@ def register_features(server: HubDistLintServer) -> None:
 
 def _span(r) -> Tuple[Tuple[int, int], Tuple[int, int]]:
     return (r.start.line, r.start.character), (r.end.line, r.end.character)
+
+
+def _cell_place(finding) -> tuple:
+    """What identifies a finding across two analyses of the same cells."""
+    diag = finding.diagnostic
+    return finding.cell, diag.code, finding.line, finding.column, diag.message
 
 
 def _overlaps(a, b) -> bool:

@@ -27,8 +27,10 @@ FIX_ALL = "source.fixAll.hub-dist-lint"
 
 
 @contextlib.asynccontextmanager
-async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwire=None):
-    """Start `hub-dist-lint lsp` in a subprocess and initialize a session with it."""
+async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwire=None,
+                      capabilities=None):
+    """Start `hub-dist-lint lsp` in a subprocess and initialize a session with it, as the
+    client `client_name` (or one with these `capabilities`)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tripwire or ""), str(ROOT),
                                                        env.get("PYTHONPATH", "")]))
@@ -44,7 +46,7 @@ async def lsp_session(workspace: Path, client_name="visual-studio-code", tripwir
     client.registrations = registrations
     try:
         result = await client.initialize_session(t.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities(client_name),
+            capabilities=capabilities or pytest_lsp.client_capabilities(client_name),
             root_uri=workspace.as_uri(),
             workspace_folders=[t.WorkspaceFolder(uri=workspace.as_uri(), name="ws")]))
         client.init_result = result
@@ -286,3 +288,14 @@ async def test_quick_fixes_only_for_findings_under_the_cursor(tmp_path):
         assert [a.title.split(":")[0] for a in first] == ["Fix HDL103"]
         again = await quick(1)  # same version: the same answer, from the kept analysis
         assert [a.edit for a in again] == [a.edit for a in first]
+
+
+@pytest.mark.asyncio
+async def test_a_path_the_uri_quotes(tmp_path):
+    # `a b` is `a%20b` in the URI the editor sends
+    folder = tmp_path / "a b"
+    folder.mkdir()
+    async with lsp_session(tmp_path) as client:
+        uri = open_doc(client, folder / "x.py", BAD)
+        assert "%20" in uri
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["HDL101", "HDL103"]
