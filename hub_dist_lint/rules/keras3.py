@@ -43,7 +43,8 @@ a function of the file returning one) reaching such a model, and `tf.keras` is K
 the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
 
 The fix is one of two, both whole-file: in a script that is a program's entry point (an
-`if __name__ == "__main__":` block, or statements that run at module level) that spells
+`if __name__ == "__main__":` block, or statements that run at module level), or a Jupyter
+notebook (a kernel runs it from its start; a running kernel must be restarted), that spells
 Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything imports
 TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
 `tensorflow.keras`). Otherwise move every Keras spelling of the file to tf-keras: `import
