@@ -40,6 +40,16 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
                         help="files and directories to skip, on top of the defaults")
     parser.add_argument("--force-exclude", action="store_true",
                         help="apply the excludes to files named on the command line too (as pre-commit passes them)")
+    parser.add_argument("--fixable", type=_codes, default=None, metavar="CODES",
+                        help="codes or prefixes whose fixes may be applied (default: HDL)")
+    parser.add_argument("--unfixable", type=_codes, default=None, metavar="CODES",
+                        help="codes or prefixes whose fixes are never applied")
+    unsafe = parser.add_mutually_exclusive_group()
+    unsafe.add_argument("--unsafe-fixes", action="store_const", const=True, dest="unsafe_fixes",
+                        default=None, help="apply unsafe fixes too (right for how a file is "
+                        "usually run, not proven for every program that runs it)")
+    unsafe.add_argument("--no-unsafe-fixes", action="store_const", const=False, dest="unsafe_fixes",
+                        help="apply safe fixes only, whatever the configuration says")
     parser.add_argument("--target-tf", metavar="RELEASE", default=None,
                         help="TF release whose public names to suggest (default: newest known, e.g. 2.21)")
     parser.add_argument("--config", metavar="FILE", default=None,
@@ -66,14 +76,15 @@ def _resolver(args):
             raise SystemExit(_usage_error(f"{flag} {shown}: {exc}")) from None
 
     codes = {}
-    for flag in ("select", "extend_select", "ignore"):
+    for flag in ("select", "extend_select", "ignore", "fixable", "unfixable"):
         value = getattr(args, flag)
         codes[flag] = None if value is None else checked("--" + flag.replace("_", "-"), value, check_codes)
     target = None if args.target_tf is None else checked("--target-tf", args.target_tf, check_target)
     return Resolver(Overrides(
         select=codes["select"], extend_select=codes["extend_select"] or (), ignore=codes["ignore"],
         exclude=args.exclude, extend_exclude=tuple(args.extend_exclude),
-        target_tf=target, config_file=args.config, isolated=args.isolated))
+        target_tf=target, config_file=args.config, isolated=args.isolated,
+        fixable=codes["fixable"], unfixable=codes["unfixable"], unsafe_fixes=args.unsafe_fixes))
 
 
 def _usage_error(message: str) -> int:
@@ -196,10 +207,11 @@ def _lint(args, items, errors: int, out) -> int:
     stdin = sys.stdin.buffer.read() if any(path is None for _, path, _ in items) else None
     cache_dir = None if args.no_cache else (args.cache_dir or runner.default_cache_dir())
     progress = runner.Progress(len(items), enabled=not args.quiet)
-    # A person at a terminal gets ruff's summary line. It does not count the fixable
-    # findings: planning every fix makes a cold run about 4x slower (tf_keras).
+    # A person at a terminal gets ruff's `[*]` marks and summary, which need the fixes
+    # planned (about 1.2x a plain run); a pipe or a file gets the findings alone.
     summary = args.format == "text" and not args.quiet and _is_terminal(out)
-    fixes = reporter.needs_fixes
+    fixes = reporter.needs_fixes or summary
+    fixable = hidden = 0
     for outcome in runner.run(items, args.jobs, fixes, cache_dir, stdin, progress):
         if args.verbose and outcome.note:
             print(f"{outcome.display}: target {outcome.note}", file=sys.stderr)
@@ -210,10 +222,12 @@ def _lint(args, items, errors: int, out) -> int:
             continue
         for record in outcome.records:
             findings += 1
+            fixable += record.fix_status == "applies"
+            hidden += record.fix_status == "unsafe"
             reporter.finding(record)
     reporter.finish()
     if summary:
-        out.write(_summary(findings))
+        out.write(_summary(findings, fixable, hidden))
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
@@ -228,11 +242,18 @@ def _is_terminal(out) -> bool:
         return False
 
 
-def _summary(findings: int) -> str:
-    """ruff's closing line: `Found 4 errors.` (or `All checks passed!`)."""
+def _summary(findings: int, fixable: int = 0, hidden: int = 0) -> str:
+    """ruff's closing lines: `Found 4 errors.` (or `All checks passed!`), then how many
+    hub-dist-fix fixes, and how many more it would with --unsafe-fixes."""
     if not findings:
         return "All checks passed!\n"
-    return f"Found {findings} error{'s' if findings != 1 else ''}.\n"
+    text = f"Found {findings} error{'s' if findings != 1 else ''}.\n"
+    if fixable:
+        text += f"[*] {fixable} fixable with hub-dist-fix.\n"
+    if hidden:
+        more = f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the --unsafe-fixes option"
+        text += f"{more}.\n" if fixable else f"No fixes available ({more}).\n"
+    return text
 
 
 def fix_main(argv: Optional[Sequence[str]] = None) -> int:

@@ -13,6 +13,9 @@ the table does not count and the search goes on upward); command-line flags win.
     extend-exclude = ["generated/"]  # ... this adds to them
     target-tf = "2.21"
     per-file-ignores = {"tests/*" = ["HDL1"]}
+    fixable = ["HDL"]                # codes or prefixes hub-dist-fix may fix (default: all)
+    unfixable = ["HDL501"]           # ... and those it leaves alone (the most specific wins)
+    unsafe-fixes = false             # apply unsafe fixes too (as --unsafe-fixes does)
 
 In setup.cfg the same keys take comma- or newline-separated values, and
 per-file-ignores is flake8's `glob: codes` one per line.
@@ -24,7 +27,7 @@ import configparser
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
@@ -33,7 +36,8 @@ from .rules import all_rules, known_codes
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-tf")
+        "target-tf", "fixable", "unfixable", "unsafe-fixes")
+_CODE_LISTS = ("select", "extend-select", "ignore", "fixable", "unfixable")
 _CODE = re.compile(r"[A-Z]+[0-9]*")
 
 PatternCodes = Tuple[Tuple[str, Tuple[str, ...]], ...]
@@ -67,6 +71,10 @@ class Config:
     target_tf: Optional[str] = None
     # per-file-ignores matching this file: these codes are off whatever select says.
     per_file_ignore: Tuple[str, ...] = ()
+    # which findings' fixes hub-dist-fix applies (ruff's fixable/unfixable/unsafe-fixes)
+    fixable: Tuple[str, ...] = ("HDL",)
+    unfixable: Tuple[str, ...] = ()
+    unsafe_fixes: bool = False
 
     def is_selected(self, code: str) -> bool:
         """ruff's rule: the most specific matching prefix decides; a tie ignores."""
@@ -74,6 +82,11 @@ class Config:
             return False
         chosen = _selecting_len(code, self.select)
         return chosen >= 0 and chosen > _prefix_len(code, self.ignore)
+
+    def is_fixable(self, code: str) -> bool:
+        """Whether a fix of this code may be applied: as is_selected, over fixable/unfixable."""
+        chosen = _prefix_len(code, self.fixable)
+        return chosen >= 0 and chosen > _prefix_len(code, self.unfixable)
 
 
 class ConfigError(Exception):
@@ -154,6 +167,9 @@ class Settings:
     extend_exclude: Tuple[str, ...] = ()
     per_file_ignores: PatternCodes = ()
     target_tf: Optional[str] = None
+    fixable: Optional[Tuple[str, ...]] = None
+    unfixable: Optional[Tuple[str, ...]] = None
+    unsafe_fixes: Optional[bool] = None
 
 
 @dataclass(frozen=True)
@@ -192,10 +208,14 @@ def _validated(path: str, items, section: str, parse_value) -> FileConfig:
 
 def _toml_value(key: str, value):
     """One value of a TOML table (pyproject.toml)."""
-    if key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
+    if key in _CODE_LISTS or key in ("exclude", "extend-exclude"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"must be a list of strings, e.g. [\"HDL1\"] (got {value!r})")
         return tuple(value) if "exclude" in key else check_codes(value)
+    if key == "unsafe-fixes":
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false (got {value!r})")
+        return value
     if key == "per-file-ignores":
         if not isinstance(value, dict):
             raise ValueError("must be a table of glob = [codes], e.g. {\"tests/*\" = [\"HDL1\"]}")
@@ -212,11 +232,21 @@ def _ini_value(key: str, value: str):
     """One value of an INI section (setup.cfg)."""
     if key in ("exclude", "extend-exclude"):
         return tuple(i.strip() for i in re.split(r"[,\n]", value) if i.strip())
-    if key in ("select", "extend-select", "ignore"):
+    if key in _CODE_LISTS:
         return check_codes(split_list(value))
     if key == "per-file-ignores":
         return parse_per_file_ignores(value)
+    if key == "unsafe-fixes":
+        return check_flag(value)
     return check_target(value.strip())
+
+
+def check_flag(value: str) -> bool:
+    """An INI boolean as configparser reads one (true/false, yes/no, on/off, 1/0)."""
+    lowered = value.strip().lower()
+    if lowered not in configparser.ConfigParser.BOOLEAN_STATES:
+        raise ValueError(f"must be true or false (got {value.strip()!r})")
+    return configparser.ConfigParser.BOOLEAN_STATES[lowered]
 
 
 def _table_values(path: str, table: dict, section: str) -> FileConfig:
@@ -361,8 +391,7 @@ class Settings:
                 codes.extend(ignored)
         if not codes:
             return self.config
-        return Config(self.config.select, self.config.ignore, self.config.target_tf,
-                      tuple(dict.fromkeys(codes)))
+        return replace(self.config, per_file_ignore=tuple(dict.fromkeys(codes)))
 
     def is_excluded(self, path: str) -> bool:
         absolute = os.path.abspath(path)
@@ -470,10 +499,18 @@ class Resolver:
         root = base.root if found else self.cwd
         per_file = tuple((root, p, c) for p, c in base.per_file_ignores)
         per_file += tuple((self.cwd, p, c) for p, c in o.per_file_ignores)
-        config = Config(select=enabled, ignore=(), target_tf=o.target_tf or base.target_tf)
+        config = Config(select=enabled, ignore=(), target_tf=o.target_tf or base.target_tf,
+                        fixable=_first(o.fixable, base.fixable, ("HDL",)),
+                        unfixable=_first(o.unfixable, base.unfixable, ()),
+                        unsafe_fixes=_first(o.unsafe_fixes, base.unsafe_fixes, False))
         settings = Settings(found.path if found else None, root, config, exclude, per_file)
         self._by_source[key] = settings
         return settings
+
+
+def _first(*values):
+    """The flag's value if given, else the file's, else the default."""
+    return next(v for v in values if v is not None)
 
 
 __all__ = ["Config", "ConfigError", "DEFAULT_EXCLUDE", "FileConfig", "Overrides", "Resolver",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
@@ -21,6 +21,13 @@ class Ensure:
     statement: str
     scope: cst.CSTNode
     order: Tuple[int, int]  # (top-level statement index, import ordinal)
+
+
+# How far a fix may be trusted (ruff's applicability levels):
+SAFE = "safe"  # proven to keep or repair every program that runs the file: applied unattended
+UNSAFE = "unsafe"  # right for how the file is usually run, not for every way: on request only
+DISPLAY_ONLY = "display-only"  # shown to a person, never applied
+APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +56,13 @@ class Fix:
     # and the compound statements whose own header it changes. None: anywhere.
     within: Optional[FrozenSet[cst.CSTNode]] = None
     headers: FrozenSet[cst.CSTNode] = frozenset()
+    applicability: str = SAFE
+    # for an unsafe or display-only fix: what it depends on (shown when it is not applied)
+    caveat: Optional[str] = None
+
+    def unsafe(self, caveat: str) -> "Fix":
+        """This fix, applied only on request (--unsafe-fixes), for the reason given."""
+        return replace(self, applicability=UNSAFE, caveat=caveat)
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,24 @@ FIX_AVAILABILITY = {"always": "always available", "sometimes": "sometimes availa
 
 def rule_markdown(rule) -> str:
     parts = [f"## {rule.code} {rule.name}", "", rule.summary + ".", "", rule.explanation, "",
-             f"Fix: {FIX_AVAILABILITY[rule.fix_availability]}."]
+             f"Fix: {FIX_AVAILABILITY[rule.fix_availability]}{_applicability(rule)}."]
     for example in rule.INVALID:
         parts += ["", "Flagged:", "```python", example.code.rstrip("\n"), "```"]
         if example.fixed is not None:
-            parts += ["", "After `hub-dist-fix`:", "```python", example.fixed.rstrip("\n"), "```"]
+            command = "hub-dist-fix --unsafe-fixes" if example.unsafe else "hub-dist-fix"
+            parts += ["", f"After `{command}`:", "```python", example.fixed.rstrip("\n"), "```"]
     for example in rule.VALID[:1]:
         parts += ["", "Not flagged:", "```python", example.rstrip("\n"), "```"]
     return "\n".join(parts) + "\n"
+
+
+def _applicability(rule) -> str:
+    """`; safe`, or when it is unsafe (ruff's applicability: applied with --unsafe-fixes only)."""
+    if rule.fix_availability == "never":
+        return ""
+    if not rule.unsafe_when:
+        return "; safe (hub-dist-fix applies it)"
+    return f"; unsafe (applied with `--unsafe-fixes` only) when {rule.unsafe_when}, else safe"
 
 
 def rules_table() -> str:
@@ -28,10 +38,12 @@ def fixes_help(width: int = 79) -> str:
     """What hub-dist-fix rewrites, one line per rule that has a fix."""
     import textwrap
 
-    lines = ["fixes (each applied only where it is proven to keep or repair the program):"]
+    lines = ["fixes (safe ones proven to keep or repair every program that runs the file; "
+             "unsafe ones, marked (unsafe: ...), applied with --unsafe-fixes only):"]
     for rule in all_rules():
         if rule.fix_availability != "never":
-            lines.append(textwrap.fill(rule.fix_summary, width, initial_indent=f"  {rule.code}  ",
+            text = rule.fix_summary + (f" (unsafe: {rule.unsafe_when})" if rule.unsafe_when else "")
+            lines.append(textwrap.fill(text, width, initial_indent=f"  {rule.code}  ",
                                        subsequent_indent=" " * 10))
     without = ", ".join(r.code for r in all_rules() if r.fix_availability == "never")
     lines.append(textwrap.fill(f"Findings without a fix ({without}, and those a fix could not prove "

@@ -125,6 +125,7 @@ class Analysis:
     parsed: bool = False
     # the `ast` tree, when an analysis parsed one (fix rendering reuses its line numbers)
     tree: Optional[ast.Module] = None
+    config: Config = field(default_factory=Config)  # the settings it was checked with
 
 
 def _wanted(checker: Checker, config: Config) -> bool:
@@ -146,7 +147,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     if not checkers:
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
-        return Analysis(path, text, None)
+        return Analysis(path, text, None, config=config)
     if module is None:
         module = parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
@@ -157,7 +158,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         lines = re.split(r"\r\n|\r|\n", text)  # as Python numbers lines (not \f, \u2028)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
-    return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree())
+    return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
+                    config=config)
 
 
 def parse(source: Union[bytes, str], text: str, path: str) -> cst.Module:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import re
-import warnings
 import os
+import re
 import stat
 import tempfile
+import warnings
+from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .diagnostics import Ensure, Fix, LintError
+from .diagnostics import DISPLAY_ONLY, UNSAFE, Diagnostic, Ensure, Fix, LintError
 from .edits import apply_edits, local_edits, text_edits
 
 
@@ -357,31 +358,119 @@ def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:
 
 
 def fix_as_json(analysis, diag) -> Optional[dict]:
-    """One finding's fix as JSON: its description and its own line edits."""
+    """One finding's fix as JSON: its description, applicability and own line edits."""
     if diag.fix is None:
         return None
-    return {"description": diag.fix.description, "edits": fixed_text(analysis, [diag.fix])[1]}
+    return {"description": diag.fix.description, "applicability": diag.fix.applicability,
+            "edits": fixed_text(analysis, [diag.fix])[1]}
 
 
-def fix_source(source: bytes, path: str = "<stdin>", config=None):
-    """Fix one file's bytes. Returns (new bytes, diagnostics that had a fix, the rest).
+# As ruff does: apply the fixes that do not overlap, lint the result again, repeat.
+FIXPOINT_PASSES = 10
 
-    The result is re-parsed before anyone may write it: a fix that produced
-    code which does not parse is a bug, reported as a LintError, never written.
+
+def not_applied_because(diag: Diagnostic, config) -> Optional[str]:
+    """None when hub-dist-fix applies this finding's fix under `config`, else why not."""
+    fix = diag.fix
+    if fix is None:
+        return diag.no_fix_reason
+    if not config.is_fixable(diag.code):
+        return f"{diag.code} is unfixable in the configuration"
+    if fix.applicability == DISPLAY_ONLY:
+        return f"a fix is shown, never applied: {fix.caveat}"
+    if fix.applicability == UNSAFE and not config.unsafe_fixes:
+        return f"unsafe fix, applied with --unsafe-fixes: {fix.caveat}"
+    return None
+
+
+def choose_fixes(items: Sequence, config, diagnostic=lambda item: item,
+                 with_reason=lambda diag, why: replace(diag, no_fix_reason=why)):
+    """The fixes one pass applies together: in the findings' order, each applicable fix
+    that touches no node a fix chosen before it touches (a later pass plans the others
+    afresh). `items` are diagnostics, or what `diagnostic(item)` gives one of. Returns
+    (fixes, the items they fix, the items left: `with_reason(item, why)` says why a fix
+    was not applied, when that is its applicability or the configuration)."""
+    chosen: List[Fix] = []
+    claimed: set = set()
+    fixed: list = []
+    left: list = []
+    for item in items:
+        diag = diagnostic(item)
+        why = not_applied_because(diag, config)
+        if diag.fix is None or why is not None:
+            left.append(item if why == diag.no_fix_reason else with_reason(item, why))
+            continue
+        if any(diag.fix is fix for fix in chosen):  # one plan fixing several findings
+            fixed.append(item)
+            continue
+        footprint = _footprint(diag.fix)
+        if footprint & claimed:
+            left.append(with_reason(item, "its fix overlaps another one; run hub-dist-fix again"))
+            continue
+        chosen.append(diag.fix)
+        claimed |= footprint
+        fixed.append(item)
+    return chosen, fixed, left
+
+
+def _footprint(fix: Fix) -> set:
+    """ids of every node a fix replaces, removes or moves, and of the nodes inside them."""
+    roots = [*(old for old, _ in fix.replace), *fix.remove,
+             *(s for statements, _ in fix.wrap for s in statements),
+             *(s for statements, target, _ in fix.merge for s in (*statements, target))]
+    seen, stack = set(), list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.children)
+    return seen
+
+
+def to_fixpoint(source, one_pass, not_fixed, passes: int = FIXPOINT_PASSES):
+    """Run `one_pass(source) -> (new source, fixed, left)` until a pass fixes nothing
+    (at most `passes` times). Returns (source, everything fixed, what is left);
+    `not_fixed(item, reason)` marks what still had a fix when the passes ran out."""
+    fixed_all: list = []
+    for _ in range(passes):
+        new, fixed, left = one_pass(source)
+        if not fixed or new == source:
+            return source, fixed_all, left
+        fixed_all.extend(fixed)
+        source = new
+    _, still, left = one_pass(source)
+    reason = f"still fixable after {passes} passes of hub-dist-fix"
+    return source, fixed_all, left + [not_fixed(item, reason) for item in still]
+
+
+def fix_source(source: bytes, path: str = "<stdin>", config=None, passes: int = FIXPOINT_PASSES):
+    """Fix one file's bytes to a fixpoint. Returns (new bytes, diagnostics fixed on the
+    way, diagnostics left: their no_fix_reason says why).
+
+    Each pass's result is compiled before the next pass or anyone may write it: a fix
+    that produced code which does not compile is a bug, reported as a LintError,
+    never written.
     """
+    from .config import Config
+
+    config = config or Config()
+    return to_fixpoint(source, lambda data: _fix_pass(data, path, config),
+                       lambda diag, reason: replace(diag, no_fix_reason=reason), passes)
+
+
+def _fix_pass(source: bytes, path: str, config):
     from .engine import analyze
 
     analysis = analyze(source, path, config, fixes=True)
-    fixed = [d for d in analysis.diagnostics if d.fix is not None]
-    left = [d for d in analysis.diagnostics if d.fix is None]
-    if not fixed:
+    fixes, fixed, left = choose_fixes(analysis.diagnostics, config)
+    if not fixes:
         return source, [], left
     encoding = analysis.module.encoding
     if analysis.text.encode(encoding) == source:
-        new_text = fixed_text(analysis, [d.fix for d in fixed])[0]
+        new_text = fixed_text(analysis, fixes)[0]
         new_bytes = new_text.encode(encoding)
     else:  # the text does not give back these bytes: let libcst write them
-        new_module = apply_fixes(analysis.module, [d.fix for d in fixed])
+        new_module = apply_fixes(analysis.module, fixes)
         new_text, new_bytes = new_module.code, new_module.bytes
     try:
         # Python must compile the result (libcst generated every changed statement)

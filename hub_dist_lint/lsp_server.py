@@ -180,11 +180,22 @@ def findings_under_cursor(params: t.CodeActionParams, placed):
     return here
 
 
+def offered(diag) -> bool:
+    """Whether a finding's fix is offered as a quick fix: safe and unsafe ones are (a person
+    picks it; the title says when it is unsafe), display-only ones are not edits."""
+    from .diagnostics import DISPLAY_ONLY
+
+    return diag.fix is not None and diag.fix.applicability != DISPLAY_ONLY
+
+
 def quick_fix(diag, shown: t.Diagnostic, edit: t.WorkspaceEdit) -> t.CodeAction:
     """The quick fix of `diag` (a planned diagnostics.Diagnostic), attached to `shown`."""
-    return t.CodeAction(title=f"Fix {diag.code}: {diag.fix.description}",
-                        kind=t.CodeActionKind.QuickFix, diagnostics=[shown],
-                        is_preferred=True, edit=edit)
+    from .diagnostics import SAFE
+
+    safe = diag.fix.applicability == SAFE
+    title = f"Fix {diag.code}: {diag.fix.description}" + ("" if safe else f" (unsafe: {diag.fix.caveat})")
+    return t.CodeAction(title=title, kind=t.CodeActionKind.QuickFix, diagnostics=[shown],
+                        is_preferred=safe, edit=edit)
 
 
 async def kept_fixes(state, codes: Tuple[str, ...], analyze):
@@ -546,7 +557,7 @@ class HubDistLintServer(LanguageServer):
         actions = []
         for diag, shown in here:
             planned = by_place.get((diag.code, diag.line, diag.column, diag.message))
-            if planned is None or planned.fix is None:
+            if planned is None or not offered(planned):
                 continue
             new = fix_edits(fixed, [planned.fix])
             if new is not None:
@@ -569,7 +580,7 @@ class HubDistLintServer(LanguageServer):
         actions = []
         for finding, shown in here:
             planned = by_place.get(_cell_place(finding))
-            if planned is None or planned.diagnostic.fix is None:
+            if planned is None or not offered(planned.diagnostic):
                 continue
             per_cell = cell_edits(fixed, [planned])  # None: it would not split back into cells
             if per_cell is not None:
@@ -591,12 +602,16 @@ class HubDistLintServer(LanguageServer):
         state = await self.state_of(doc)
         codes = tuple(sorted({d.code for d in state.analysis.diagnostics})) if state.analysis else ()
         fixed = await self.fixes_for(doc, state, codes) if codes else None
-        fixes = [d.fix for d in fixed.diagnostics if d.fix is not None] if fixed else []
+        from .fixing import choose_fixes
+
+        # what hub-dist-fix applies with these settings (safe fixes, unless unsafe-fixes)
+        fixes = choose_fixes(fixed.diagnostics, fixed.config)[0] if fixed else []
         new = fix_edits(fixed, fixes) if fixes else None
         return self.edit_to(doc, state, new) if new is not None else None
 
     async def notebook_fix_all(self, data: dict) -> Optional[t.WorkspaceEdit]:
-        from .notebooks import cell_edits, fix_cells
+        from .edits import text_edits
+        from .notebooks import fix_pass
 
         notebook = self.notebook(data["notebook"])
         if notebook is None or notebook.version != data.get("version"):
@@ -604,10 +619,11 @@ class HubDistLintServer(LanguageServer):
         state = await self.notebook_state_of(notebook)
         codes = tuple(sorted({f.diagnostic.code for f in state.analysis.findings})) if state.analysis else ()
         fixed = await self.notebook_fixes_for(state, codes) if codes else None
-        fixable = [f for f in fixed.findings if f.diagnostic.fix is not None] if fixed else []
-        per_cell = cell_edits(fixed, fixable) if fixable else None
-        if fixable and per_cell is None:  # a fix moves code across cells: the others, as hub-dist-fix does
-            per_cell = cell_edits(fixed, fix_cells(fixed)[1])
+        if fixed is None:
+            return None
+        # what hub-dist-fix applies (safe fixes unless unsafe-fixes; none moving code across cells)
+        sources = fix_pass(fixed, fixed.config)[0]
+        per_cell = {key: text_edits(fixed.texts[key], new) for key, new in sources.items()}
         return self.cells_edit(state, per_cell) if per_cell else None
 
 

@@ -62,6 +62,7 @@ class CellsAnalysis:
     parts: List[Part] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
     target_note: Optional[str] = None  # which TensorFlow target was used, and why
+    config: object = None  # the settings the cells were checked with (the pin's target in)
 
     @property
     def parsed(self) -> bool:
@@ -112,6 +113,7 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
         config = dataclasses.replace(config, target_tf=pin.target)
     elif config.target_tf is not None:
         result.target_note = f"TF {config.target_tf} (configured)"
+    result.config = config
     module, programs = to_module(cells)
     for cells_module, program in [(module, None)] + [(program_module(p), p) for p in programs]:
         kind = "file" if program is not None else "notebook"
@@ -198,20 +200,45 @@ def _compiles(text: str) -> bool:
 
 
 def fix_notebook(source: bytes, path: str = "<stdin>", config=None):
-    """Fix a notebook's bytes. Returns (new bytes, findings fixed, findings left)."""
-    analysis = analyze_notebook(source, path, config, fixes=True)
-    sources, fixed, left = fix_cells(analysis)
+    """Fix a notebook's bytes to a fixpoint. Returns (new bytes, findings fixed, findings left)."""
+    notebook = read_notebook(source)
+    if not notebook.is_python:
+        return source, [], []
+    cells = [Cell(c.number, c.source) for c in notebook.code_cells()]
+    sources, fixed, left = fix_cells(cells, path, config)
+    for finding in left:
+        finding.file_line = notebook.file_line(finding.cell, finding.line)
     if not sources:
         return source, fixed, left
-    new_text = with_sources(analysis.notebook, sources)
+    new_text = with_sources(notebook, sources)
     bom = b"\xef\xbb\xbf" if source.startswith(b"\xef\xbb\xbf") else b""
     return bom + new_text.encode("utf-8"), fixed, left
 
 
-def fix_cells(analysis: CellsAnalysis):
-    """(new texts by cell key, findings fixed, findings left) of every fix planned."""
-    planned = [f for f in analysis.findings if f.diagnostic.fix is not None]
-    left = [f for f in analysis.findings if f.diagnostic.fix is None]
+def fix_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None):
+    """Fix code cells to a fixpoint, as hub-dist-fix fixes a file. Returns (the new
+    texts of the cells that changed, by key; findings fixed; findings left)."""
+    from .config import Config
+    from .fixing import to_fixpoint
+
+    config = config or Config()
+    original = {c.key: c.text for c in cells}
+
+    def one_pass(texts: Dict[Hashable, str]):
+        current = [Cell(key, text) for key, text in texts.items()]
+        analysis = analyze_cells(current, path, config, fixes=True)
+        new, fixed, left = fix_pass(analysis, config)
+        return {**texts, **new}, fixed, left
+
+    texts, fixed, left = to_fixpoint(original, one_pass, _unfixed)
+    return {key: text for key, text in texts.items() if text != original[key]}, fixed, left
+
+
+def fix_pass(analysis: CellsAnalysis, config):
+    """(new texts by cell key, findings fixed, findings left) of one pass."""
+    from .fixing import choose_fixes
+
+    _, planned, left = choose_fixes(analysis.findings, config, lambda f: f.diagnostic, _unfixed)
     if not planned:
         return {}, [], left
     sources = fixed_cells(analysis, [(f.part, f.diagnostic.fix) for f in planned])
@@ -231,7 +258,8 @@ def fix_cells(analysis: CellsAnalysis):
 
 
 def _unfixed(finding: Finding, reason: str) -> Finding:
-    diag = dataclasses.replace(finding.diagnostic, fix=None, no_fix_reason=reason)
+    """The finding, saying why its fix was not applied."""
+    diag = dataclasses.replace(finding.diagnostic, no_fix_reason=reason)
     return dataclasses.replace(finding, diagnostic=diag)
 
 
@@ -258,7 +286,7 @@ def fix_as_json(analysis: CellsAnalysis, finding: Finding) -> Optional[dict]:
     order = list(analysis.texts)
     edits = [{"cell": key, **edit} for key in sorted(per_cell, key=order.index)
              for edit in per_cell[key]]
-    return {"description": fix.description, "edits": edits}
+    return {"description": fix.description, "applicability": fix.applicability, "edits": edits}
 
 
 def cell_diff(old: bytes, new: bytes, display: str) -> str:

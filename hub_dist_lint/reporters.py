@@ -40,6 +40,9 @@ class Record:
     # In a notebook: the line of the .ipynb file that holds the reported line (for
     # viewers that show the file itself: SARIF, GitHub annotations)
     file_line: Optional[int] = None
+    # When fixes were planned: "applies" (hub-dist-fix applies it with these settings),
+    # "unsafe" (it would with --unsafe-fixes), "no" (display-only or unfixable); None: no fix
+    fix_status: Optional[str] = None
 
     @property
     def where(self) -> str:
@@ -49,7 +52,7 @@ class Record:
     def as_json(self) -> dict:
         """The JSON format's object (file_line is for the formats that need it)."""
         out = asdict(self)
-        del out["file_line"]
+        del out["file_line"], out["fix_status"]
         return out
 
 
@@ -86,7 +89,8 @@ class TextReporter(Reporter):
     """`path:line:col: CODE message`, as flake8 and ruff print."""
 
     def finding(self, record: Record) -> None:
-        self.out.write(f"{record.where}: {record.code} {record.message}\n")
+        marker = "[*] " if record.fix_status == "applies" else ""  # ruff's: hub-dist-fix fixes it
+        self.out.write(f"{record.where}: {record.code} {marker}{record.message}\n")
 
 
 def _clean(path: str) -> str:

@@ -135,9 +135,24 @@ def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
 
     analysis = analyze(source, display, config, fixes=fixes)
     records = [Record(display, d.line, d.column, d.end_line, d.end_column, d.code, d.message,
-                      fix_as_json(analysis, d) if fixes else None)
+                      fix_as_json(analysis, d) if fixes else None,
+                      fix_status=fix_status(d, analysis.config))
                for d in analysis.diagnostics]
     return Outcome(display, records, None, analysis.parsed)
+
+
+def fix_status(diag, config) -> Optional[str]:
+    """Record.fix_status of a finding whose fixes were planned."""
+    from .diagnostics import UNSAFE
+    from .fixing import not_applied_because
+
+    if diag.fix is None:
+        return None
+    if not_applied_because(diag, config) is None:
+        return "applies"
+    if diag.fix.applicability == UNSAFE and config.is_fixable(diag.code):
+        return "unsafe"
+    return "no"
 
 
 def _check_notebook(display: str, source: bytes, config, fixes: bool) -> Outcome:
@@ -146,7 +161,7 @@ def _check_notebook(display: str, source: bytes, config, fixes: bool) -> Outcome
     analysis = analyze_notebook(source, display, config, fixes=fixes)
     records = [Record(display, f.line, f.column, f.end_line, f.end_column, f.diagnostic.code,
                       f.diagnostic.message, fix_as_json(analysis, f) if fixes else None,
-                      f.cell, f.file_line)
+                      f.cell, f.file_line, fix_status(f.diagnostic, analysis.config))
                for f in analysis.findings]
     return Outcome(display, records, None, analysis.parsed, note=analysis.target_note)
 

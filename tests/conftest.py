@@ -16,6 +16,30 @@ def run_cli(*args, stdin=None, cwd=None, fix=False, env=None):
                           timeout=300)
 
 
+def run_on_terminal(*args, cwd):
+    """The CLI with its standard output on a pseudo-terminal, as a person runs it."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "hub_dist_lint", *map(str, args)], cwd=cwd,
+                            stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    proc.wait(timeout=300)
+    return proc.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), proc.stderr.read().decode()
+
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, run_on_terminal
 
 ISSUE_EXAMPLE = (
     "from tensorflow.python.distribute.mirrored_strategy import MirroredStrategy\n"
@@ -252,28 +252,6 @@ def test_console_scripts_installed(tmp_path):
                           capture_output=True).returncode == 1
 
 
-def run_on_terminal(*args, cwd):
-    """The CLI with its standard output on a pseudo-terminal, as a person runs it."""
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "hub_dist_lint", *map(str, args)], cwd=cwd,
-                            stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    proc.wait(timeout=300)
-    return proc.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), proc.stderr.read().decode()
-
-
 def test_summary_on_a_terminal_only(tmp_path):
     (tmp_path / "a.py").write_text(ISSUE_EXAMPLE)  # two findings, both fixable
     (tmp_path / "b.py").write_text("from tensorflow.python.distribute.values import AutoPolicy\n")
@@ -281,15 +259,16 @@ def test_summary_on_a_terminal_only(tmp_path):
     code, out, err = run_on_terminal("a.py", "b.py", cwd=tmp_path)
     lines = out.splitlines()
     assert (code, err) == (1, "")
-    assert [l.split()[1] for l in lines[:3]] == ["HDL101", "HDL103", "HDL102"]
-    assert lines[3:] == ["Found 3 errors."]
+    assert [l.split()[1:3] for l in lines[:3]] == [["HDL101", "[*]"], ["HDL103", "[*]"], ["HDL102", "private"]]
+    assert lines[3:] == ["Found 3 errors.", "[*] 2 fixable with hub-dist-fix."]
     assert run_on_terminal("b.py", cwd=tmp_path)[1].splitlines()[1:] == ["Found 1 error."]
     assert run_on_terminal("ok.py", cwd=tmp_path)[:2] == (0, "All checks passed!\n")
-    # not for machines: a pipe, a file, another format, or -q
+    # not for machines: a pipe, a file, another format, or -q (no fixes planned, no marks)
+    unmarked = [line.replace(" [*]", "") for line in lines[:3]]
     piped = run_cli("a.py", "b.py", cwd=tmp_path).stdout.decode().splitlines()
-    assert piped == lines[:3]
-    assert run_on_terminal("-q", "a.py", "b.py", cwd=tmp_path)[1].splitlines() == lines[:3]
+    assert piped == unmarked
+    assert run_on_terminal("-q", "a.py", "b.py", cwd=tmp_path)[1].splitlines() == unmarked
     code, out, _ = run_on_terminal("--format", "json", "a.py", cwd=tmp_path)
     assert json.loads(out)[0]["code"] == "HDL101"
     assert run_on_terminal("-o", "report.txt", "a.py", cwd=tmp_path)[1] == ""
-    assert (tmp_path / "report.txt").read_text().splitlines() == lines[:2]
+    assert (tmp_path / "report.txt").read_text().splitlines() == unmarked[:2]

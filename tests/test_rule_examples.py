@@ -1,5 +1,7 @@
 """Every rule's inline VALID/INVALID examples run here (Fixit style)."""
 
+import dataclasses
+
 import pytest
 
 from conftest import run_cli
@@ -52,9 +54,14 @@ def test_invalid(rule, index, example):
     if rule.opt_in:
         assert not [d for d in lint(example.code) if d.code == rule.code], "opt-in, yet on by default"
     new, fixed, left = fix_source(example.code.encode(), config=config)
-    if example.fixed is None:
+    if example.fixed is None or example.unsafe:
         assert all(d.code != rule.code for d in fixed)
-    else:
+    if example.unsafe:  # applied on request only; the reason says so
+        assert rule.unsafe_when, f"{rule.code} has an unsafe example but no unsafe_when"
+        assert any(d.code == rule.code and "--unsafe-fixes" in (d.no_fix_reason or "") for d in left)
+        config = dataclasses.replace(config, unsafe_fixes=True)
+        new, fixed, left = fix_source(example.code.encode(), config=config)
+    if example.fixed is not None:
         assert new.decode() == example.fixed
         # a second run changes nothing
         assert fix_source(new, config=config)[0] == new

@@ -22,6 +22,8 @@ class Invalid:
 
     code: str
     fixed: Optional[str] = None
+    # the fix is unsafe: hub-dist-fix applies it with --unsafe-fixes only
+    unsafe: bool = False
 
 
 class Rule:
@@ -31,6 +33,8 @@ class Rule:
     explanation: ClassVar[str]  # markdown: what it finds, why it matters
     fix_availability: ClassVar[str] = "never"  # "always", "sometimes" or "never"
     fix_summary: ClassVar[str] = ""  # what the fix does, one line (hub-dist-fix --help)
+    # When its fix is unsafe (applied with --unsafe-fixes only), one clause; "": always safe
+    unsafe_when: ClassVar[str] = ""
     # Off by default: enabled only by its full code (`extend-select = ["HDL105"]`).
     opt_in: ClassVar[bool] = False
     VALID: ClassVar[Tuple[str, ...]] = ()

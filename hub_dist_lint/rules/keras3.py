@@ -57,6 +57,9 @@ the file (returned from a library function, stored on an attribute, passed to co
 another module)."""
     fix_availability = "sometimes"
     fix_summary = "sets TF_USE_LEGACY_KERAS=1 before anything loads Keras (an entry point), or moves the file's Keras to tf_keras"
+    unsafe_when = ("in a .py file: the switch works only where the file is what first imports TensorFlow "
+                   "(a program may import it after TensorFlow), and the tf-keras rewrite hands other "
+                   "code tf-keras objects; the switch in a notebook is safe")
     VALID = (
         "import tensorflow_hub as hub\nimport tf_keras\n"
         "model = tf_keras.Sequential([hub.KerasLayer('m'), tf_keras.layers.Dense(1)])\n",
@@ -71,6 +74,7 @@ another module)."""
             "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
             _SWITCH_LINES + "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
             "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+            unsafe=True,
         ),
         Invalid(
             "import tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
@@ -87,6 +91,7 @@ another module)."""
             "    model = tf_keras.Model(inputs, outputs)\n"
             "    model.compile(optimizer=tf_keras.optimizers.Adam(), loss='mse')\n"
             "    model.fit(data)\n",
+            unsafe=True,
         ),
         Invalid(
             "import keras\nimport tensorflow_hub as hub\n\n\n"
@@ -120,6 +125,9 @@ could import TensorFlow, turns `os.putenv` into `os.environ[...] = ...`, and wri
 a value TensorFlow ignores. A setting inside a function or block is reported without a fix."""
     fix_availability = "sometimes"
     fix_summary = 'moves the setting (and `import os`) above the first statement that loads Keras'
+    unsafe_when = ("in a .py file: it takes effect only where the file is what first imports "
+                   "TensorFlow, and then switches tf.keras to tf-keras for the whole program; "
+                   "in a notebook it is safe")
     VALID = (
         "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
         "import tensorflow as tf\nimport tensorflow_hub as hub\n",
@@ -131,14 +139,17 @@ a value TensorFlow ignores. A setting inside a function or block is reported wit
             "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n",
             "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
             "import tensorflow as tf\nimport tensorflow_hub as hub\n",
+            unsafe=True,
         ),
         Invalid(
             "import os\nos.putenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n",
             "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nimport tensorflow as tf\n",
+            unsafe=True,
         ),
         Invalid(
             "import os\nos.environ['TF_USE_LEGACY_KERAS'] = 'TRUE'\nimport tensorflow as tf\n",
             "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nimport tensorflow as tf\n",
+            unsafe=True,
         ),
         Invalid(
             "import tensorflow_hub as hub\n\n\ndef main():\n"
@@ -199,6 +210,9 @@ class Keras3Checker(Checker):
             problems.append(_late_text(ctx, late))
         message = "TF_USE_LEGACY_KERAS=1 has no effect: " + "; ".join(problems)
         fix, reason = (_plan_switch_fix(ctx, switch, late) if ctx.want_fixes else (None, None))
+        if fix is not None and ctx.source_kind != "notebook":
+            fix = fix.unsafe(_ENTRY_POINT_CAVEAT + "; and it switches tf.keras to tf-keras for "
+                             "the whole program")
         span = _line_span(ctx, switch)
         return ctx.diagnostic(IneffectiveLegacySwitch, message, span, fix, reason)
 
@@ -234,6 +248,11 @@ def _spelled(path: Optional[str]) -> str:
     public = keras_public(path) or "tf.keras.Sequential"
     return public if (path or "").startswith("tensorflow") else public[len("tf."):]
 
+
+# Why a TF_USE_LEGACY_KERAS fix in a .py file is unsafe: a notebook is run from its start,
+# a file may be imported by a program (or a test runner) that imported TensorFlow first.
+_ENTRY_POINT_CAVEAT = ("it takes effect only where this file is what first imports TensorFlow "
+                       "(run as a script, not imported after TensorFlow by a program or a test runner)")
 
 _NO_FIX_REMEDY = ("; build the model with tf-keras (import tf_keras) or set "
                   "TF_USE_LEGACY_KERAS=1 before TensorFlow is imported")
@@ -271,8 +290,9 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
             if notebook:
                 return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 before the notebook "
                                    "imports TensorFlow (restart a running kernel for it to apply)")
-            return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this "
-                               "entry-point script, before TensorFlow is imported")
+            return fix.unsafe(_ENTRY_POINT_CAVEAT), None, (
+                "; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this entry-point script, "
+                "before TensorFlow is imported")
     for reach in reaches:
         for model, unit in scan.models_of(reach):
             why = scan.hands_away(model, unit, entry)
@@ -282,7 +302,9 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
     fix, reason = plan_rewrite(ctx, aliases, target)
     if fix is None:
         return None, reason, _NO_FIX_REMEDY
-    return fix, None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)"
+    return (fix.unsafe("it moves the file's Keras to another implementation (tf-keras): Keras "
+                       "objects other code passes in or takes out must be tf-keras too"),
+            None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)")
 
 
 def _late_text(ctx, load) -> str:
@@ -395,6 +417,7 @@ path is, in the target release, the very object the public name exports; not acr
 and Keras 3, and not for module imports."""
     fix_availability = "sometimes"
     fix_summary = 'rewrites the import to the public Keras name that exports the very same object'
+    unsafe_when = "the public name is another Keras's object (keras.src.X -> tf_keras.X in a file making hub layers)"
     VALID = (
         "from keras import layers\nfrom keras.layers import Dense\n",
         "from tf_keras.layers import Dense\n",
@@ -559,5 +582,8 @@ def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix]
     module, _, name = spelled.rpartition(".")
     text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
     ensure = (Ensure(imp.site.line, text, imp.site.scope, (imp.site.top_index, imp.ordinal)),)
-    return Fix(f"import {spelled}", remove=(imp.alias,), ensure=ensure,
-               **ctx.fix_extent(imp, (), ensure)), None
+    fix = Fix(f"import {spelled}", remove=(imp.alias,), ensure=ensure,
+              **ctx.fix_extent(imp, (), ensure))
+    if spelled.split(".")[0] != imp.path.split(".")[0]:  # keras.src.X -> tf_keras.X: another Keras
+        fix = fix.unsafe(f"{spelled} is another Keras's object than {imp.path}")
+    return fix, None

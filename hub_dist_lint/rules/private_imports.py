@@ -55,6 +55,8 @@ a file's `tensorflow.python.keras` imports together or to none (two Keras copies
 one file do not go together)."""
     fix_availability = "sometimes"
     fix_summary = 'replaces the private import with `import tensorflow as tf` and rewrites every use to the public tf.* name'
+    unsafe_when = ("the public name is another object on the target (TensorFlow's legacy Keras copy "
+                   "`tensorflow.python.keras`, or a tf_keras name in a file making hub layers)")
     VALID = (
         "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
         "from tensorflow.keras.layers import Dense\nlayer = Dense(3)\n",
@@ -73,6 +75,7 @@ one file do not go together)."""
             "import tensorflow as tf\n"
             "# old home\n"
             "layer = tf.keras.layers.Dense(3)\n",
+            unsafe=True,
         ),
     )
 
@@ -103,6 +106,7 @@ public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
 `tf.convert_to_tensor`) and removes the import, when every use has a public name."""
     fix_availability = "sometimes"
     fix_summary = "rewrites each use of the module's members to its public tf.* name and removes the import"
+    unsafe_when = "the module is in TensorFlow's legacy Keras copy (`tensorflow.python.keras`): its members' public names are another Keras"
     VALID = ("import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",)
     INVALID = (
         Invalid(
@@ -199,6 +203,8 @@ class PrivateImportChecker(Checker):
                     "import the public names you use from tensorflow instead", None, None)
         if _is_module_import(imp):
             fix, reason = planner.plan(imp) if planner else (None, None)
+            if imp.path.startswith(LEGACY_KERAS):  # its members' public names are another Keras
+                fix = _another_object(fix, "tf.keras", imp.path)
             return PrivateModuleImport, _module_message(imp.path, target), fix, reason
         public = public_home(apimap.public_name_for(imp.path, target), target, hub_layers)
         counterpart = None if public else apimap.counterpart(imp.path)
@@ -211,13 +217,14 @@ class PrivateImportChecker(Checker):
             return (PrivateImport, f"private import {imp.path}; its public counterpart is "
                     f"{counterpart['public']} (fixed where a call fits both signatures)", fix, reason)
         message = f"private import {imp.path}; use {public}{_since(public)}"
-        if public.startswith(TF_KERAS + "."):
-            return PrivateImport, message, fix, reason  # the file makes tf-keras hub layers
+        if public.startswith(TF_KERAS + "."):  # the file makes tf-keras hub layers
+            return PrivateImport, message, _another_object(fix, public, imp.path), reason
         if apimap.keras_name_missing(public, target):
             message += "; with tf-keras only: Keras 3, the default tf.keras, lacks it"
         other = apimap.home_at(public, target)
         if other and other != apimap.canonical(imp.path):
             message += f" (on TF {target} that is another object, {other})"
+            fix = _another_object(fix, public, imp.path)
         return PrivateImport, message, fix, reason
 
 
@@ -291,6 +298,16 @@ def _module_message(path: str, target: str) -> str:
         advice = history.private_advice(path, target)
         message += f"; it {history.private_fate(path, target)}" + (f"; {advice}" if advice else "")
     return message
+
+
+# TensorFlow's own copy of Keras 2, whose classes the public tf.keras names never were after 2.5
+LEGACY_KERAS = "tensorflow.python.keras"
+
+
+def _another_object(fix: Optional[Fix], public: str, path: str) -> Optional[Fix]:
+    """A rewrite to a public name that is another object than the private one: it repairs
+    what the private copy breaks, but changes behaviour, so it is applied on request."""
+    return fix.unsafe(f"{public} is another object than {path}") if fix is not None else None
 
 
 def _is_module_import(imp: ImportedName) -> bool:
