@@ -45,7 +45,7 @@ def test_private_keras_is_a_stale_copy_and_the_fix_repairs_it(tmp_path):
     before = run_python(program)
     assert before.returncode != 0
     assert "Only instances of `keras.Layer` can be added" in before.stderr
-    assert run_cli(program, fix=True).returncode == 1
+    assert run_cli(program, "--unsafe-fixes", fix=True).returncode == 1
     assert "tf.keras.layers.Dense(3)" in program.read_text()
     after = run_python(program)
     assert after.returncode == 0, after.stderr[-2000:]

@@ -71,7 +71,7 @@ def test_fails_before_and_trains_mirrored_after_the_fix(tmp_path, hub_model, fil
     assert before.returncode != 0
     assert error in before.stderr, before.stderr[-3000:]
 
-    fixed = run_cli(target, fix=True, env=ENV)
+    fixed = run_cli(target, "--unsafe-fixes", fix=True, env=ENV)
     assert fixed.returncode == 1 and f"fixed {len(codes)} finding(s)" in fixed.stderr.decode()
     assert fixed_text in target.read_text()
     assert _lint_codes(target) == []
@@ -89,7 +89,7 @@ def test_the_fixes_compose_with_the_hub_scope_fix(tmp_path, hub_model):
     assert _lint_codes(program) == ["HDL202", "HDL201", "HDL501", "HDL501"]
     before = run_python(program, hub_model, cwd=tmp_path)
     assert "Only instances of `keras.Layer` can be added" in before.stderr
-    assert run_cli(program, fix=True, env=ENV).returncode == 1
+    assert run_cli(program, "--unsafe-fixes", fix=True, env=ENV).returncode == 1
     assert _lint_codes(program) == []
     after = run_python(program, hub_model, cwd=tmp_path)
     assert after.returncode == 0, after.stderr[-3000:]

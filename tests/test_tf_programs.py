@@ -2,13 +2,18 @@
 
 Every program in tests/programs/fixsafety/ (a file, or a directory with main.py) runs
 with plain `python3` under real TF 2.21 on 2 logical CPUs, gets `python3 -m hub_dist_lint
-fix` on a copy, and the fixed copy runs again. Its header says what must hold:
+fix --unsafe-fixes` on a copy (each program is the entry point it is run as, which is what
+the unsafe fixes assume), and the fixed copy runs again. Its header says what must hold:
 
     # hdl-expect: keep      the original runs; the fixed one runs with the same stdout
     # hdl-expect: repair    the original fails; the fix changes it and the fixed one runs
     # hdl-expect: report    the original fails; the fix may leave it, or must make it run
     # hdl-expect: unfixed   the fix leaves the program byte-identical
     # hdl-findings: HDL201 HDL202 | none    the exact codes linting the original reports
+
+The safe fixes alone (hub-dist-fix's default, what pre-commit applies unattended) are
+applied to another copy: where they give another program than all fixes do, it runs too,
+and a program that ran before must run after them with the same output.
 
 Each program gets argv[1]: the path of a tiny local SavedModel (make_hub_model.py), and
 finds the modules of fixsafety/_support/ next to it (by hand: PYTHONPATH=_support).
@@ -102,6 +107,9 @@ class Outcome:
     fix: subprocess.CompletedProcess
     changed: bool
     fixed: Optional[subprocess.CompletedProcess]  # None: unchanged, nothing new to run
+    # the program after the safe fixes only, when that differs from both the original
+    # and the program after all fixes (None: nothing new to run)
+    safe_fixed: Optional[subprocess.CompletedProcess] = None
 
 
 def run_python(script: Path, model: Path):
@@ -141,10 +149,15 @@ def same_tree(left: Path, right: Path) -> bool:
 def exercise(program: Program, work: Path, model: Path) -> Outcome:
     original_home, fixed_home = place(program, work / "original"), place(program, work / "fixed")
     original = None if program.expect == "unfixed" else run_python(original_home / program.main, model)
-    fix = run_cli("--isolated", *own_files(program, fixed_home), fix=True)
+    fix = run_cli("--isolated", "--unsafe-fixes", *own_files(program, fixed_home), fix=True)
     changed = not same_tree(original_home, fixed_home)
     fixed = run_python(fixed_home / program.main, model) if changed else None
-    return Outcome(original, fix, changed, fixed)
+    safe_home = place(program, work / "safe")
+    run_cli("--isolated", *own_files(program, safe_home), fix=True)
+    safe_fixed = None
+    if not same_tree(original_home, safe_home) and not same_tree(safe_home, fixed_home):
+        safe_fixed = run_python(safe_home / program.main, model)
+    return Outcome(original, fix, changed, fixed, safe_fixed)
 
 
 def lint_codes(work: Path, names: List[str]) -> Dict[str, FrozenSet[str]]:
@@ -240,6 +253,16 @@ def test_fix_keeps_its_promise(program, outcomes):
     if program.expect == "keep":
         assert outcome.fixed.stdout == outcome.original.stdout, (
             f"{fix_says}\noriginal:\n{tail(outcome.original)}\nfixed:\n{tail(outcome.fixed)}")
+
+
+@pytest.mark.parametrize("program", [param(p, {}) for p in PROGRAMS])
+def test_safe_fixes_alone_keep_a_running_program(program, outcomes):
+    outcome: Outcome = outcomes[program.name].result()
+    if outcome.safe_fixed is None or outcome.original is None or outcome.original.returncode:
+        return  # nothing of its own to run, or the program failed before any fix
+    assert outcome.safe_fixed.returncode == 0, tail(outcome.safe_fixed)
+    assert outcome.safe_fixed.stdout == outcome.original.stdout, (
+        f"original:\n{tail(outcome.original)}\nsafe fixes only:\n{tail(outcome.safe_fixed)}")
 
 
 @pytest.mark.parametrize("program", [param(p, KNOWN_FINDING_FAILURES) for p in PROGRAMS
