@@ -2,8 +2,9 @@
 
 `<family>/lint/x.py` -> `x.expected`; `<family>/fix/x.in.py` -> `x.out.py`, one folder
 per rule family; notebooks likewise (`x.ipynb` -> `x.expected`, `x.in.ipynb` ->
-`x.out.ipynb`). A first-line header `# hdl: target-tf=2.10` sets the settings a Python
-golden is checked with (a notebook pins its target in a `!pip install` cell).
+`x.out.ipynb`). A first-line header `# hdl: target-tf=2.10 unsafe-fixes=true` sets the
+settings a Python golden is checked with, on its first line (or second, after `#!`) (a notebook pins its target in a `!pip install`
+cell).
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ def settings(path: Path) -> Config:
     """The Config a golden is checked with, from its `# hdl: key=value ...` header."""
     if is_notebook(path.name):
         return Config()
-    first = path.read_bytes().split(b"\n", 1)[0]
-    match = _HEADER.match(first)
+    # the first line, or the second after a `#!` line
+    lines = path.read_bytes().split(b"\n", 2)[:2]
+    match = _HEADER.match(lines[0]) or (lines[0].startswith(b"#!") and len(lines) > 1
+                                        and _HEADER.match(lines[1]))
     values = {}
     if match:
         for item in match.group(1).decode().split():
             key, _, value = item.partition("=")
             values[key.strip()] = value.strip()
     target = values.pop("target-tf", None)
+    unsafe = values.pop("unsafe-fixes", "false") == "true"
     if values:
         raise ValueError(f"{path.name}: unknown golden settings {sorted(values)}")
-    return Config(target_tf=target) if target else Config()
+    return Config(target_tf=target, unsafe_fixes=unsafe)
 
 
 def lint_fixtures() -> List[Path]:

@@ -7,7 +7,8 @@ from hub_dist_lint.config import Config
 from hub_dist_lint.engine import all_rules, lint
 from hub_dist_lint.fixing import fix_source
 
-HDL5 = Config(select=("HDL5",))
+# HDL501/502 fixes in a .py file are unsafe: these tests apply them as --unsafe-fixes does
+HDL5 = Config(select=("HDL5",), unsafe_fixes=True)
 HEAD = "import tensorflow as tf\nimport tensorflow_hub as hub\n"
 
 
@@ -299,7 +300,7 @@ def test_private_keras_in_a_hub_file_points_to_tf_keras():
 def test_hdl101_fix_to_tf_keras_in_a_hub_file():
     source = ("import tensorflow_hub as hub\nfrom tensorflow.python.keras.layers import Dense\n\n"
               "layer = hub.KerasLayer('u')\nhead = Dense(1)\n")
-    new, done, _ = fix_source(source.encode(), config=Config(select=("HDL101",)))
+    new, done, _ = fix_source(source.encode(), config=Config(select=("HDL101",), unsafe_fixes=True))
     assert new.decode() == ("import tensorflow_hub as hub\nimport tf_keras\n\n"
                             "layer = hub.KerasLayer('u')\nhead = tf_keras.layers.Dense(1)\n")
 
@@ -320,12 +321,21 @@ def test_private_keras_star_import():
 def _readme_diff(name):
     from pathlib import Path
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-    block = readme.split(f"$ hub-dist-fix --diff {name}\n", 1)[1].split("```", 1)[0]
+    block = readme.split(f"$ hub-dist-fix --diff --unsafe-fixes {name}\n", 1)[1].split("```", 1)[0]
     lines = block.splitlines()
     before = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "-", ""))
     after = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "+", ""))
     messages = [line for line in readme.splitlines() if line.startswith(f"{name}:")]
     return before, after, messages
+
+
+def test_safe_only_leaves_a_script_switch_with_its_reason():
+    source = HEAD + "\nmodel = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n"
+    new, done, left = fix_source(source.encode(), config=Config(select=("HDL5",)))
+    assert (new.decode(), done) == (source, [])
+    assert left[0].no_fix_reason.startswith(
+        "unsafe fix, applied with --unsafe-fixes: it takes effect only where this file is what "
+        "first imports TensorFlow")
 
 
 @pytest.mark.parametrize("name", ["classifier.py", "late.py"])

@@ -291,8 +291,8 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
                 return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 before the notebook "
                                    "imports TensorFlow (restart a running kernel for it to apply)")
             return fix.unsafe(_ENTRY_POINT_CAVEAT), None, (
-                "; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this entry-point script, "
-                "before TensorFlow is imported")
+                "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of this "
+                "entry-point script, before TensorFlow is imported")
     for reach in reaches:
         for model, unit in scan.models_of(reach):
             why = scan.hands_away(model, unit, entry)
@@ -304,7 +304,7 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
         return None, reason, _NO_FIX_REMEDY
     return (fix.unsafe("it moves the file's Keras to another implementation (tf-keras): Keras "
                        "objects other code passes in or takes out must be tf-keras too"),
-            None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)")
+            None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import tf_keras)")
 
 
 def _late_text(ctx, load) -> str:

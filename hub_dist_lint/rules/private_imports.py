@@ -426,8 +426,11 @@ class _FixPlanner:
             return None, why
         if self.names.bindings.in_string_annotation(imp.bound.split(".")[0]):
             return None, f"{imp.bound} is used inside a string annotation"
-        if not refs:
-            return None, "not used in this file (it may be re-exported); remove it by hand"
+        if not refs:  # nothing here reads it: removing it is right unless another module does
+            return Fix(f"remove the unused import of {imp.path}", remove=(imp.alias,),
+                       **self.ctx.fix_extent(imp)).unsafe(
+                f"{imp.bound} is not used in this file, but another module may import it from "
+                "here, or rely on what importing it does"), None
         replace: List[Tuple[cst.CSTNode, cst.CSTNode]] = []
         renamed = set()
         for node in refs:
