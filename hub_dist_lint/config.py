@@ -69,6 +69,9 @@ class Config:
     ignore: Tuple[str, ...] = ()
     # TF release whose public names fixes use; None means the newest in the map.
     target_tf: Optional[str] = None
+    # Why that release when the project's requirements chose it (None: configured, or the
+    # default); a notebook's own `!pip install tensorflow==...` overrides such a choice.
+    target_reason: Optional[str] = None
     # per-file-ignores matching this file: these codes are off whatever select says.
     per_file_ignore: Tuple[str, ...] = ()
     # which findings' fixes hub-dist-fix applies (ruff's fixable/unfixable/unsafe-fixes)
@@ -465,6 +468,8 @@ class Resolver:
             else:
                 found = find_config(directory)
             settings = self._settings(found)
+            if settings.config.target_tf is None and not self.overrides.isolated:
+                settings = _with_project_pin(settings, directory)
             self._by_dir[directory] = settings
         return settings
 
@@ -506,6 +511,20 @@ class Resolver:
         settings = Settings(found.path if found else None, root, config, exclude, per_file)
         self._by_source[key] = settings
         return settings
+
+
+def _with_project_pin(settings: Settings, directory: str) -> Settings:
+    """As ruff reads requires-python: with no target-tf, the release the project's
+    TensorFlow requirement installs (pip takes the newest it allows)."""
+    from .tf_pins import project_pin
+
+    found = project_pin(directory)
+    if found is None or found.pin.too_old:
+        return settings  # a TensorFlow older than the data: the default target, as before
+    where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path
+    config = replace(settings.config, target_tf=found.pin.target,
+                     target_reason=f"{found.pin.reason} ({where})")
+    return replace(settings, config=config)
 
 
 def _first(*values):

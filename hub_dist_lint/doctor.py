@@ -509,6 +509,23 @@ def _timeout(value: str) -> float:
     return seconds
 
 
+def lint_target(directory: str = ".") -> str:
+    """Which TensorFlow release linting files here is checked against, and why."""
+    from . import apimap
+    from .config import ConfigError, Resolver
+
+    try:
+        config = Resolver(cwd=directory).settings_for_dir(directory).config
+    except ConfigError as exc:
+        return f"unknown: {exc}"
+    if config.target_reason:
+        return f"linting here checks against {config.target_reason}"
+    if config.target_tf:
+        return f"linting here checks against TF {config.target_tf} (target-tf in the configuration)"
+    return (f"linting here checks against TF {apimap.latest_release()} (the newest release known; "
+            "no target-tf and no TensorFlow requirement in the project's files)")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _Parser(
@@ -547,13 +564,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "pkg_resources": bool(facts.get("found", {}).get("pkg_resources")),
             "externally_managed": facts.get("externally_managed"),
             "TF_USE_LEGACY_KERAS": facts.get("legacy_keras"),
+            "lint_target": lint_target(),
             "checks": [asdict(f) for f in findings],
             "problems": problems, "notes": notes, "healthy": not problems, "exit_code": code,
         }, indent=2) + "\n")
         return code
     kind = (", a virtual environment" if venv
             else ", externally managed" if facts.get("externally_managed") else "")
-    out = [f"hub-dist-lint doctor: {python} (Python {facts.get('version')}{kind})"]
+    out = [f"hub-dist-lint doctor: {python} (Python {facts.get('version')}{kind})",
+           f"{'target':<8} {lint_target()}"]
     for f in findings:
         fix = f"; fix: {f.fix}" if f.fix and f.status != "ok" else ""
         out.append(f"{f.status:<8} {f.message}{fix}")

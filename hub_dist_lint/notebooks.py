@@ -104,13 +104,16 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
     result = into if into is not None else CellsAnalysis(path, {})
     result.texts = {c.key: c.text for c in cells}
     pinned = cells_pin(cells)
-    if config.target_tf is None and pinned is not None:
+    # the notebook's own pin wins over its project's, not over a configured target
+    if (config.target_tf is None or config.target_reason) and pinned is not None:
         key, pin = pinned
         result.target_note = f"{pin.reason} ({describe(key)})"
         if pin.too_old:
             result.target_note = "not checked: " + result.target_note
             return result
-        config = dataclasses.replace(config, target_tf=pin.target)
+        config = dataclasses.replace(config, target_tf=pin.target, target_reason=result.target_note)
+    elif config.target_reason:
+        result.target_note = config.target_reason
     elif config.target_tf is not None:
         result.target_note = f"TF {config.target_tf} (configured)"
     result.config = config

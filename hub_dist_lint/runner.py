@@ -138,7 +138,7 @@ def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
                       fix_as_json(analysis, d) if fixes else None,
                       fix_status=fix_status(d, analysis.config))
                for d in analysis.diagnostics]
-    return Outcome(display, records, None, analysis.parsed)
+    return Outcome(display, records, None, analysis.parsed, note=analysis.config.target_reason)
 
 
 def fix_status(diag, config) -> Optional[str]:

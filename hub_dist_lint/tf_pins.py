@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 from . import apimap
 
@@ -109,3 +109,128 @@ def _requirements(args: str) -> Iterable[str]:
         if "{" in word or "$" in word:  # interpolated by IPython or the shell: unknown
             continue
         yield word
+
+
+# -- a project's requirements -----------------------------------------------------------
+
+REQUIREMENT_FILES = ("pyproject.toml", "setup.cfg")
+_REQUIREMENTS_TXT = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
+# a directory holding one of these is a project's root: the search stops there
+_ROOT_MARKERS = (".git", ".hg", ".svn")
+
+
+def project_pin(directory: str) -> Optional["FoundPin"]:
+    """The TensorFlow pin of the nearest project files at or above `directory`
+    (pyproject.toml's [project] dependencies, setup.cfg's install_requires,
+    requirements*.txt), up to the repository's root; None when they pin no TensorFlow."""
+    import os
+
+    current = os.path.abspath(directory)
+    while True:
+        found = _pin_in_directory(current)
+        if found is not None:
+            return found
+        parent = os.path.dirname(current)
+        if parent == current or any(os.path.exists(os.path.join(current, m)) for m in _ROOT_MARKERS):
+            return None
+        current = parent
+
+
+@dataclass(frozen=True)
+class FoundPin:
+    path: str  # the file that says it
+    pin: Pin
+
+
+def _pin_in_directory(directory: str) -> Optional[FoundPin]:
+    import os
+
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return None
+    candidates = [n for n in REQUIREMENT_FILES if n in names]
+    candidates += [n for n in names if _REQUIREMENTS_TXT.match(n)]
+    for name in candidates:
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if b"tensorflow" not in data.lower():
+            continue
+        text = data.decode("utf-8", "replace")
+        requirements = (_pyproject_requirements(text) if name == "pyproject.toml" else
+                        _setup_cfg_requirements(text) if name == "setup.cfg" else
+                        _requirements_txt(text))
+        pin = combined_pin(requirements)
+        if pin is not None:
+            return FoundPin(path, pin)
+    return None
+
+
+def combined_pin(requirements: Iterable[str]) -> Optional[Pin]:
+    """The pin of every TensorFlow requirement among these, taken together (their
+    specifiers intersected: pip must satisfy all of them)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import SpecifierSet
+
+    spec, written = SpecifierSet(), []
+    for text in requirements:
+        try:
+            parsed = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if _normalized(parsed.name) in TENSORFLOW_DISTRIBUTIONS and str(parsed.specifier):
+            spec &= parsed.specifier
+            written.append(text.strip())
+    if not written:
+        return None
+    pin = target_of(f"tensorflow{spec}")
+    if pin is None:
+        return None
+    shown = ", ".join(f"`{w}`" for w in written)
+    reason = pin.reason.replace(f"`tensorflow{spec}`", shown)
+    return Pin(", ".join(written), pin.target, reason)
+
+
+def _pyproject_requirements(text: str) -> List[str]:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except tomllib.TOMLDecodeError:
+        return []
+    out = list(project.get("dependencies", []) or [])
+    for extra in (project.get("optional-dependencies", {}) or {}).values():
+        out.extend(extra or [])
+    return [r for r in out if isinstance(r, str)]
+
+
+def _setup_cfg_requirements(text: str) -> List[str]:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    out = []
+    if parser.has_option("options", "install_requires"):
+        out += parser.get("options", "install_requires").splitlines()
+    if parser.has_section("options.extras_require"):
+        for _, value in parser.items("options.extras_require"):
+            out += value.splitlines()
+    return [line.split("#", 1)[0].strip() for line in out if line.split("#", 1)[0].strip()]
+
+
+def _requirements_txt(text: str) -> List[str]:
+    out = []
+    for line in re.sub(r"\\\r?\n", " ", text).splitlines():
+        line = re.split(r"\s+#|\s+--?[a-z]", line, 1)[0].strip()  # comments, per-line options
+        if line and not line.startswith(("#", "-")):
+            out.append(line)
+    return out
