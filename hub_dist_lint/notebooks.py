@@ -10,10 +10,8 @@ fresh start, so the engine is told it is an entry point (source_kind "notebook")
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import difflib
-import warnings
 from dataclasses import dataclass, field
 from typing import Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
@@ -172,6 +170,7 @@ def _place(part: Part, diag: Diagnostic) -> Optional[Finding]:
 def fixed_cells(analysis: CellsAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -> Optional[Dict[Hashable, str]]:
     """The new texts of the cells these fixes change (cell key -> text); None when the
     fixed module does not split back into the same cells."""
+    from .engine import python_syntax_error
     from .fixing import fixed_text
 
     out: Dict[Hashable, str] = {}
@@ -181,7 +180,7 @@ def fixed_cells(analysis: CellsAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -> O
             continue
         new_text = fixed_text(part.analysis, mine)[0]
         split = part.cells.split(new_text)
-        if split is None or not _compiles(new_text):
+        if split is None or python_syntax_error(new_text) is not None:
             return None
         for key, text in split.items():
             original = analysis.texts[key]
@@ -190,16 +189,6 @@ def fixed_cells(analysis: CellsAnalysis, fixes: Sequence[Tuple[Part, Fix]]) -> O
             if text != original:
                 out[key] = text
     return out
-
-
-def _compiles(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-        return True
-    except (SyntaxError, ValueError):
-        return False
 
 
 def fix_notebook(source: bytes, path: str = "<stdin>", config=None):
