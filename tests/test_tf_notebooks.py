@@ -41,13 +41,14 @@ TRAINED = "HDL-NB-TRAINED tf_keras.src."
 
 
 class Case:
-    def __init__(self, model, finding, error, cell, fixed_text, proofs):
+    def __init__(self, model, finding, error, cell, fixed_text, proofs, unsafe=False):
         self.model = model  # "text" or "vector": which SavedModel HANDLE names
         self.finding = finding  # (cell, code) hub-dist-lint reports
         self.error = error  # what the notebook fails with before the fix
         self.cell = cell  # the one cell the fix rewrites
         self.fixed_text = fixed_text  # a text the rewritten cell holds
         self.proofs = proofs  # lines the fixed notebook prints
+        self.unsafe = unsafe  # the fix is an unsafe one (the tf-keras rewrite)
 
 
 CASES = {
@@ -74,8 +75,17 @@ CASES = {
     # `import keras` is Keras 3 whatever TF_USE_LEGACY_KERAS says: the notebook moves to tf_keras
     "keras_package_hub": Case(
         "vector", (4, "HDL501"), SEQUENTIAL, 3,
-        "import tf_keras as keras\nfrom tf_keras import layers\n", [TRAINED]),
+        "import tf_keras as keras\nfrom tf_keras import layers\n", [TRAINED], unsafe=True),
 }
+
+
+def unsafe_flags(case, cwd):
+    """`--unsafe-fixes` for an unsafe fix, where the CLI splits fixes into safe and unsafe
+    (run outside the checkout: `python -m` there would import its hub_dist_lint)."""
+    if not case.unsafe:
+        return []
+    usage = run_cli("--help", fix=True, env=ENV, cwd=cwd).stdout.decode()
+    return ["--unsafe-fixes"] if "--unsafe-fixes" in usage else []
 
 
 def run_notebook(notebook: Path, model: Path, name: str):
@@ -131,7 +141,12 @@ def test_fixed_notebook_runs(tmp_path, hub_models, name):
     assert case.error in before.stderr, tail(before)
     assert "HDL-NB-TRAINED" not in before.stdout
 
-    fixed = run_cli(notebook, cwd=tmp_path, env=ENV, fix=True)
+    flags = unsafe_flags(case, tmp_path)
+    if flags:  # without the flag the unsafe fix is shown, not applied
+        safe_only = run_cli(notebook, cwd=tmp_path, env=ENV, fix=True)
+        assert safe_only.returncode == 1 and "--unsafe-fixes" in safe_only.stdout.decode()
+        assert notebook.read_text(encoding="utf-8") == original
+    fixed = run_cli(notebook, *flags, cwd=tmp_path, env=ENV, fix=True)
     assert fixed.returncode == 1, fixed.stderr.decode()
     assert f"fixed 1 finding(s) in {notebook}" in fixed.stderr.decode()
     after_text = notebook.read_text(encoding="utf-8")
@@ -142,7 +157,7 @@ def test_fixed_notebook_runs(tmp_path, hub_models, name):
     new_source = "".join(json.loads(after_text)["cells"][case.cell - 1]["source"])
     assert case.fixed_text in new_source
 
-    again = run_cli(notebook, cwd=tmp_path, env=ENV, fix=True)
+    again = run_cli(notebook, *flags, cwd=tmp_path, env=ENV, fix=True)
     assert again.returncode == 0, again.stderr.decode()
     assert notebook.read_text(encoding="utf-8") == after_text
     assert lint(notebook) == []
