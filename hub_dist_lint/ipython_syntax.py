@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 
 # ruff's list (ruff_notebook::cell): cell magics whose body is Python run in the kernel.
@@ -34,6 +34,12 @@ _HELP = re.compile(r"^(?:\?{1,2}[\w.*]+|%{0,2}[A-Za-z_*][\w*]*(?:\.[A-Za-z_*][\w
 # IPython's assign_from_system / assign_from_magic: `a, b = !cmd`, `x = %magic ...`
 _ASSIGN = re.compile(r"^(?P<lhs>[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*(?P<rhs>[!%].*)$", re.S)
 _CELL_MAGIC = re.compile(r"^%%(?P<name>\w+)(?P<args>[^\n]*)")
+# IPython's automagic: line magics written without `%` (`ls ./data`, `cd /content`,
+# `pip install x`), taken as magics only where the line is not Python
+_AUTOMAGIC = re.compile(r"^(?:ls|cd|pwd|pip|conda|cat|env|set_env|mkdir|rmdir|rm|cp|mv|less|more|"
+                        r"man|clear|history|who|whos|load_ext|matplotlib|time|timeit|tensorboard|"
+                        r"alias|pushd|popd|dirs|sx|system|reset|run|pinfo)"
+                        r"(?:\s+(?P<path>[/~-]|\.{1,2}/)?\S.*)?$")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,15 @@ class CellModule:
     bodies: List[str]  # per cell: its text as the module holds it
     restore: Dict[str, str]  # placeholder -> the IPython text it stands for
     marker: str
+    # per cell: the indentation IPython strips from a cell whose first line is indented
+    # (its columns in the module are that much to the left)
+    indents: List[str] = field(default_factory=list)
+
+    def indent_of(self, key: Hashable) -> str:
+        for cell, indent in zip(self.cells, self.indents):
+            if cell.key == key:
+                return indent
+        return ""
 
     def position(self, line: int) -> Optional[Tuple[Hashable, int]]:
         """(cell key, line in the cell) of a 1-based module line; None for a marker.
@@ -99,6 +114,8 @@ class CellModule:
             restored = self._restore(body)
             if restored is None:
                 return None
+            if self.indents and self.indents[index]:
+                restored = _indented(restored, self.indents[index])
             out[cell.key] = _unjoined(restored, cell.text)
         return out
 
@@ -107,11 +124,28 @@ class CellModule:
             original = self.restore.get(placeholder)
             if original is None:
                 return None
-            body, count = re.subn(rf"^# {placeholder}$|\({placeholder}\s*\)|{placeholder}",
+            body, count = re.subn(rf"^# {placeholder}$|\({placeholder}\s*\)|"
+                                  rf"{placeholder}{re.escape(_switch_arguments(original))}|{placeholder}",
                                   lambda _: original, body, flags=re.M)
             if count != 1:
                 return None
         return body
+
+
+def _leading_indent(text: str) -> str:
+    """What IPython strips from every line when a cell's first line is indented
+    (its leading_indent transform, after leading blank lines)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first[:len(first) - len(first.lstrip(" \t"))]
+
+
+def _dedented(text: str, indent: str) -> str:
+    return "".join(line[len(indent):] if line.startswith(indent) else line
+                   for line in text.splitlines(True))
+
+
+def _indented(text: str, indent: str) -> str:
+    return "".join(indent + line if line.strip() else line for line in text.splitlines(True))
 
 
 def _unjoined(body: str, original: str) -> str:
@@ -159,14 +193,16 @@ def to_module(cells: Sequence[Cell]) -> Tuple[CellModule, List[WrittenModule]]:
     marker = f"# hub-dist-lint cell {joiner.nonce} "
     kept: List[Cell] = []
     bodies: List[str] = []
+    indents: List[str] = []
     written: List[WrittenModule] = []
     for cell in cells:
-        magic = cell_magic(cell.text)
-        text = cell.text
+        indent = _leading_indent(cell.text)
+        text = _dedented(cell.text, indent) if indent else cell.text
+        magic = cell_magic(text)
         if magic is not None:
             name, args = magic
-            head, newline, rest = cell.text.lstrip("\n").partition("\n")
-            skipped = len(cell.text) - len(cell.text.lstrip("\n"))
+            head, newline, rest = text.lstrip("\n").partition("\n")
+            skipped = len(text) - len(text.lstrip("\n"))
             if name in PROGRAM_CELL_MAGICS or (name == "writefile" and written_path(args)):
                 written.append(WrittenModule(cell.key, rest, skipped + 2, head + newline))
                 continue
@@ -174,6 +210,7 @@ def to_module(cells: Sequence[Cell]) -> Tuple[CellModule, List[WrittenModule]]:
                 continue  # %%bash, %%html, %%writefile data.csv, ...: not Python
             text = "\n" * skipped + "# " + joiner.placeholder(head) + newline + rest
         kept.append(cell)
+        indents.append(indent)
         bodies.append(_python_lines(text, joiner))
     lines: List[Optional[Tuple[int, int]]] = []
     parts: List[str] = []
@@ -186,7 +223,7 @@ def to_module(cells: Sequence[Cell]) -> Tuple[CellModule, List[WrittenModule]]:
         bodies[index] = body
         parts.append(body)
         lines.extend((index, n) for n in range(1, body.count("\n") + 1))
-    return CellModule("".join(parts), kept, lines, bodies, joiner.restore, marker), written
+    return CellModule("".join(parts), kept, lines, bodies, joiner.restore, marker, indents), written
 
 
 def program_module(program: WrittenModule) -> CellModule:
@@ -229,7 +266,7 @@ def _python_lines(text: str, joiner: _Joiner) -> str:
 def _may_be_ipython(line: str) -> bool:
     stripped = line.strip()
     return stripped.startswith(("%", "!", "?")) or stripped.endswith("?") or "= !" in line \
-        or "=!" in line or "= %" in line or "=%" in line
+        or "=!" in line or "= %" in line or "=%" in line or bool(_AUTOMAGIC.match(stripped))
 
 
 def _is_ipython(stripped: str) -> bool:
@@ -238,7 +275,19 @@ def _is_ipython(stripped: str) -> bool:
         return True
     if _HELP.match(body):
         return True
-    return bool(_ASSIGN.match(body))
+    if _ASSIGN.match(body):
+        return True
+    match = _AUTOMAGIC.match(body)
+    # `cd /content` and `ls -l` parse as arithmetic: a path or an option is the magic's
+    return bool(match) and (bool(match.group("path")) or not _is_python(body))
+
+
+def _is_python(line: str) -> bool:
+    try:
+        compile(line, "<cell>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _placeholder(indent: str, lines: List[str], joiner: _Joiner) -> str:
@@ -246,16 +295,26 @@ def _placeholder(indent: str, lines: List[str], joiner: _Joiner) -> str:
     original = (lines[0][len(indent):] + "".join(lines[1:])).rstrip("\r\n")
     prefix = ""
     assign = None if original.startswith(("%", "!", "?")) else _ASSIGN.match(original)
-    if assign:
-        prefix = assign.group("lhs") + " = "
+    if assign:  # `files=!ls`: the target and its spacing stay as written
+        prefix = original[:assign.start("rhs")]
         original = assign.group("rhs")
     name = joiner.placeholder(original)
     last_ending = lines[-1][len(lines[-1].rstrip("\r\n")):]
+    if len(lines) == 1 and "TF_USE_LEGACY_KERAS" in original:
+        # `%env TF_USE_LEGACY_KERAS=1`: the rules must see that the notebook sets it
+        # (a setting they cannot read: they then say nothing of tf.keras)
+        return f"{indent}{prefix}{name}{_switch_arguments(original)}{last_ending}"
     if len(lines) == 1:
         return f"{indent}{prefix}{name}{last_ending}"
     # `(name` + one empty line per continued line + `)`: the same line count
     endings = "".join(line[len(line.rstrip("\r\n")):] for line in lines[:-1])
     return f"{indent}{prefix}({name}{endings}){last_ending}"
+
+
+def _switch_arguments(original: str) -> str:
+    """`("TF_USE_LEGACY_KERAS", '%env TF_USE_LEGACY_KERAS=1')`: the variable's name as a
+    string of its own, which is how the rules find a setting of it."""
+    return f'("TF_USE_LEGACY_KERAS", {original!r})'
 
 
 class _Scanner:

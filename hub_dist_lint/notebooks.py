@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
@@ -115,8 +116,11 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
     elif config.target_tf is not None:
         result.target_note = f"TF {config.target_tf} (configured)"
     result.config = config
-    module, programs = to_module(cells)
-    for cells_module, program in [(module, None)] + [(program_module(p), p) for p in programs]:
+    modules = []
+    for session in kernel_sessions(cells):
+        module, programs = to_module(session)
+        modules += [(module, None)] + [(program_module(p), p) for p in programs]
+    for cells_module, program in modules:
         kind = "file" if program is not None else "notebook"
         try:
             analysis = analyze(cells_module.text, path, config, fixes=fixes, source_kind=kind)
@@ -129,6 +133,22 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
     result.findings.sort(key=lambda f: (order[f.cell], f.line, f.column, f.diagnostic.code,
                                         f.diagnostic.message))
     return result
+
+
+# A cell that restarts the kernel (Vertex AI and Colab notebooks do, after installing
+# packages): what ran before it is gone, and the cells after it run in a fresh kernel.
+_RESTART = re.compile(r"\.do_shutdown\(\s*(?:True|restart\s*=\s*True)\s*\)|"
+                      r"\bos\.kill\(\s*os\.getpid\(\)|\bos\._exit\(")
+
+
+def kernel_sessions(cells: Sequence[Cell]) -> List[List[Cell]]:
+    """The cells as the kernels that run them: a new kernel after each cell that restarts it."""
+    sessions: List[List[Cell]] = [[]]
+    for cell in cells:
+        sessions[-1].append(cell)
+        if _RESTART.search(cell.text) and not cell.text.lstrip().startswith("%%"):
+            sessions.append([])
+    return [s for s in sessions if s]
 
 
 def analyze_notebook(source: Union[bytes, str], path: str = "<stdin>", config=None,
@@ -150,7 +170,13 @@ def _in_cell(exc: LintError, cells: CellModule) -> LintError:
     where = cells.position(exc.line) if exc.line else None
     if where is None:
         return exc
-    return LintError(exc.reason, where[1], exc.column, cell=where[0])
+
+    def in_cell(match) -> str:  # Python's "... on line 5" names a module line too
+        other = cells.position(int(match.group(1)))
+        return f"line {other[1]}" if other is not None and other[0] == where[0] else match.group(0)
+
+    reason = re.sub(r"\bline (\d+)", in_cell, exc.reason)
+    return LintError(reason, where[1], exc.column, cell=where[0])
 
 
 def _place(part: Part, diag: Diagnostic) -> Optional[Finding]:
@@ -161,7 +187,8 @@ def _place(part: Part, diag: Diagnostic) -> Optional[Finding]:
     cell, line = start
     end_line, end_column = (end[1], diag.end_column) if end is not None and end[0] == cell \
         else (line, diag.column)
-    return Finding(diag, part, cell, line, diag.column, end_line, end_column)
+    shift = len(part.cells.indent_of(cell))  # a cell IPython dedents: its columns as written
+    return Finding(diag, part, cell, line, diag.column + shift, end_line, end_column + shift)
 
 
 # -- fixing ------------------------------------------------------------------------

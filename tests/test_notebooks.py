@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import FIXTURES, run_cli
+from hub_dist_lint.diagnostics import LintError
 from hub_dist_lint.ipython_syntax import Cell, program_module, to_module
 from hub_dist_lint.notebook_file import read, with_sources
 from hub_dist_lint.notebooks import analyze_notebook, fix_notebook
@@ -280,3 +281,54 @@ def test_written_program_lines_are_the_cells():
     _, [program] = to_module([Cell(4, "%%writefile a.py\nimport os\n!ls\nx = 1\n")])
     module = program_module(program)
     assert [module.position(n) for n in range(1, 4)] == [(4, 2), (4, 3), (4, 4)]
+
+
+# -- what real notebooks do (found on the 834-notebook corpus) -----------------------------
+
+
+def test_a_kernel_restart_starts_a_new_program():
+    # Vertex AI notebooks install packages, then restart the kernel: the switch must go
+    # after the restart, before the first TensorFlow import, or it is thrown away
+    text = notebook("import os\n!pip install -q tensorflow-hub",
+                    "import IPython\napp = IPython.Application.instance()\napp.kernel.do_shutdown(True)",
+                    "PROJECT = 'p'",
+                    "import tensorflow as tf\nimport tensorflow_hub as hub\n"
+                    "model = tf.keras.Sequential([hub.KerasLayer('m')])")
+    new = nbformat.reads(fix_notebook(text.encode())[0].decode(), 4)
+    assert [c.source for c in new.cells][:2] == [c.source for c in nbformat.reads(text, 4).cells][:2]
+    assert new.cells[2].source.startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
+
+
+def test_assignment_from_the_shell_keeps_its_spacing():
+    text = notebook("files=!ls\nimport tensorflow as tf\nfrom tensorflow.python.framework import ops",
+                    "x = ops.convert_to_tensor(1)")
+    new = nbformat.reads(fix_notebook(text.encode())[0].decode(), 4)
+    assert new.cells[0].source == "files=!ls\nimport tensorflow as tf"
+
+
+def test_the_switch_set_with_a_magic_is_seen():
+    # `%env TF_USE_LEGACY_KERAS=1` works in a kernel: no HDL501, no second switch
+    text = notebook("%env TF_USE_LEGACY_KERAS=1\nimport tensorflow as tf\nimport tensorflow_hub as hub",
+                    "model = tf.keras.Sequential([hub.KerasLayer('m')])")
+    assert analyze_notebook(text).findings == []
+    assert fix_notebook(text.encode())[0] == text.encode()
+
+
+def test_syntax_error_messages_name_cell_lines():
+    text = notebook("import os", "x = 1\ndef f():\n\ny = 2")
+    with pytest.raises(LintError) as raised:
+        analyze_notebook(text)
+    assert (raised.value.cell, raised.value.line) == (2, 4)
+    assert raised.value.reason.endswith("after function definition on line 2")
+
+
+def test_indented_cells_and_automagic_are_read_as_ipython_reads_them():
+    # IPython strips a cell's leading indentation and runs `ls ./data` as %ls
+    text = notebook("  import tensorflow as tf\n  from tensorflow.python.framework import ops\n"
+                    "  x = ops.convert_to_tensor(1)",
+                    "ls ./data/train/\ncd /content\nls = [1]\nprint(ls)")
+    found = analyze_notebook(text).findings
+    assert [(f.cell, f.line, f.column) for f in found] == [(1, 2, 3)]  # the column as written
+    new = nbformat.reads(fix_notebook(text.encode())[0].decode(), 4)
+    assert new.cells[0].source == "  import tensorflow as tf\n  x = tf.convert_to_tensor(1)"
+    assert new.cells[1].source == "ls ./data/train/\ncd /content\nls = [1]\nprint(ls)"
