@@ -39,7 +39,7 @@ _CELL_MAGIC = re.compile(r"^%%(?P<name>\w+)(?P<args>[^\n]*)")
 _AUTOMAGIC = re.compile(r"^(?:ls|cd|pwd|pip|conda|cat|env|set_env|mkdir|rmdir|rm|cp|mv|less|more|"
                         r"man|clear|history|who|whos|load_ext|matplotlib|time|timeit|tensorboard|"
                         r"alias|pushd|popd|dirs|sx|system|reset|run|pinfo)"
-                        r"(?:\s+(?P<path>[/~-]|\.{1,2}/)?\S.*)?$")
+                        r"(?:\s+(?=[\w/~.$'\"{-])(?P<path>[/~-]|\.{1,2}/)?(?!=).*)?$")
 
 
 @dataclass(frozen=True)
