@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from . import apimap, history, import_layout as il
-from .rules.private_imports import is_private
 
 ROOTS = ("tensorflow", "keras", "tf_keras")
 
@@ -85,7 +84,7 @@ def worked_text(failure: Failure) -> str:
 
 def _spelled(dotted: str, target: str) -> str:
     """`tensorflow.io.gfile` as tf.io.gfile when public; private paths say so."""
-    if is_private(dotted):
+    if apimap.is_private(dotted):
         return f"{dotted} (private)"
     public = "tf" + dotted[len("tensorflow"):]
     if dotted.startswith("tensorflow.") and apimap.public_exists(public, target):
