@@ -400,7 +400,9 @@ def unified_diff(old: bytes, new: bytes, path: str, encoding: str = "utf-8") -> 
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its permission bits."""
+    """Replace `path` with `data` in one rename, keeping its permission bits. Through a
+    symlink its target is replaced (the temporary file beside it): the link stays a link."""
+    path = os.path.realpath(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".hub-dist-fix-", dir=directory)
