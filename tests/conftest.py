@@ -19,3 +19,12 @@ def run_cli(*args, stdin=None, cwd=None, fix=False, env=None):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def hub_model(tmp_path_factory):
+    """A small SavedModel that hub.KerasLayer loads, made once a session under real
+    TensorFlow (tf-marked tests only)."""
+    from tf_support import make_hub_model
+
+    return make_hub_model(tmp_path_factory.mktemp("hub") / "model")
