@@ -291,13 +291,6 @@ def _joined_lines(carried, leading):
     return list(leading) if len(leading) >= len(carried) else list(carried)
 
 
-def _without_leading_blank(statement):
-    lines = list(statement.leading_lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
-
-
 def _statement_lines(texts: Sequence[str]) -> List[cst.SimpleStatementLine]:
     """The statement lines of ensured texts (a text may hold several lines, and comments
     before them), in order, each statement once."""
