@@ -286,3 +286,15 @@ async def test_quick_fixes_only_for_findings_under_the_cursor(tmp_path):
         assert [a.title.split(":")[0] for a in first] == ["Fix HDL103"]
         again = await quick(1)  # same version: the same answer, from the kept analysis
         assert [a.edit for a in again] == [a.edit for a in first]
+
+
+def test_warm_up_sample_passes_every_checker_gate():
+    """The server warms up on a small sample so that the first real document finds every
+    family loaded: a new family whose gate the sample misses fails here (extend
+    lsp_server._WARM_UP with what the gate looks for)."""
+    from hub_dist_lint import lsp_server
+    from hub_dist_lint.rules import CHECKERS
+
+    missed = [type(checker).__name__ for checker in CHECKERS
+              if not checker.gate.search(lsp_server._WARM_UP)]
+    assert missed == []
