@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
+from .console import OneLineParser, write_stdout
+
 EXIT_HEALTHY, EXIT_PROBLEM, EXIT_CANNOT_RUN = 0, 1, 2
 MARK = "HDL-DOCTOR-PROBE "
 
@@ -245,17 +247,17 @@ def probe_imports(python: str, timeout: float) -> dict:
 # judging
 
 
-def _vt(version: Optional[str]) -> Optional[Tuple[int, int]]:
+def _major_minor(version: Optional[str]) -> Optional[Tuple[int, int]]:
     m = re.match(r"(\d+)\.(\d+)", version or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _older(version: Optional[str], than: Tuple[int, int]) -> bool:
-    parsed = _vt(version)
+    parsed = _major_minor(version)
     return parsed is not None and parsed < than
 
 
-def _mm(version: Tuple[int, int]) -> str:
+def _release_text(version: Tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
@@ -277,7 +279,7 @@ class Environment:
         tf_import = self.imports.get("tensorflow", {})
         self.tf_version = (tf_import.get("version") if tf_import.get("ok")
                            else self.dists.get(self.tf_dist) if self.tf_dist else None)
-        self.tf = _vt(self.tf_version)
+        self.tf = _major_minor(self.tf_version)
         self.keras3 = self.tf is not None and self.tf >= (2, 16)  # tf.keras is Keras 3 by default
         self.legacy = self.facts.get("legacy_keras")
         self.has_pkg_resources = self.found.get("pkg_resources", True)
@@ -292,7 +294,7 @@ class Environment:
         return f"{py} -m pip install {' '.join(requirements)}"
 
     def tf_keras_requirement(self) -> str:
-        return f"'tf-keras=={_mm(self.tf)}.*'"
+        return f"'tf-keras=={_release_text(self.tf)}.*'"
 
 
 def check_tensorflow(env: Environment, so_far: List[Finding]) -> List[Finding]:
@@ -315,17 +317,17 @@ def check_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
         return []
     if env.keras3:
         if not keras_v:
-            return [Finding("keras", "problem", f"keras is not installed; TensorFlow {_mm(tf)} "
+            return [Finding("keras", "problem", f"keras is not installed; TensorFlow {_release_text(tf)} "
                             f"depends on Keras 3", env.pip("'keras>=3'"))]
         if _older(keras_v, (3, 0)):
-            return [Finding("keras", "problem", f"keras {keras_v} with TensorFlow {_mm(tf)}, "
+            return [Finding("keras", "problem", f"keras {keras_v} with TensorFlow {_release_text(tf)}, "
                             f"which needs Keras 3", env.pip("'keras>=3'"))]
         return [Finding("keras", "ok", f"keras {keras_v} (Keras 3)")]
-    if not keras_v or _vt(keras_v) != tf:
+    if not keras_v or _major_minor(keras_v) != tf:
         what = f"keras {keras_v} does not fit" if keras_v else "keras is not installed, needed by"
         return [Finding("keras", "problem", f"{what} TensorFlow {env.tf_version} (tf.keras is keras "
-                        f"{_mm(tf)}.x)", env.pip(f"'keras=={_mm(tf)}.*'"))]
-    return [Finding("keras", "ok", f"keras {keras_v} fits TensorFlow {_mm(tf)}")]
+                        f"{_release_text(tf)}.x)", env.pip(f"'keras=={_release_text(tf)}.*'"))]
+    return [Finding("keras", "ok", f"keras {keras_v} fits TensorFlow {_release_text(tf)}")]
 
 
 def check_tf_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
@@ -335,14 +337,14 @@ def check_tf_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
     if tf is None:
         return []
     fix = env.pip(env.tf_keras_requirement())
-    if tfk_v and _vt(tfk_v) != tf:
+    if tfk_v and _major_minor(tfk_v) != tf:
         wants = [r for r in env.facts.get("tf_keras_requires") or [] if re.match(r"tensorflow\b", r)]
         declared = f": it requires {'; '.join(wants)}" if wants else ""
         return [Finding("tf-keras", "problem", f"tf-keras {tfk_v} does not fit TensorFlow "
-                        f"{env.tf_version}{declared} (tf-keras {_mm(tf)}.x goes with TensorFlow "
-                        f"{_mm(tf)})", fix)]
+                        f"{env.tf_version}{declared} (tf-keras {_release_text(tf)}.x goes with TensorFlow "
+                        f"{_release_text(tf)})", fix)]
     if tfk_v:
-        return [Finding("tf-keras", "ok", f"tf-keras {tfk_v} fits TensorFlow {_mm(tf)}")]
+        return [Finding("tf-keras", "ok", f"tf-keras {tfk_v} fits TensorFlow {_release_text(tf)}")]
     if env.keras3:
         return [Finding("tf-keras", "problem", "tf-keras is not installed: on TensorFlow >= 2.16 "
                         "hub.KerasLayer needs it (tf.keras is Keras 3)", fix)]
@@ -352,7 +354,7 @@ def check_tf_keras(env: Environment, so_far: List[Finding]) -> List[Finding]:
 def _pkg_resources_gone(env: Environment) -> str:
     """Why pkg_resources cannot be imported, from the setuptools release."""
     setuptools_v = env.dists.get("setuptools")
-    if _vt(setuptools_v) and not _older(setuptools_v, (81, 0)):
+    if _major_minor(setuptools_v) and not _older(setuptools_v, (81, 0)):
         return f"which setuptools {setuptools_v} no longer ships (setuptools >= 81 dropped it)"
     if setuptools_v:
         return f"which setuptools {setuptools_v} does not provide here"
@@ -368,7 +370,7 @@ def check_tensorflow_hub(env: Environment, so_far: List[Finding]) -> List[Findin
     out = []
     if env.keras3 and _older(hub_v, (0, 16)):
         out.append(Finding("tensorflow-hub", "problem", f"tensorflow-hub {hub_v} predates Keras 3; "
-                           f"TensorFlow {_mm(env.tf)} needs tensorflow-hub >= 0.16",
+                           f"TensorFlow {_release_text(env.tf)} needs tensorflow-hub >= 0.16",
                            env.pip("'tensorflow-hub>=0.16.1'")))
     if hub_import is None:
         return out  # `import tensorflow` failed first; that line says why
@@ -406,7 +408,8 @@ def check_tensorboard(env: Environment, so_far: List[Finding]) -> List[Finding]:
     on_import = [i["where"] for i in releases.get(version, []) if i["on_import"]]
     if env.has_pkg_resources or not on_import:
         return [Finding("tensorboard", "ok", f"tensorboard {version}")]
-    first_free = next((v for v in releases if not releases[v] and _vt(v) > _vt(version)), None)
+    first_free = next((v for v in releases
+                       if not releases[v] and _major_minor(v) > _major_minor(version)), None)
     # TensorFlow up to 2.20 pins TensorBoard to its own minor release; 2.21 does not need it.
     pinned = any(r.replace(" ", "").lower().startswith("tensorboard")
                  for r in env.facts.get("tf_requires") or [])
@@ -494,11 +497,6 @@ def diagnose(python: str, facts: dict, imports: dict) -> List[Finding]:
 # command line
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        self.exit(EXIT_CANNOT_RUN, f"{self.prog}: error: {message} (see --help)\n")
-
-
 def _timeout(value: str) -> float:
     try:
         seconds = float(value)
@@ -528,7 +526,7 @@ def lint_target(directory: str = ".") -> str:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _Parser(
+    parser = OneLineParser(
         prog="hub-dist-lint doctor",
         description="Check that a Python environment can run TensorFlow Hub and Keras code: "
                     "TensorFlow, tensorflow-hub, tf-keras, keras, TensorBoard and setuptools versions and whether "
@@ -546,7 +544,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CannotRun as exc:
         message = f"cannot inspect {exc}"
         if args.format == "json":
-            _write(json.dumps({"python": args.python or sys.executable, "error": message,
+            write_stdout(json.dumps({"python": args.python or sys.executable, "error": message,
                                "exit_code": EXIT_CANNOT_RUN}, indent=2) + "\n")
         print(f"hub-dist-lint doctor: error: {message}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -557,7 +555,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     code = EXIT_PROBLEM if problems else EXIT_HEALTHY
     venv = facts.get("prefix") != facts.get("base_prefix")
     if args.format == "json":
-        _write(json.dumps({
+        write_stdout(json.dumps({
             "python": python, "python_version": facts.get("version"), "venv": venv,
             "packages": {k: v for k, v in facts.get("dists", {}).items()
                          if v or k in OTHER_DISTS or k == "tensorflow"},
@@ -578,14 +576,5 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         out.append(f"{f.status:<8} {f.message}{fix}")
     verdict = "healthy" if not problems else f"{problems} problem{'s' if problems != 1 else ''}"
     out.append(f"result: {verdict}" + (f" ({notes} note{'s' if notes != 1 else ''})" if notes else ""))
-    _write("\n".join(out) + "\n")
+    write_stdout("\n".join(out) + "\n")
     return code
-
-
-def _write(text: str) -> None:
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `doctor | head`: the reader left; the exit code still counts
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())

@@ -154,8 +154,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     found: List[Diagnostic] = []
     for checker in checkers:
         found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
-    if noqa and found:
-        lines = re.split(r"\r\n|\r|\n", text)  # as Python numbers lines (not \f, \u2028)
+    if noqa and found and _NOQA.search(text):
+        lines = _noqa_lines(text)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
@@ -213,11 +213,36 @@ def lint(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Conf
     return analyze(source, path, config, fixes).diagnostics
 
 
-def _suppressed(diag: Diagnostic, lines: List[str]) -> bool:
-    """`# noqa` on the reported line, read as flake8 reads it (Violation.is_inline_ignored)."""
-    if diag.line > len(lines):
-        return False
-    line = lines[diag.line - 1]
+def _noqa_lines(text: str) -> Dict[int, str]:
+    """Line number -> the text in which flake8 looks for `# noqa` for a finding on it:
+    all the physical lines of the logical line holding it, so that a `# noqa` on any
+    line of a multi-line statement or string covers all of them (flake8's
+    FileProcessor._noqa_line_mapping, from the same tokens); else the line itself."""
+    lines = re.split(r"\r\n|\r|\n", text)  # as Python numbers lines (not \f, \u2028)
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    mapping = dict(enumerate(lines, 1))
+    line_iter = iter(lines)
+    try:
+        tokens = list(tokenize.generate_tokens(lambda: next(line_iter)))
+    except (tokenize.TokenError, SyntaxError):
+        return mapping
+    min_line, max_line = len(lines) + 2, -1
+    for kind, _, (start, _), (end, _), _ in tokens:
+        if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        min_line, max_line = min(min_line, start), max(max_line, end)
+        if kind in (tokenize.NL, tokenize.NEWLINE):
+            mapping.update(dict.fromkeys(range(min_line, max_line + 1),
+                                         "".join(lines[min_line - 1:max_line])))
+            min_line, max_line = len(lines) + 2, -1
+    return mapping
+
+
+def _suppressed(diag: Diagnostic, lines: Dict[int, str]) -> bool:
+    """`# noqa` for the reported line, read as flake8 reads it (Violation.is_inline_ignored)."""
+    line = lines.get(diag.line, "")
     if "#" not in line:
         return False
     match = _NOQA.search(line)

@@ -11,25 +11,17 @@ Exit codes: 0 every name found, 1 a name was not found in the data, 2 bad usage.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
 import sys
 from typing import List, Optional, Sequence, Tuple
 
 from . import apimap, history
+from .console import OneLineParser, write_stdout
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line naming what is wrong."""
-
-    def error(self, message):  # pragma: no cover - exercised through the CLI tests
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _rels(releases: Sequence[str]) -> str:
@@ -326,18 +318,9 @@ def _render_text(rec: dict) -> str:
     return "\n".join(out)
 
 
-def _write(text: str) -> None:
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `explain ... | head`: the reader left; not an error
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _Parser(
+    parser = OneLineParser(
         prog="hub-dist-lint explain",
         description="Explain a TensorFlow name from the shipped API map (TF "
                     f"{history.covered()}), without importing TensorFlow: the releases it "
@@ -360,7 +343,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.format == "json":
         for rec in records:
             rec["details"] = {k: v for k, v in rec.pop("lines")}
-        _write(json.dumps(records, indent=2) + "\n")
+        write_stdout(json.dumps(records, indent=2) + "\n")
     else:
-        _write("\n\n".join(_render_text(rec) for rec in records) + "\n")
+        write_stdout("\n\n".join(_render_text(rec) for rec in records) + "\n")
     return EXIT_FOUND if all(rec["found"] for rec in records) else EXIT_NOT_FOUND

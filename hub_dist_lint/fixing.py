@@ -292,13 +292,6 @@ def _joined_lines(carried, leading):
     return list(leading) if len(leading) >= len(carried) else list(carried)
 
 
-def _without_leading_blank(statement):
-    lines = list(statement.leading_lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
-
-
 def _statement_lines(texts: Sequence[str]) -> List[cst.SimpleStatementLine]:
     """The statement lines of ensured texts (a text may hold several lines, and comments
     before them), in order, each statement once."""
@@ -489,7 +482,9 @@ def unified_diff(old: bytes, new: bytes, path: str, encoding: str = "utf-8") -> 
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its permission bits."""
+    """Replace `path` with `data` in one rename, keeping its permission bits. Through a
+    symlink its target is replaced (the temporary file beside it): the link stays a link."""
+    path = os.path.realpath(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".hub-dist-fix-", dir=directory)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-from . import apimap, history, import_layout as il
-from .rules.private_imports import is_private
+from . import apimap, history, import_layout
 
 ROOTS = ("tensorflow", "keras", "tf_keras")
 
@@ -29,14 +28,14 @@ class Failure:
 
 def _status(module: str, name: Optional[str], release: str) -> str:
     if name is None:
-        return il.resolve(module, release).status
-    return il.from_import(module, name, release)
+        return import_layout.resolve(module, release).status
+    return import_layout.from_import(module, name, release)
 
 
 def fails(module: str, name: Optional[str], release: str) -> bool:
     """The layout says the import fails in ``release`` (False when it cannot tell)."""
-    return module.split(".")[0] in ROOTS and release in il.releases() and \
-        _status(module, name, release) == il.MISSING
+    return module.split(".")[0] in ROOTS and release in import_layout.releases() and \
+        _status(module, name, release) == import_layout.MISSING
 
 
 def check(module: str, name: Optional[str], target: str) -> Optional[Failure]:
@@ -44,23 +43,23 @@ def check(module: str, name: Optional[str], target: str) -> Optional[Failure]:
     in ``target`` by the layout; None if it works or the layout cannot tell."""
     if not fails(module, name, target):
         return None
-    res = il.resolve(module, target)
-    if res.status == il.MISSING:
+    res = import_layout.resolve(module, target)
+    if res.status == import_layout.MISSING:
         error = f"No module named '{res.failed_at}'"
         if res.not_a_package:
             error += f"; '{res.not_a_package}' is not a package"
     else:
         error = f"cannot import name '{name}' from '{module}'"
     statement = f"import {module}" if name is None else f"from {module} import {name}"
-    statuses = {r: _status(module, name, r) for r in il.releases()}
+    statuses = {r: _status(module, name, r) for r in import_layout.releases()}
     return Failure(statement, error, module if name is None else f"{module}.{name}",
-                   tuple(r for r, s in statuses.items() if s == il.OK),
-                   tuple(r for r, s in statuses.items() if s != il.UNKNOWN))
+                   tuple(r for r, s in statuses.items() if s == import_layout.OK),
+                   tuple(r for r, s in statuses.items() if s != import_layout.UNKNOWN))
 
 
 def keras_note(path: str, target: str) -> str:
     """" with keras 3.15.1" where the verdict depends on the Keras wheels read."""
-    versions = il.versions(target)
+    versions = import_layout.versions(target)
     top = path.split(".")[0]
     if top == "keras" and "keras" in versions:
         return f" with keras {versions['keras']}"
@@ -85,7 +84,7 @@ def worked_text(failure: Failure) -> str:
 
 def _spelled(dotted: str, target: str) -> str:
     """`tensorflow.io.gfile` as tf.io.gfile when public; private paths say so."""
-    if is_private(dotted):
+    if apimap.is_private(dotted):
         return f"{dotted} (private)"
     public = "tf" + dotted[len("tensorflow"):]
     if dotted.startswith("tensorflow.") and apimap.public_exists(public, target):
@@ -102,8 +101,8 @@ def _public_with_suffix(suffix: str, target: str) -> Tuple[str, ...]:
 
 def _works(dotted: str, target: str) -> bool:
     module, _, name = dotted.rpartition(".")
-    return bool(module) and (il.resolve(dotted, target).status == il.OK
-                             or il.from_import(module, name, target) == il.OK)
+    return bool(module) and (import_layout.resolve(dotted, target).status == import_layout.OK
+                             or import_layout.from_import(module, name, target) == import_layout.OK)
 
 
 def alternatives(full: str, target: str, limit: int = 3) -> List[str]:

@@ -1,4 +1,6 @@
-"""The pygls language server behind `hub-dist-lint lsp` (lsp.py holds the pure helpers).
+"""The pygls language server behind `hub-dist-lint lsp` (lsp.py reads the command line
+and imports this module, which needs pygls, only then). Its first part holds the pure
+helpers (lines, linting a snapshot, warming up, fix edits); then the server.
 
 Costs are paid where an editor needs them:
 - diagnostics: one analysis without fixes per document version, kept with the version;

@@ -43,3 +43,12 @@ def run_on_terminal(*args, cwd):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def hub_model(tmp_path_factory):
+    """A small SavedModel that hub.KerasLayer loads, made once a session under real
+    TensorFlow (tf-marked tests only)."""
+    from tf_support import make_hub_model
+
+    return make_hub_model(tmp_path_factory.mktemp("hub") / "model")

@@ -34,18 +34,28 @@ def _imports(path: Path):
                 yield alias.name, [], node
 
 
+def _packages_run(dotted: str, modules) -> list:
+    """What Python runs for an import of `dotted`: each package's `__init__.py` on the
+    way down (`a`, `a.b` for `a.b.c`), then the module itself."""
+    parts = dotted.split(".")
+    return [m for m in (".".join(parts[:k]) for k in range(1, len(parts) + 1)) if m in modules]
+
+
 def _graph():
+    """module -> the modules its imports run. `import a.b.c` and `from a.b.c import n`
+    run `a/__init__.py` and `a/b/__init__.py` first; `from a.b import c` runs `a.b.c`
+    too when it is a module. A module's own packages are left out: Python has already
+    started them before it runs the module, so they add nothing to the order."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     edges = {}
     for name, path in modules.items():
         found = set()
         for module, names, _ in _imports(path):
-            if module in modules:
-                found.add(module)
-            for n in names:
-                if f"{module}.{n}" in modules:
-                    found.add(f"{module}.{n}")
-        edges[name] = found - {name}
+            if module is None:
+                continue
+            found.update(_packages_run(module, modules))
+            found.update(f"{module}.{n}" for n in names if f"{module}.{n}" in modules)
+        edges[name] = {m for m in found if m != name and not name.startswith(m + ".")}
     return edges
 
 
@@ -55,9 +65,7 @@ def test_no_import_cycle():
 
     def visit(node, stack):
         state[node] = "open"
-        for nxt in edges[node]:
-            if nxt.startswith(node + "."):
-                continue  # a package importing its own submodules is how packages work
+        for nxt in sorted(edges[node]):
             if state.get(nxt) == "open":
                 cycle = stack[stack.index(nxt):] + [nxt]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
@@ -68,6 +76,16 @@ def test_no_import_cycle():
     for node in sorted(edges):
         if node not in state:
             visit(node, [node])
+
+
+def test_graph_counts_the_packages_an_import_runs():
+    edges = _graph()
+    # `from .rules.private_imports import x` outside the rules package runs rules/__init__.py
+    assert "hub_dist_lint.rules" in edges["hub_dist_lint.engine"]
+    # a package's own submodules, imported by its __init__.py, are edges (it runs them)
+    assert "hub_dist_lint.rules.namespace_imports" in edges["hub_dist_lint.rules"]
+    # and a submodule's own package is not (it is already running)
+    assert "hub_dist_lint.rules" not in edges["hub_dist_lint.rules.base"]
 
 
 def _private(name: str) -> bool:

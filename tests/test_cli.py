@@ -176,6 +176,44 @@ def test_fix_rewrites_file_atomically_keeping_mode_eol_and_bom(tmp_path):
     assert again.returncode == 0 and path.read_bytes() == new
 
 
+def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    real_dir, link_dir = tmp_path / "real", tmp_path / "links"
+    real_dir.mkdir()
+    link_dir.mkdir()
+    target = real_dir / "a.py"
+    target.write_text(ISSUE_EXAMPLE)
+    os.chmod(target, 0o640)
+    link = link_dir / "a.py"
+    link.symlink_to(os.path.relpath(target, link_dir))
+    result = run_cli(link, fix=True)
+    assert result.returncode == 1, result.stderr
+    assert link.is_symlink() and os.readlink(link) == os.path.relpath(target, link_dir)
+    assert "strategy = tf.distribute.MirroredStrategy()" in target.read_text()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert sorted(os.listdir(real_dir)) == ["a.py"] and sorted(os.listdir(link_dir)) == ["a.py"]
+    assert run_cli(link, fix=True).returncode == 0
+
+
+def test_walks_do_not_follow_directory_symlinks(tmp_path):
+    from hub_dist_lint.files import discover
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.py").write_text(ISSUE_EXAMPLE)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "near.py").write_text(ISSUE_EXAMPLE)
+    (tree / "out").symlink_to(outside, target_is_directory=True)
+    (tree / "here").symlink_to(".", target_is_directory=True)
+    assert discover([str(tree)])[0] == [str(tree / "near.py")]
+    # a linked directory named on the command line is walked: it was asked for
+    assert discover([str(tree / "out")])[0] == [str(tree / "out" / "far.py")]
+    result = run_cli(tree, fix=True)
+    assert result.returncode == 1, result.stderr
+    assert "tf.distribute" in (tree / "near.py").read_text()
+    assert (outside / "far.py").read_text() == ISSUE_EXAMPLE
+
+
 def test_fix_keeps_latin1_encoding(tmp_path):
     path = tmp_path / "a.py"
     path.write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + ISSUE_EXAMPLE.encode())

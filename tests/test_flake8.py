@@ -43,6 +43,54 @@ def test_flake8_noqa_and_clean_file(tmp_path):
     assert (result.returncode, result.stdout) == (0, "")
 
 
+MULTI_LINE_NOQA = (
+    "from tensorflow.python.framework \\\n"             # 1: backslash, noqa on the last line
+    "    import ops  # noqa\n"
+    "from tensorflow.python.framework import (\n"       # 3: brackets: each line on its own
+    "    dtypes,\n"
+    ")  # noqa\n"
+    "from tensorflow.python.framework import (  # noqa\n"  # 6: noqa on the first line
+    "    tensor_shape,\n"
+    ")\n"
+    'from tensorflow.python.framework import constant_op; DOC = """\n'  # 9: a string's end
+    "text\n"
+    '"""  # noqa: HDL103\n'
+    'from tensorflow.python.framework import func_graph; DOC2 = """\n'  # 12: inside a string
+    "# noqa\n"
+    '"""\n'
+    "from tensorflow.python.framework \\\n"             # 15: another code
+    "    import errors  # noqa: E501\n"
+    "import tensorflow as tf\n"
+    "strategy = tf.distribute.MirroredStrategy()\n"
+    "result = (\n"
+    "    strategy.experimental_run_v2(len))  # noqa\n"   # 20
+    "result = (  # noqa\n"
+    "    strategy.experimental_run_v2(len))\n"           # 22: noqa on another line of brackets
+    "result = strategy.experimental_run_v2(  # noqa\n"   # 23
+    "    len)\n"
+    "result = strategy.experimental_run_v2(\n"           # 25: noqa after the closing bracket
+    "    len)  # noqa\n"
+    "print(ops, dtypes, tensor_shape, constant_op, func_graph, errors)\n"
+)
+
+
+def test_noqa_on_multi_line_statements_as_flake8(tmp_path):
+    """A `# noqa` on any physical line of a logical line that tokenize joins (a backslash
+    continuation, a multi-line string) covers all of it; inside brackets each line is its
+    own, as in flake8 (run for real), for LF, CRLF and a BOM alike."""
+    files = {"lf.py": MULTI_LINE_NOQA.encode(), "crlf.py": MULTI_LINE_NOQA.replace("\n", "\r\n").encode(),
+             "bom.py": ("\ufeff" + MULTI_LINE_NOQA).encode()}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    flake8 = _flake8("--select", "HDL", *files, cwd=tmp_path)
+    cli = run_cli("--no-cache", *files, cwd=tmp_path)
+    ours = _codes_by_position(cli.stdout.decode().splitlines())
+    assert ours == _codes_by_position(flake8.stdout.splitlines())
+    reported = {(path, row, code) for path, row, _, code, _ in ours}
+    assert reported == {(name, row, code) for name in files
+                        for row, code in ((3, "HDL103"), (15, "HDL103"), (22, "HDL301"), (25, "HDL301"))}
+
+
 def test_flake8_survives_syntax_errors(tmp_path):
     (tmp_path / "a.py").write_text("import tensorflow.python\ndef f(:\n")
     result = _flake8("--select", "HDL,E999", "a.py", cwd=tmp_path)

@@ -299,3 +299,15 @@ async def test_a_path_the_uri_quotes(tmp_path):
         uri = open_doc(client, folder / "x.py", BAD)
         assert "%20" in uri
         assert [d.code for d in await diagnostics_for(client, uri)] == ["HDL101", "HDL103"]
+
+
+def test_warm_up_sample_passes_every_checker_gate():
+    """The server warms up on a small sample so that the first real document finds every
+    family loaded: a new family whose gate the sample misses fails here (extend
+    lsp_server._WARM_UP with what the gate looks for)."""
+    from hub_dist_lint import lsp_server
+    from hub_dist_lint.rules import CHECKERS
+
+    missed = [type(checker).__name__ for checker in CHECKERS
+              if not checker.gate.search(lsp_server._WARM_UP)]
+    assert missed == []

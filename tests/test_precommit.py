@@ -1,9 +1,14 @@
 """The pre-commit hooks, run by the real `pre-commit` against temporary git repositories.
 
-The hook repository is a fresh git repository made from this source tree as it is
-now (tracked and new files), so the test checks what would be committed, in a
-developer's tree and in CI's clone alike. pre-commit installs it into its own
-virtualenv with pip, as it would for a user.
+Two ways, each test run both:
+- "local" (no network): the hook definitions of .pre-commit-hooks.yaml as they are, as
+  `repo: local` hooks with `language: system`, so that pre-commit runs the entry points
+  installed beside this interpreter instead of building an environment with pip;
+- "installed" (needs the package index, so it carries the `tf` marker and runs in the
+  full suite only): the hook repository is a fresh git repository made from this source
+  tree as it is now (tracked and new files), so the test checks what would be committed,
+  in a developer's tree and in CI's clone alike, and pre-commit installs it into its own
+  virtualenv with pip, as it would for a user.
 """
 
 import os
@@ -54,8 +59,10 @@ def env(tmp_path_factory):
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     home = tmp_path_factory.mktemp("pre-commit-home")
+    # the entry points installed with this interpreter come first (`language: system`)
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     return dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never",
-                PIP_DISABLE_PIP_VERSION_CHECK="1", **GIT_ENV)
+                PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=path, **GIT_ENV)
 
 
 @pytest.fixture(scope="module")
@@ -93,49 +100,81 @@ def target_repo(path: Path, files: dict) -> Path:
     return repo
 
 
-def test_hook_definitions():
+def hook_definitions():
     import yaml  # pre-commit's own dependency
 
-    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    return yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+
+
+def test_hook_definitions():
+    hooks = {h["id"]: h for h in hook_definitions()}
     assert set(hooks) >= {"hub-dist-lint", "hub-dist-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["types_or"] == ["python", "pyi", "jupyter"]
 
 
-def test_lint_hook_fails_on_a_bad_file_and_passes_on_a_clean_one(tmp_path, hook_repo, env):
-    bad = target_repo(tmp_path / "bad", {"a.py": BAD, "notes.txt": "tensorflow.python\n"})
-    result = pre_commit("try-repo", str(hook_repo), "hub-dist-lint", "--all-files", cwd=bad, env=env)
-    out = result.stdout + result.stderr
-    assert result.returncode == 1, out
-    assert "a.py:1:1: HDL101 private import" in out and "Failed" in out
-    assert "notes.txt" not in out
+def local_config(*hook_ids) -> str:
+    """The hooks as this repository defines them, run from the installed entry points."""
+    import yaml
 
-    clean = target_repo(tmp_path / "clean", {"a.py": CLEAN})
-    result = pre_commit("try-repo", str(hook_repo), "hub-dist-lint", "--all-files", cwd=clean, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Passed" in result.stdout
+    hooks = {h["id"]: dict(h, language="system") for h in hook_definitions()}
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hooks[h] for h in hook_ids]}]},
+                          sort_keys=False)
 
 
-def config_for(hook_repo: Path, *hook_ids) -> str:
-    """A .pre-commit-config.yaml using these hooks (`pre-commit run` keeps the hook
-    environment in PRE_COMMIT_HOME, where try-repo builds a new one every time)."""
+def repo_config(hook_repo: Path, *hook_ids) -> str:
+    """A .pre-commit-config.yaml using these hooks of the hook repository (`pre-commit
+    run` keeps the hook environment in PRE_COMMIT_HOME, where try-repo builds a new one
+    every time)."""
     rev = git("rev-parse", "HEAD", cwd=hook_repo).strip()
     hooks = "".join(f"      - id: {h}\n" for h in hook_ids)
     return f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n{hooks}"
 
 
-def test_lint_hook_honours_the_project_exclude(tmp_path, hook_repo, env):
+@pytest.fixture(scope="module", params=[
+    "local",
+    # pre-commit builds the hook environment with pip from the package index
+    pytest.param("installed", marks=pytest.mark.tf),
+])
+def config_for(request):
+    """config_for(*hook_ids): the text of a .pre-commit-config.yaml with these hooks."""
+    if request.param == "local":
+        for hook in hook_definitions():
+            if shutil.which(hook["entry"].split()[0], path=os.path.dirname(sys.executable)) is None:
+                pytest.skip(f"{hook['entry'].split()[0]} is not installed beside {sys.executable}")
+        return local_config
+    hook_repo = request.getfixturevalue("hook_repo")
+    return lambda *hook_ids: repo_config(hook_repo, *hook_ids)
+
+
+def test_lint_hook_fails_on_a_bad_file_and_passes_on_a_clean_one(tmp_path, config_for, env):
+    bad = target_repo(tmp_path / "bad", {".pre-commit-config.yaml": config_for("hub-dist-lint"),
+                                         "a.py": BAD, "notes.txt": "tensorflow.python\n"})
+    result = pre_commit("run", "--all-files", cwd=bad, env=env)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "a.py:1:1: HDL101 private import" in out and "Failed" in out
+    assert "notes.txt" not in out
+
+    clean = target_repo(tmp_path / "clean", {".pre-commit-config.yaml": config_for("hub-dist-lint"),
+                                             "a.py": CLEAN})
+    result = pre_commit("run", "--all-files", cwd=clean, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
+def test_lint_hook_honours_the_project_exclude(tmp_path, config_for, env):
     repo = target_repo(tmp_path / "proj", {
-        ".pre-commit-config.yaml": config_for(hook_repo, "hub-dist-lint"),
+        ".pre-commit-config.yaml": config_for("hub-dist-lint"),
         "pyproject.toml": '[tool.hub-dist-lint]\nextend-exclude = ["generated/"]\n',
         "generated/a.py": BAD, "src/b.py": CLEAN})
     result = pre_commit("run", "--all-files", cwd=repo, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_fix_hook_rewrites_and_fails_then_passes(tmp_path, hook_repo, env):
+def test_fix_hook_rewrites_and_fails_then_passes(tmp_path, config_for, env):
     repo = target_repo(tmp_path / "fixme", {
-        ".pre-commit-config.yaml": config_for(hook_repo, "hub-dist-fix", "hub-dist-lint"),
+        ".pre-commit-config.yaml": config_for("hub-dist-fix", "hub-dist-lint"),
         "a.py": BAD})
     first = pre_commit("run", "--all-files", cwd=repo, env=env)
     assert first.returncode == 1, first.stdout + first.stderr
@@ -147,6 +186,7 @@ def test_fix_hook_rewrites_and_fails_then_passes(tmp_path, hook_repo, env):
     assert second.stdout.count("Passed") == 2
 
 
+@pytest.mark.tf  # pre-commit installs flake8 and this tree with pip from the package index
 def test_flake8_route(tmp_path, hook_repo, env):
     """The documented flake8 route: the flake8 hook with hub-dist-lint as an additional
     dependency. The flake8 hook repository here carries the same hook definition as

@@ -4,7 +4,6 @@ before the fix and trains (MirroredStrategy on CPU) after it."""
 
 import os
 import shutil
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from conftest import run_cli
 from goldens import fixture
+from tf_support import run_python
 from hub_dist_lint import changes
 from hub_dist_lint.engine import lint
 
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.tf
 tf = pytest.importorskip("tensorflow")
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
 LATEST = "2.21"
 
 # (import statement, a use of what it bound). The rules' verdict (an HDL4xx finding
@@ -60,11 +59,6 @@ FORMS = [
 def _deprecated(obj) -> bool:
     """TensorFlow's @deprecated rewrites the docstring (deprecation.py)."""
     return "THIS FUNCTION IS DEPRECATED" in (getattr(obj, "__doc__", None) or "")
-
-
-def run_python(*args, cwd=None, timeout=600):
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True,
-                          env=ENV, cwd=cwd, timeout=timeout)
 
 
 def _run_form(form):

@@ -1,25 +1,16 @@
 """Fixed code runs under real TensorFlow 2.21 (CPU); the unfixed code's failures are real too."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from conftest import EXAMPLES, run_cli
 from goldens import fixture
+from tf_support import run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
 
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
 # Fixtures whose fixed form is a complete program.
 RUNNABLE = ["issue_example", "counterpart_ok", "module_aliases", "reuse_alias", "function_scope"]
-
-
-def run_python(path, cwd=None):
-    return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=ENV,
-                          cwd=cwd, timeout=600)
 
 
 @pytest.mark.parametrize("name", RUNNABLE)

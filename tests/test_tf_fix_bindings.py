@@ -1,13 +1,10 @@
 """Fixes that bind a private import's names in place (`X = tf.a.X`) under TF 2.21: the
 fixed file runs, and each name is the very object the private import bound."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from conftest import FIXTURES
+from tf_support import run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
@@ -33,9 +30,7 @@ def test_bound_names_are_the_private_objects():
     fixed = (FIXTURES / "private_imports" / "fix" / "bind_in_place.out.py").read_text("utf-8")
     assert "from tensorflow.python.data" not in fixed and "from tensorflow.python.framework.device" \
         not in fixed
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    result = subprocess.run([sys.executable, "-c", fixed + CHECK], capture_output=True, text=True,
-                            env=env, timeout=600)
+    result = run_python("-c", fixed + CHECK)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "print(TFRecordDataset, tf.lookup.KeyValueTensorInitializer, tensor_util)" in fixed
     assert result.stdout.strip().endswith("SAME 4")
@@ -71,10 +66,7 @@ def test_keras_names_the_fixer_may_use_exist_without_legacy_keras():
     """A fix may spell a tf.keras / tf.compat.v1.keras name only where TF 2.21 has it in a
     default environment (Keras 3); the others exist only with TF_USE_LEGACY_KERAS=1."""
     import json
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    result = subprocess.run([sys.executable, "-c", KERAS_NAMES], capture_output=True, text=True,
-                            env=env, timeout=900)
+    result = run_python("-c", KERAS_NAMES)  # tf_support.ENV: TF_USE_LEGACY_KERAS unset
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     print(report["names"], report["offered"], len(report["refused_but_work"]))

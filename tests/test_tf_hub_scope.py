@@ -1,34 +1,18 @@
 """HDL2xx end to end: real TF 2.21 + tensorflow-hub + tf-keras on 2 logical CPUs, no network."""
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, run_cli
+from tf_support import run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
 pytest.importorskip("tensorflow_hub")
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-
-
-def run_python(*args, cwd=None):
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True,
-                          env=ENV, cwd=cwd, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def hub_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hub") / "model"
-    made = run_python(PROGRAMS / "make_hub_model.py", path)
-    assert made.returncode == 0, made.stderr[-2000:]
-    return path
 
 
 def test_unfixed_program_fails_fixed_program_trains_mirrored(tmp_path, hub_model):

@@ -2,15 +2,13 @@
 no network. Each program fails with the real Keras 3 error as written; after
 `python3 -m hub_dist_lint fix` it trains under MirroredStrategy with MirroredVariables."""
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, run_cli
+from tf_support import ENV, run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
@@ -18,22 +16,7 @@ pytest.importorskip("tensorflow_hub")
 pytest.importorskip("tf_keras")
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
-ENV = {key: value for key, value in os.environ.items() if key != "TF_USE_LEGACY_KERAS"}
-ENV.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=str(ROOT))
 MIRRORED = "variables: ['MirroredVariable']"
-
-
-def run_python(*args, cwd):
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True,
-                          env=ENV, cwd=cwd, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def hub_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hub") / "model"
-    made = run_python(PROGRAMS / "make_hub_model.py", path, cwd=path.parent)
-    assert made.returncode == 0, made.stderr[-2000:]
-    return path
 
 
 def _copy(tmp_path, *names):

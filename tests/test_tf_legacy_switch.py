@@ -25,24 +25,20 @@ What was measured (TF 2.21; "half": the model mixes tf-keras and Keras 3 and fai
 """
 
 import json
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import lint
+from tf_support import ENV, LEGACY_ENV, run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
 pytest.importorskip("tensorflow_hub")
 pytest.importorskip("tf_keras")
 
-ENV = {key: value for key, value in os.environ.items() if key != "TF_USE_LEGACY_KERAS"}
-ENV.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=str(ROOT))
 SWITCH = 'os.environ["TF_USE_LEGACY_KERAS"] = "1"'
 
 # How the program spells its Keras: the import lines, then Sequential, Input, Model, Dense.
@@ -170,8 +166,7 @@ def program_text(prefix: str, spelling: str) -> str:
 
 
 def run_program(path, model_dir):
-    done = subprocess.run([sys.executable, str(path), str(model_dir)], capture_output=True,
-                          text=True, env=ENV, timeout=600)
+    done = run_python(path, model_dir)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, f"{path.name} crashed:\n{done.stderr[-3000:]}"
     return json.loads(lines[-1][len("RESULT "):])
@@ -190,15 +185,6 @@ def check_outcome(result, keras, where):
     else:
         assert result["sequential"].startswith(SEQUENTIAL_ERROR), (where, result)
         assert FUNCTIONAL_ERROR in result["functional"], (where, result)
-
-
-@pytest.fixture(scope="module")
-def hub_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hub") / "model"
-    made = subprocess.run([sys.executable, str(ROOT / "tests" / "programs" / "make_hub_model.py"),
-                           str(path)], capture_output=True, text=True, env=ENV, timeout=600)
-    assert made.returncode == 0, made.stderr[-2000:]
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -230,9 +216,7 @@ def test_where_the_switch_takes_effect(programs, hub_model):
 def test_switch_in_the_process_environment_is_the_reference(tmp_path, hub_model):
     path = tmp_path / "env.py"
     path.write_text(program_text("", "from"))
-    env = {**ENV, "TF_USE_LEGACY_KERAS": "1"}
-    done = subprocess.run([sys.executable, str(path), str(hub_model)], capture_output=True,
-                          text=True, env=env, timeout=600)
+    done = run_python(path, hub_model, env=LEGACY_ENV)
     result = json.loads(done.stdout.split("RESULT ", 1)[1])
     check_outcome(result, "tf_keras", "in the process environment")
 

@@ -8,9 +8,6 @@ with TF_USE_LEGACY_KERAS unset or set to 1 (the rules report only what fails in 
 and a reported failure must raise the error the message names.
 """
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,11 +18,11 @@ from conftest import FIXTURES
 from hub_dist_lint.engine import lint
 from hub_dist_lint.imports import collect_imports
 from hub_dist_lint.rules.private_imports import is_private
+from tf_support import LEGACY_ENV, run_python
 
 pytestmark = pytest.mark.tf
 tf = pytest.importorskip("tensorflow")
 
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
 IMPORT_RULES = ("HDL401", "HDL402", "HDL403", "HDL304")
 ROOTS = ("tensorflow", "keras", "tf_keras")
 
@@ -54,9 +51,7 @@ FORMS = fixture_forms()
 
 
 def _run(statement, legacy):
-    env = dict(ENV, TF_USE_LEGACY_KERAS="1") if legacy else ENV
-    result = subprocess.run([sys.executable, "-c", statement], capture_output=True, text=True,
-                            env=env, timeout=600)
+    result = run_python("-c", statement, env=LEGACY_ENV if legacy else None)
     lines = result.stderr.strip().splitlines()
     return result.returncode == 0, lines[-1] if lines and result.returncode else ""
 

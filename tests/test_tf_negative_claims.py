@@ -11,16 +11,12 @@ The report (printed with -s) gives the miss rate; the goal, asserted, is 0.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.tf
+from tf_support import ROOT, run_python
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.tf
 
 SCRIPT = r'''
 import importlib, json, os, pkgutil, sys, types, warnings
@@ -98,10 +94,7 @@ print(json.dumps({"private_names_present": len(paths), "claimed_no_public_name":
 
 def test_no_public_name_claims_hold_under_tf_2_21():
     pytest.importorskip("tensorflow")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "",
-           "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                            cwd=ROOT, env=env, timeout=1800)
+    result = run_python("-c", SCRIPT, cwd=ROOT, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=1))

@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from typing import Dict, FrozenSet, List, Optional
 import pytest
 
 from conftest import run_cli
+from tf_support import run_python
 
 pytestmark = pytest.mark.tf
 # Found, not imported: the programs import TensorFlow in their own processes.
@@ -47,9 +46,6 @@ if any(importlib.util.find_spec(name) is None for name in ("tensorflow", "tensor
 
 CORPUS = Path(__file__).resolve().parent / "programs" / "fixsafety"
 SUPPORT = CORPUS / "_support"  # modules the programs import; never fixed, never a program
-MAKE_HUB_MODEL = CORPUS.parent / "make_hub_model.py"
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "",
-       "PYTHONDONTWRITEBYTECODE": "1"}
 EXPECTATIONS = ("keep", "repair", "report", "unfixed")
 HEADER = re.compile(r"#\s*hdl-(expect|findings):\s*(.*?)\s*$")
 FINDING = re.compile(r":\d+:\d+: (HDL\d+) ")
@@ -112,11 +108,6 @@ class Outcome:
     safe_fixed: Optional[subprocess.CompletedProcess] = None
 
 
-def run_python(script: Path, model: Path):
-    return subprocess.run([sys.executable, script.name, str(model)], capture_output=True, text=True,
-                          env=ENV, cwd=script.parent, timeout=300)
-
-
 def place(program: Program, root: Path) -> Path:
     """A copy of the program under root; returns the directory holding it."""
     home = root / program.name
@@ -148,15 +139,16 @@ def same_tree(left: Path, right: Path) -> bool:
 
 def exercise(program: Program, work: Path, model: Path) -> Outcome:
     original_home, fixed_home = place(program, work / "original"), place(program, work / "fixed")
-    original = None if program.expect == "unfixed" else run_python(original_home / program.main, model)
+    original = None if program.expect == "unfixed" else \
+        run_python(program.main, model, cwd=original_home, timeout=300)
     fix = run_cli("--isolated", "--unsafe-fixes", *own_files(program, fixed_home), fix=True)
     changed = not same_tree(original_home, fixed_home)
-    fixed = run_python(fixed_home / program.main, model) if changed else None
+    fixed = run_python(program.main, model, cwd=fixed_home, timeout=300) if changed else None
     safe_home = place(program, work / "safe")
     run_cli("--isolated", *own_files(program, safe_home), fix=True)
     safe_fixed = None
     if not same_tree(original_home, safe_home) and not same_tree(safe_home, fixed_home):
-        safe_fixed = run_python(safe_home / program.main, model)
+        safe_fixed = run_python(program.main, model, cwd=safe_home, timeout=300)
     return Outcome(original, fix, changed, fixed, safe_fixed)
 
 
@@ -187,19 +179,15 @@ def selected(session, fixture_name: str) -> List[Program]:
 
 @pytest.fixture(scope="session")
 def fixsafety_work(tmp_path_factory):
-    work = tmp_path_factory.mktemp("fixsafety")
-    made = subprocess.run([sys.executable, str(MAKE_HUB_MODEL), str(work / "hub_model")],
-                          capture_output=True, text=True, env=ENV, timeout=300)
-    assert made.returncode == 0, made.stderr[-2000:]
-    return work
+    return tmp_path_factory.mktemp("fixsafety")
 
 
 @pytest.fixture(scope="session")
-def outcomes(request, fixsafety_work):
+def outcomes(request, fixsafety_work, hub_model):
     """Every selected program run before and after the fix, two at a time, started at once."""
     pool = ThreadPoolExecutor(2)
     request.addfinalizer(lambda: pool.shutdown(cancel_futures=True))
-    return {p.name: pool.submit(exercise, p, fixsafety_work, fixsafety_work / "hub_model")
+    return {p.name: pool.submit(exercise, p, fixsafety_work, hub_model)
             for p in selected(request.session, "outcomes")}
 
 

@@ -98,7 +98,6 @@ class ValueUse:
 
     builds_in_scope: bool  # passed to a model, trained, or called on a keras.Input in a scope
     runs_in_scope: bool  # called on tensors (or through an attribute) in a scope
-    trains_in_replica: bool = False  # its variables trained in a function strategy.run runs
     trains_plainly: bool = False  # its variables trained outside any scope and strategy.run
 
 
@@ -124,7 +123,7 @@ def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
         for inner in graph.replica_units(unit, target):
             replica = replica or any(read.kind == TRAINED
                                      for read in graph.reads_of(inner, target, -1))
-    return ValueUse(builds or replica, runs, replica, plain)
+    return ValueUse(builds or replica, runs, trains_plainly=plain)
 
 
 def _trained_in_scope(graph: HubCallGraph, unit, read, scoped: bool, seen: set,

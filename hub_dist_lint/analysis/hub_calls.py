@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..imports import OutsideImports
+from ..imports import OutsideImports, dotted_name
 from .receivers import StrategyReceivers, Verdict
 from .strategies import Aliases, is_constructor, is_get_strategy, scope_receiver, strategy_named
 
@@ -592,15 +592,5 @@ class ScopeProof:
 
 def _harmless_decorator(node) -> bool:
     name = node.func if isinstance(node, cst.Call) else node
-    text = ".".join(p for p in dotted_parts(name))
+    text = dotted_name(name) or ""
     return text.endswith(("function", "staticmethod", "classmethod", "property"))
-
-
-def dotted_parts(node):
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-    return reversed(parts)

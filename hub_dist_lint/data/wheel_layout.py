@@ -23,7 +23,7 @@ import ast
 import zipfile
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-from .. import import_layout as il
+from .. import import_layout
 from . import protobuf_names
 
 ROOT_PACKAGES = ("tensorflow", "keras", "tf_keras")
@@ -49,8 +49,8 @@ def _dotted(member: str) -> Optional[Tuple[str, int]]:
     if stem == "__init__":
         if not parts:
             return None
-        return ".".join(parts), il.PACKAGE
-    return ".".join(parts + [stem]), il.MODULE
+        return ".".join(parts), import_layout.PACKAGE
+    return ".".join(parts + [stem]), import_layout.MODULE
 
 
 def _identifiers(dotted: str) -> bool:
@@ -63,7 +63,7 @@ def _is_private(dotted: str) -> bool:
     return any(dotted == t or dotted.startswith(t + ".") for t in PRIVATE_TREES)
 
 
-class ReleaseLayout(il.Layout):
+class ReleaseLayout(import_layout.Layout):
     """The layout of one release being read from its wheels."""
 
     def __init__(self, wheels: Iterable[zipfile.ZipFile]):
@@ -88,10 +88,11 @@ class ReleaseLayout(il.Layout):
                 if found is None or not _identifiers(found[0]):
                     continue
                 dotted, kind = found
-                if kind == il.PACKAGE or member.endswith(".py") or dotted not in self.entries:
+                if kind == import_layout.PACKAGE or member.endswith(".py") or dotted not in self.entries:
                     self.entries[dotted] = self.entries.get(dotted, 0) | kind
-                (self.init_files if kind == il.PACKAGE else self.module_files)[dotted] = (zf, member)
-                parent = dotted if kind == il.PACKAGE else dotted.rpartition(".")[0]
+                files = self.init_files if kind == import_layout.PACKAGE else self.module_files
+                files[dotted] = (zf, member)
+                parent = dotted if kind == import_layout.PACKAGE else dotted.rpartition(".")[0]
                 while parent:
                     python_dirs.add(parent)
                     parent = parent.rpartition(".")[0]
@@ -101,10 +102,12 @@ class ReleaseLayout(il.Layout):
             parent = directory.rpartition(".")[0]
             if parent and parent not in python_dirs:
                 continue  # inside an opaque directory: recorded once, at its top
-            kind = il.DIRECTORY if directory in python_dirs else il.DIRECTORY | il.OPAQUE
+            kind = import_layout.DIRECTORY
+            if directory not in python_dirs:
+                kind |= import_layout.OPAQUE
             self.entries[directory] = self.entries.get(directory, 0) | kind
 
-    # -- il.Layout
+    # -- import_layout.Layout
     def entry(self, dotted: str) -> int:
         return self.entries.get(dotted, 0)
 
@@ -134,7 +137,7 @@ class ReleaseLayout(il.Layout):
                 try:
                     tree = ast.parse(text)
                 except SyntaxError:
-                    self.paths[package] = [(il.UNREADABLE,)]
+                    self.paths[package] = [(import_layout.UNREADABLE,)]
                     continue
                 own = PathEvaluator(self, package).run(tree)
                 earlier = self.paths.get(package, [])  # set from a parent package's __init__
@@ -182,8 +185,8 @@ class ReleaseLayout(il.Layout):
 
 
 def _file_of(lay: ReleaseLayout, dotted: str) -> Optional[str]:
-    res = il.resolve_with(lay, dotted)
-    if res.status == il.OK and len(res.found) == 1:
+    res = import_layout.resolve_with(lay, dotted)
+    if res.status == import_layout.OK and len(res.found) == 1:
         return res.found[0].file
     return None
 
@@ -511,7 +514,7 @@ class PathEvaluator:
             for target in node.targets:
                 owner = self._path_owner(target, state)
                 if owner is not None:
-                    paths[owner] = value[1] if value[0] == "paths" else (il.UNREADABLE,)
+                    paths[owner] = value[1] if value[0] == "paths" else (import_layout.UNREADABLE,)
                 elif isinstance(target, ast.Name):
                     env[target.id] = value
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
@@ -521,13 +524,13 @@ class PathEvaluator:
                 if owner is not None:
                     args = node.value.args
                     path = self._current_path(owner, paths)
-                    item = self._entry(self._value(args[-1], state)) if args else il.UNREADABLE
+                    item = self._entry(self._value(args[-1], state)) if args else import_layout.UNREADABLE
                     if func.attr == "append":
                         paths[owner] = path + (item,)
                     elif func.attr == "insert" and _constant(args[0]) == 0:
                         paths[owner] = (item,) + path
                     else:
-                        paths[owner] = path + (il.UNREADABLE,)
+                        paths[owner] = path + (import_layout.UNREADABLE,)
 
     def _imported(self, base: str, name: str, state):
         if base == self.package and name in state[0]:
@@ -536,8 +539,8 @@ class PathEvaluator:
         if base == self.package:
             # looked up on the package's __path__ as it is at this point
             for directory in self._current_path(self.package, state[1]):
-                got = il.find_in(self.lay, (directory,), name)
-                if isinstance(got, il.Found):
+                got = import_layout.find_in(self.lay, (directory,), name)
+                if isinstance(got, import_layout.Found):
                     return ("module", got.file)
         return ("module", full)
 
@@ -625,14 +628,14 @@ class PathEvaluator:
                 and args[0][0] == "module":
             module = args[0][1]
             parent = module.rpartition(".")[0]
-            if not self.lay.entry(module) & il.PACKAGE and self._read(module):
+            if not self.lay.entry(module) & import_layout.PACKAGE and self._read(module):
                 parent = parent.rpartition(".")[0]  # a plain module: dirname(file)/..
             return self._directory(parent, module.rpartition(".")[2])
         if name == "dirname" and len(args) == 1 and args[0] is not UNKNOWN_VALUE:
             kind = args[0][0]
             if kind == "file":
                 module = args[0][1]
-                if self.lay.entry(module) & il.PACKAGE or not self._read(module):
+                if self.lay.entry(module) & import_layout.PACKAGE or not self._read(module):
                     return self._directory(module, None)
                 return self._directory(module.rpartition(".")[0], None)
             if kind == "dir":
@@ -657,12 +660,12 @@ class PathEvaluator:
     @staticmethod
     def _entry(value) -> str:
         if value is UNKNOWN_VALUE:
-            return il.UNREADABLE
+            return import_layout.UNREADABLE
         if value[0] == "dir":
             return value[1]
         if value[0] == "ext":
-            return f"{il.EXTERNAL}{value[1]}:{value[2]}"
-        return il.UNREADABLE
+            return f"{import_layout.EXTERNAL}{value[1]}:{value[2]}"
+        return import_layout.UNREADABLE
 
 
 def _constant(node):
