@@ -211,3 +211,27 @@ def test_flake8_route(tmp_path, hook_repo, env):
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
     assert "a.py:1:1: HDL101 private import" in out
+
+
+def test_hooks_take_notebooks(tmp_path, config_for, env):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Training"),
+                nbformat.v4.new_code_cell("!pip install -q tensorflow-hub\n" + BAD.split("\n")[0]),
+                nbformat.v4.new_code_cell(BAD.split("\n", 2)[2].strip(),
+                                          outputs=[nbformat.v4.new_output("stream", text="ok\n")])]
+    text = nbformat.writes(nb) + "\n"
+    repo = target_repo(tmp_path / "nb", {
+        ".pre-commit-config.yaml": config_for("hub-dist-fix", "hub-dist-lint"), "train.ipynb": text})
+    first = pre_commit("run", "--all-files", cwd=repo, env=env)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout
+    fixed = nbformat.read(repo / "train.ipynb", 4)
+    assert [c.source for c in fixed.cells][1:] == [
+        "!pip install -q tensorflow-hub\nimport tensorflow as tf",
+        "strategy = tf.distribute.MirroredStrategy()"]
+    assert fixed.cells[2].outputs == nb.cells[2].outputs
+    git("add", "-A", cwd=repo)
+    second = pre_commit("run", "--all-files", cwd=repo, env=env)
+    assert second.returncode == 0, second.stdout + second.stderr
