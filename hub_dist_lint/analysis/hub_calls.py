@@ -20,7 +20,8 @@ import libcst as cst
 
 from ..imports import OutsideImports
 from .receivers import StrategyReceivers, Verdict
-from .strategies import Aliases, is_constructor, is_get_strategy, scope_receiver, strategy_named
+from .names import Names
+from .strategies import is_constructor, is_get_strategy, scope_receiver, strategy_named
 
 HUB_APIS = {
     "tensorflow_hub.load": "hub.load",
@@ -116,9 +117,9 @@ class HubCall:
 class HubCallGraph(OutsideImports):
     """One walk over the module; see the module docstring for what it records."""
 
-    def __init__(self, aliases: Aliases, receivers: StrategyReceivers):
+    def __init__(self, names: Names, receivers: StrategyReceivers):
         super().__init__()
-        self.aliases = aliases
+        self.names = names
         self.receivers = receivers
         self.module_unit: Optional[Unit] = None
         self.units: List[Unit] = []
@@ -271,7 +272,7 @@ class HubCallGraph(OutsideImports):
                 unit = unit.parent
             return False
         if isinstance(node, cst.Call):
-            path = self.aliases.resolve(node.func)
+            path = self.names.path_of(node.func)
             return is_constructor(path) or is_get_strategy(path)
         return False
 
@@ -317,7 +318,7 @@ class HubCallGraph(OutsideImports):
             self.scope_vars[(id(unit), name)] = _spelling(receiver)
         elif isinstance(value, cst.Call) and _last_part(value.func) == "Input":
             self.keras_inputs.add((id(unit), name))
-        elif isinstance(value, cst.Call) and is_constructor(self.aliases.resolve(value.func)):
+        elif isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func)):
             self.strategy_vars.add((id(unit), name))
             unit.creations.append(Creation(self.order, name,
                                            self.block_of.get(self.statements[-1])))
@@ -355,7 +356,7 @@ class HubCallGraph(OutsideImports):
             for arg in node.args:
                 self.pipeline_names |= names_in(arg.value)
         statement = self.statements[-1] if self.statements else None
-        api = HUB_APIS.get(self.aliases.resolve(func) or "")
+        api = HUB_APIS.get(self.names.path_of(func) or "")
         if api is not None:
             names = assigned_names(statement)
             hub = HubCall(node, api, unit, in_scope, self.order, statement,
@@ -541,7 +542,7 @@ class ScopeProof:
                 positional[index] if index < len(positional) else None)
             if name == param:
                 return isinstance(arg.value, cst.Call) and is_constructor(
-                    self.graph.aliases.resolve(arg.value.func))
+                    self.graph.names.path_of(arg.value.func))
         return False
 
     def _callable_only_here(self, unit: Unit) -> bool:

@@ -5,7 +5,7 @@ tf-keras layer. A model that holds one must be tf-keras throughout: a Keras 3 op
 callback on a tf-keras model fails too (measured under TF 2.21: "Could not interpret
 optimizer identifier"), so the rewrite covers every Keras spelling of the file or none:
 
-- `tf.keras.A.B` and the module aliases TensorFlow sets (`tf.optimizers`, `tf.losses`,
+- `tf.keras.A.B` and the module names TensorFlow sets (`tf.optimizers`, `tf.losses`,
   `tf.metrics`, `tf.initializers`) -> `tf_keras.A.B`, `tf_keras.optimizers...`;
 - `from tensorflow.keras[.m] import X` / `from keras[.m] import X` -> `from tf_keras[.m] import X`;
 - `import keras`, `import tensorflow.keras as K` -> `import tf_keras as keras` / `as K`;
@@ -24,7 +24,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from .. import apimap
-from ..analysis.strategies import Aliases
+from ..analysis.names import Names
 from ..diagnostics import Ensure, Fix
 from ..imports import ImportedName, OutsideImports, dotted_name
 
@@ -86,9 +86,9 @@ class KerasUse:
 class _UseFinder(OutsideImports):
     """Outermost Name/Attribute chains that resolve to Keras, outside import statements."""
 
-    def __init__(self, aliases: Aliases):
+    def __init__(self, names: Names):
         super().__init__()
-        self.aliases = aliases
+        self.names = names
         self.uses: List[KerasUse] = []
 
     def visit_Arg(self, node):
@@ -111,7 +111,7 @@ class _UseFinder(OutsideImports):
         self._record(node)
 
     def _record(self, node) -> bool:
-        path = self.aliases.resolve(node)
+        path = self.names.path_of(node)
         public = keras_public(path)
         if public is None:
             return False
@@ -140,8 +140,8 @@ def _tf_keras_spelling(prefix: cst.Attribute) -> cst.BaseExpression:
     return new.with_changes(lpar=prefix.lpar, rpar=prefix.rpar)
 
 
-def find_keras_uses(module: cst.Module, aliases: Aliases) -> List[KerasUse]:
-    finder = _UseFinder(aliases)
+def find_keras_uses(module: cst.Module, names: Names) -> List[KerasUse]:
+    finder = _UseFinder(names)
     module.visit(finder)
     return finder.uses
 
@@ -154,10 +154,10 @@ class _Plan:
     needs_import: bool = False
 
 
-def first_keras3_only(ctx, aliases: Aliases, target: str) -> Optional[str]:
+def first_keras3_only(ctx, names: Names, target: str) -> Optional[str]:
     """The first Keras name the file imports or uses that tf-keras lacks in `target`."""
     named = [(keras_public(imp.path), imp.path) for imp in ctx.imports if not imp.is_star]
-    named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, aliases)]
+    named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, names)]
     for public, spelled in named:
         why = keras3_only(public, target, spelled) if public else None
         if why:
@@ -165,12 +165,12 @@ def first_keras3_only(ctx, aliases: Aliases, target: str) -> Optional[str]:
     return None
 
 
-def plan_rewrite(ctx, aliases: Aliases, target: str) -> Tuple[Optional[Fix], Optional[str]]:
+def plan_rewrite(ctx, names: Names, target: str) -> Tuple[Optional[Fix], Optional[str]]:
     """The whole-file tf-keras rewrite, or (None, why not)."""
     why = _blocked_by_imports(ctx.imports)
     if why:
         return None, why
-    why = first_keras3_only(ctx, aliases, target)
+    why = first_keras3_only(ctx, names, target)
     if why:
         return None, f"the file uses {why}"
     plan = _Plan()
@@ -180,7 +180,7 @@ def plan_rewrite(ctx, aliases: Aliases, target: str) -> Tuple[Optional[Fix], Opt
             return None, why
     rewritten_roots = {imp.bound for imp in ctx.imports
                        if imp.bound and keras_public(imp.path) is not None}
-    for use in find_keras_uses(ctx.module, aliases):
+    for use in find_keras_uses(ctx.module, names):
         if use.rewrite_from is not None:
             plan.replace.append((use.rewrite_from, _tf_keras_spelling(use.rewrite_from)))
             plan.needs_import = True

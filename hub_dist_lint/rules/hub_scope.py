@@ -19,8 +19,6 @@ from typing import Iterable, Optional
 
 from ..analysis.deliberate import close_pipeline_names, is_deliberate, value_use
 from ..analysis.hub_calls import OUT, HubCall, HubCallGraph, ScopeProof
-from ..analysis.receivers import StrategyReceivers
-from ..analysis.strategies import Aliases
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import plan_scope_fix, scope_fixes
 from .base import Checker, Invalid, Rule
@@ -147,9 +145,7 @@ class HubScopeChecker(Checker):
         if not any(imp.path == "tensorflow_hub" or imp.path.startswith("tensorflow_hub.")
                    for imp in ctx.imports):
             return
-        aliases = Aliases(ctx.imports)
-        graph = HubCallGraph(aliases, StrategyReceivers(ctx.module, ctx.imports, aliases))
-        ctx.module.visit(graph)
+        graph = ctx.value_graph
         if not graph.hub_calls:
             return
         proof = ScopeProof(graph)

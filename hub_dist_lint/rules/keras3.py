@@ -20,8 +20,6 @@ from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, set_some_other_way, switch_statement)
-from ..analysis.receivers import StrategyReceivers
-from ..analysis.strategies import Aliases
 from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras_public,
                                 legacy_keras_import, plan_rewrite, uses_hub_layer)
 from .base import Checker, Invalid, Rule
@@ -155,12 +153,11 @@ class Keras3Checker(Checker):
         target = ctx.target
         if not keras3_at(target):
             return
-        aliases = Aliases(ctx.imports)
+        names = ctx.names
         scan = None
         if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
-            scan = ModelScan(aliases, StrategyReceivers(ctx.module, ctx.imports, aliases))
-            ctx.module.visit(scan)
-        switches = find_switches(ctx.module, aliases) if "TF_USE_LEGACY_KERAS" in ctx.text else []
+            scan = ctx.value_graph
+        switches = find_switches(ctx.module, names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
                                              for h in scan.hub_calls))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
@@ -172,16 +169,16 @@ class Keras3Checker(Checker):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
             legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
-                                        and set_some_other_way(ctx.module, aliases))
+                                        and set_some_other_way(ctx.module, names))
             scan.keras3 = _keras3_names(legacy)
-            yield from self._hub_findings(ctx, aliases, target, scan)
+            yield from self._hub_findings(ctx, names, target, scan)
 
     # -- HDL501 ------------------------------------------------------------------------
-    def _hub_findings(self, ctx, aliases, target, scan: ModelScan) -> Iterable[Diagnostic]:
+    def _hub_findings(self, ctx, names, target, scan: ModelScan) -> Iterable[Diagnostic]:
         reaches = scan.reaches(_spelled)
         if not reaches:
             return
-        fix, reason, remedy = _plan_hub_fix(ctx, aliases, target, scan, reaches)
+        fix, reason, remedy = _plan_hub_fix(ctx, names, target, scan, reaches)
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
@@ -211,7 +208,7 @@ def _loads_a_handle(hub_call, scan: ModelScan) -> bool:
     args = hub_call.call.args
     handle = next((a.value for a in args if a.keyword is None or a.keyword.value == "handle"), None)
     if isinstance(handle, cst.Name):
-        found = scan.lookup(handle.value, hub_call.unit)
+        found = scan.lookup(handle)
         handle = found[0] if isinstance(found, tuple) else handle
     if handle is None or isinstance(handle, cst.Call):
         return False
@@ -251,7 +248,7 @@ def _reach_message(reach: Reach, target: str) -> str:
     return "hub.KerasLayer (a tf-keras layer) " + where
 
 
-def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
+def _plan_hub_fix(ctx, names, target, scan: ModelScan, reaches: List[Reach]):
     """(fix, reason, remedy text): the switch for an entry point spelling only tf.keras,
     else the whole-file tf-keras rewrite, else nothing (and why)."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
@@ -261,7 +258,7 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
     if legacy:
         return None, legacy, _NO_FIX_REMEDY
     if entry and not package:
-        why = first_keras3_only(ctx, aliases, target)
+        why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
         if why is None and isinstance(anchor, cst.SimpleStatementLine):
             text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_statement()
@@ -279,7 +276,7 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
             if why:
                 return None, f"the model leaves this file ({why}): move its users to tf-keras too", \
                     _NO_FIX_REMEDY
-    fix, reason = plan_rewrite(ctx, aliases, target)
+    fix, reason = plan_rewrite(ctx, names, target)
     if fix is None:
         return None, reason, _NO_FIX_REMEDY
     return fix, None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)"

@@ -26,7 +26,8 @@ import libcst as cst
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
-from ..tf_alias import TensorflowAlias, bind_statement
+from ..checking import LintContext
+from ..tf_alias import bind_statement
 from .base import Checker, Invalid, Rule
 from .keras3 import is_private_keras
 from .private_imports import is_private
@@ -237,15 +238,16 @@ class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
     gate = _Gate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
+        planner = _LazyPlanner(ctx)
         for imp in ctx.imports:
             found = None
             if not imp.is_star and imp.path.startswith("tensorflow.") and not is_private(imp.path):
                 if isinstance(imp.statement, cst.Import):
-                    found = self._module_import(ctx, imp, target)
+                    found = self._module_import(ctx, imp, target, planner)
                 else:
-                    found = self._from_import(ctx, imp, target)
+                    found = self._from_import(ctx, imp, target, planner)
             if found is None:
                 missing = _missing(imp, target)
                 if missing is not None:
@@ -254,14 +256,8 @@ class NamespaceImportChecker(Checker):
             if found is not None:
                 yield found
 
-    @staticmethod
-    def _planner(ctx) -> "_Planner":
-        planner = ctx.cache.get("namespace_imports.planner")
-        if planner is None:
-            planner = ctx.cache["namespace_imports.planner"] = _Planner(ctx)
-        return planner
-
-    def _module_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+    def _module_import(self, ctx: LintContext, imp: ImportedName, target: str,
+                       planner: "_LazyPlanner") -> Optional[Diagnostic]:
         found = _module_failure(imp.path, target)
         public = _public(imp.path)
         if found is None or not apimap.public_exists(public, target):
@@ -276,10 +272,11 @@ class NamespaceImportChecker(Checker):
                    f"use the attribute {public} after import tensorflow as tf")
         fix, reason = None, None
         if ctx.want_fixes:
-            fix, reason = self._planner(ctx).module_fix(imp)
+            fix, reason = planner.get().module_fix(imp)
         return ctx.diagnostic(NamespaceModuleImport, message, ctx.import_span(imp), fix, reason)
 
-    def _from_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+    def _from_import(self, ctx: LintContext, imp: ImportedName, target: str,
+                     planner: "_LazyPlanner") -> Optional[Diagnostic]:
         module, _, name = imp.path.rpartition(".")
         found = _from_failure(module, name, target)
         public = _public(imp.path)
@@ -298,7 +295,7 @@ class NamespaceImportChecker(Checker):
                        f"since {since}{_hidden_text(hidden)}; use {public}")
         fix, reason = None, None
         if ctx.want_fixes:
-            fix, reason = self._planner(ctx).from_fix(imp, target)
+            fix, reason = planner.get().from_fix(imp, target)
         return ctx.diagnostic(NamespaceFromImport, message, ctx.import_span(imp), fix, reason)
 
 
@@ -318,12 +315,25 @@ def _missing(imp: ImportedName, target: str) -> Optional[import_failures.Failure
     return import_failures.check(module, name, target)
 
 
+class _LazyPlanner:
+    """The file's `_Planner`, made for the first import that needs a fix."""
+
+    def __init__(self, ctx: LintContext):
+        self.ctx = ctx
+        self._planner: Optional[_Planner] = None
+
+    def get(self) -> "_Planner":
+        if self._planner is None:
+            self._planner = _Planner(self.ctx)
+        return self._planner
+
+
 class _Planner:
     """Rewrites a failing import to attribute bindings on `import tensorflow as tf`."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: LintContext):
         self.ctx = ctx
-        self.tf = TensorflowAlias(ctx)
+        self.tf = ctx.tensorflow_alias
         self.alias = self.tf.name
 
     def _guard(self, imp: ImportedName) -> Optional[str]:

@@ -17,7 +17,7 @@ from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
-from ..tf_alias import TensorflowAlias, bind_statement
+from ..tf_alias import bind_statement
 from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
 from .base import Checker, Invalid, Rule
 
@@ -329,7 +329,7 @@ class _FixPlanner:
         self.target = target
         self.hub_layers = hub_layers  # tf.keras names go to tf_keras (Keras 3 targets)
         self.names = ctx.import_uses()  # where imported names are read
-        self.tf = TensorflowAlias(ctx)
+        self.tf = ctx.tensorflow_alias
         self.alias = self.tf.name
         self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
         # what `import tensorflow.x.y` statements (no `as`) bind: uses through them stay
