@@ -15,6 +15,7 @@ import libcst as cst
 from ..analysis.deliberate import value_use
 from ..analysis.hub_calls import HubCall, HubCallGraph, ScopeProof
 from ..analysis.strategies import scope_receiver
+from ..checking import FixPlan
 from ..diagnostics import Fix
 
 # Comments that start a notebook cell in a script (jupytext/VS Code/Spyder percent
@@ -73,10 +74,10 @@ def _choose_strategy(hub: HubCall, graph: HubCallGraph) -> ScopePlan:
     return ScopePlan(chosen)
 
 
-def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix], Optional[str]]]:
+def scope_fixes(flagged: List[HubCall], plans: Dict[int, ScopePlan]) -> Dict[int, FixPlan]:
     """Wrap runs of adjacent flagged statements of one body, or merge them into an adjacent
     `with <strategy>.scope():` block."""
-    out: Dict[int, Tuple[Optional[Fix], Optional[str]]] = {}
+    out: Dict[int, FixPlan] = {}
     groups: Dict[Tuple[int, str], List[HubCall]] = {}
     for hub in flagged:
         plan = plans[id(hub)]
@@ -94,7 +95,7 @@ def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix],
             moved = {id(s) for s in statements}
             for hub in hubs:
                 if id(hub.statement) in moved:
-                    out[id(hub)] = (fix, None)
+                    out[id(hub)] = FixPlan(fix, None)
     return out
 
 

@@ -23,6 +23,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap
 from ..analysis.names import Names
 from ..diagnostics import Ensure, Fix
@@ -154,7 +155,7 @@ class _Plan:
     needs_import: bool = False
 
 
-def first_keras3_only(ctx, names: Names, target: str) -> Optional[str]:
+def first_keras3_only(ctx: LintContext, names: Names, target: str) -> Optional[str]:
     """The first Keras name the file imports or uses that tf-keras lacks in `target`."""
     named = [(keras_public(imp.path), imp.path) for imp in ctx.imports if not imp.is_star]
     named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, names)]
@@ -165,19 +166,19 @@ def first_keras3_only(ctx, names: Names, target: str) -> Optional[str]:
     return None
 
 
-def plan_rewrite(ctx, names: Names, target: str) -> Tuple[Optional[Fix], Optional[str]]:
+def plan_rewrite(ctx: LintContext, names: Names, target: str) -> FixPlan:
     """The whole-file tf-keras rewrite, or (None, why not)."""
     why = _blocked_by_imports(ctx.imports)
     if why:
-        return None, why
+        return FixPlan(None, why)
     why = first_keras3_only(ctx, names, target)
     if why:
-        return None, f"the file uses {why}"
+        return FixPlan(None, f"the file uses {why}")
     plan = _Plan()
     for imp in ctx.imports:
         why = _plan_import(imp, plan, target)
         if why:
-            return None, why
+            return FixPlan(None, why)
     rewritten_roots = {imp.bound for imp in ctx.imports
                        if imp.bound and keras_public(imp.path) is not None}
     for use in find_keras_uses(ctx.module, names):
@@ -185,16 +186,16 @@ def plan_rewrite(ctx, names: Names, target: str) -> Tuple[Optional[Fix], Optiona
             plan.replace.append((use.rewrite_from, _tf_keras_spelling(use.rewrite_from)))
             plan.needs_import = True
         elif _root(use.node) not in rewritten_roots:
-            return None, f"{dotted_name(use.node)} reaches Keras through a spelling left as is"
+            return FixPlan(None, f"{dotted_name(use.node)} reaches Keras through a spelling left as is")
     if plan.needs_import:
         why = _ensure_tf_keras(ctx, plan)
         if why:
-            return None, why
+            return FixPlan(None, why)
     if not (plan.replace or plan.remove or plan.ensure):
-        return None, "nothing in the file spells Keras"
-    return Fix("move the file's Keras to tf-keras (import tf_keras; tf.keras.X -> tf_keras.X)",
-               remove=tuple(plan.remove), replace=tuple(plan.replace),
-               ensure=tuple(plan.ensure)), None
+        return FixPlan(None, "nothing in the file spells Keras")
+    return FixPlan(Fix("move the file's Keras to tf-keras (import tf_keras; tf.keras.X -> tf_keras.X)",
+                       remove=tuple(plan.remove), replace=tuple(plan.replace),
+                       ensure=tuple(plan.ensure)), None)
 
 
 def _root(node) -> Optional[str]:
@@ -251,7 +252,7 @@ def _plan_import(imp: ImportedName, plan: _Plan, target: str) -> Optional[str]:
     return None
 
 
-def _ensure_tf_keras(ctx, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
+def _ensure_tf_keras(ctx: LintContext, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
     """`import tf_keras` before `anchor` (default: the first module-level import of
     TensorFlow), unless the file has it at module level."""
     if any(imp.path == TF_KERAS and imp.bound == TF_KERAS and not imp.site.in_try
@@ -283,7 +284,7 @@ def legacy_keras_import(imports: List[ImportedName]) -> Optional[str]:
     return None
 
 
-def uses_hub_layer(ctx) -> bool:
+def uses_hub_layer(ctx: LintContext) -> bool:
     """The file makes `hub.KerasLayer`s (cheap: its text and imports)."""
     return "KerasLayer" in ctx.text and any(imp.path.split(".")[0] == "tensorflow_hub"
                                             for imp in ctx.imports)
@@ -298,7 +299,7 @@ def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optiona
     return public
 
 
-def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
+def tf_keras_ensure(ctx: LintContext, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
     """`import tf_keras` for a fix at `imp` (None when the file has it), or (None, why not)."""
     plan = _Plan()
     why = _ensure_tf_keras(ctx, plan, anchor=imp)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from ..checking import NO_PLAN, FixPlan, LintContext
 from ..analysis.deliberate import close_pipeline_names, is_deliberate, value_use
 from ..analysis.hub_calls import OUT, HubCall, HubCallGraph, ScopeProof
 from ..diagnostics import Diagnostic
@@ -141,7 +142,7 @@ class HubScopeChecker(Checker):
     rules = (HubLoadOutsideScope, HubKerasLayerOutsideScope)
     gate = re.compile(r"tensorflow_hub(?s:.*)[Ss][Tt][Rr][Aa][Tt][Ee][Gg][Yy]")
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         if not any(imp.path == "tensorflow_hub" or imp.path.startswith("tensorflow_hub.")
                    for imp in ctx.imports):
             return
@@ -156,8 +157,8 @@ class HubScopeChecker(Checker):
         plans = {id(h): plan_scope_fix(h, graph, proof) for h in flagged}
         for hub in flagged:
             plan = plans[id(hub)]
-            fix, reason = (scope_fixes(flagged, plans).get(id(hub), (None, plan.reason))
-                           if ctx.want_fixes else (None, None))
+            fix, reason = (scope_fixes(flagged, plans).get(id(hub), FixPlan(None, plan.reason))
+                           if ctx.want_fixes else NO_PLAN)
             yield ctx.diagnostic(_RULE_FOR[hub.api], _message(hub, plan.strategy),
                                  ctx.span(hub.call), fix, reason)
 

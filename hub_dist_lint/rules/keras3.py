@@ -10,14 +10,16 @@ analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
+from ..analysis.names import Names
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, set_some_other_way, switch_statement)
 from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras_public,
@@ -149,7 +151,7 @@ class Keras3Checker(Checker):
     rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch)
     gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         if not keras3_at(target):
             return
@@ -174,19 +176,20 @@ class Keras3Checker(Checker):
             yield from self._hub_findings(ctx, names, target, scan)
 
     # -- HDL501 ------------------------------------------------------------------------
-    def _hub_findings(self, ctx, names, target, scan: ModelScan) -> Iterable[Diagnostic]:
+    def _hub_findings(self, ctx: LintContext, names: Names, target: str,
+                      scan: ModelScan) -> Iterable[Diagnostic]:
         reaches = scan.reaches(_spelled)
         if not reaches:
             return
-        fix, reason, remedy = _plan_hub_fix(ctx, names, target, scan, reaches)
+        plan = _plan_hub_fix(ctx, names, target, scan, reaches)
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
-            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + remedy,
-                                 span, fix if ctx.want_fixes else None, reason)
+            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + plan.remedy,
+                                 span, plan.fix if ctx.want_fixes else None, plan.reason)
 
     # -- HDL502 ------------------------------------------------------------------------
-    def _switch_finding(self, ctx, switch: Switch, late) -> Diagnostic:
+    def _switch_finding(self, ctx: LintContext, switch: Switch, late) -> Diagnostic:
         problems = []
         if switch.how == "putenv":
             problems.append("os.putenv() does not change os.environ, which TensorFlow reads")
@@ -248,15 +251,24 @@ def _reach_message(reach: Reach, target: str) -> str:
     return "hub.KerasLayer (a tf-keras layer) " + where
 
 
-def _plan_hub_fix(ctx, names, target, scan: ModelScan, reaches: List[Reach]):
-    """(fix, reason, remedy text): the switch for an entry point spelling only tf.keras,
-    else the whole-file tf-keras rewrite, else nothing (and why)."""
+class HubFixPlan(NamedTuple):
+    """HDL501's plan for the file, and the remedy its messages end with."""
+
+    fix: Optional[Fix]
+    reason: Optional[str]
+    remedy: str
+
+
+def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
+                  reaches: List[Reach]) -> HubFixPlan:
+    """The switch for an entry point spelling only tf.keras, else the whole-file tf-keras
+    rewrite, else nothing (and why)."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
     entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
-        return None, legacy, _NO_FIX_REMEDY
+        return HubFixPlan(None, legacy, _NO_FIX_REMEDY)
     if entry and not package:
         why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
@@ -266,23 +278,23 @@ def _plan_hub_fix(ctx, names, target, scan: ModelScan, reaches: List[Reach]):
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
                       ensure=(Ensure(anchor, text, ctx.module, order),))
             if notebook:
-                return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 before the notebook "
-                                   "imports TensorFlow (restart a running kernel for it to apply)")
-            return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this "
-                               "entry-point script, before TensorFlow is imported")
+                return HubFixPlan(fix, None, "; fixed by setting TF_USE_LEGACY_KERAS=1 before the "
+                                  "notebook imports TensorFlow (restart a running kernel for it to apply)")
+            return HubFixPlan(fix, None, "; fixed by setting TF_USE_LEGACY_KERAS=1 at the top of this "
+                              "entry-point script, before TensorFlow is imported")
     for reach in reaches:
         for model, unit in scan.models_of(reach):
             why = scan.hands_away(model, unit, entry)
             if why:
-                return None, f"the model leaves this file ({why}): move its users to tf-keras too", \
-                    _NO_FIX_REMEDY
-    fix, reason = plan_rewrite(ctx, names, target)
-    if fix is None:
-        return None, reason, _NO_FIX_REMEDY
-    return fix, None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)"
+                return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
+                                  "tf-keras too", _NO_FIX_REMEDY)
+    plan = plan_rewrite(ctx, names, target)
+    if plan.fix is None:
+        return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
+    return HubFixPlan(plan.fix, None, "; fixed by moving the file's Keras to tf-keras (import tf_keras)")
 
 
-def _late_text(ctx, load) -> str:
+def _late_text(ctx: LintContext, load) -> str:
     where = f"`{load.what}`"
     for imp in ctx.imports:
         if imp.site.line is load.line:
@@ -294,7 +306,7 @@ def _late_text(ctx, load) -> str:
             "imports (hub.KerasLayer makes one) to Keras 3")
 
 
-def _line_span(ctx, switch: Switch) -> Tuple[int, int, int, int]:
+def _line_span(ctx: LintContext, switch: Switch) -> Tuple[int, int, int, int]:
     """The call that sets it, or the `os.environ[...]` of an assignment."""
     if isinstance(switch.small, cst.Expr):
         node = switch.small.value
@@ -303,16 +315,16 @@ def _line_span(ctx, switch: Switch) -> Tuple[int, int, int, int]:
     return ctx.span(node)
 
 
-def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional[str]]:
+def _plan_switch_fix(ctx: LintContext, switch: Switch, late) -> FixPlan:
     value = switch.value if switch.value in ("1", "true", "True") else "1"
     if late is None:
         return _repair_in_place(switch, value)
     if not switch.top_level:
-        return None, ("it is set inside a function or block: set it at the top of the "
-                      "program's entry point, before TensorFlow is imported")
+        return FixPlan(None, ("it is set inside a function or block: set it at the top of the "
+                              "program's entry point, before TensorFlow is imported"))
     anchor = earliest_anchor(ctx.module)
     if not isinstance(anchor, cst.SimpleStatementLine):
-        return None, "the first import that may load TensorFlow is inside a compound statement"
+        return FixPlan(None, "the first import that may load TensorFlow is inside a compound statement")
     text = ctx.module.code_for_node(switch.small).strip()
     if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
         text = switch_statement(value)
@@ -325,27 +337,27 @@ def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional
     if not binds_os_before(ctx.module, anchor):
         text = "import os\n" + text
     order = (list(ctx.module.body).index(anchor), -1)
-    return Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
-               replace=((removed, cst.RemoveFromParent()),),
-               ensure=(Ensure(anchor, text, ctx.module, order),)), None
+    return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
+                       replace=((removed, cst.RemoveFromParent()),),
+                       ensure=(Ensure(anchor, text, ctx.module, order),)), None)
 
 
-def _repair_in_place(switch: Switch, value: str) -> Tuple[Optional[Fix], Optional[str]]:
+def _repair_in_place(switch: Switch, value: str) -> FixPlan:
     small = switch.small
     if switch.how == "putenv":
         func = small.value.func
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
-            return None, "putenv is not spelled os.putenv: assign os.environ by hand"
+            return FixPlan(None, "putenv is not spelled os.putenv: assign os.environ by hand")
         key, given = (small.value.args[0].value, small.value.args[1].value)
         literal = given if value == switch.value else cst.SimpleString(f'"{value}"')
         new = cst.parse_statement(f"{func.value.value}.environ[{_code(key)}] = {_code(literal)}").body[0]
-        return Fix("set os.environ instead of os.putenv", replace=((small, new),)), None
+        return FixPlan(Fix("set os.environ instead of os.putenv", replace=((small, new),)), None)
     literal = _value_literal(small)
     if literal is None:
-        return None, "the value is not a plain string literal"
+        return FixPlan(None, "the value is not a plain string literal")
     quote = literal.prefix + literal.quote
     new = cst.SimpleString(f"{quote}{value}{literal.quote}")
-    return Fix(f'set it to "{value}"', replace=((literal, new),)), None
+    return FixPlan(Fix(f'set it to "{value}"', replace=((literal, new),)), None)
 
 
 def _code(node) -> str:
@@ -440,7 +452,7 @@ class PrivateKerasImportChecker(Checker):
     rules = (PrivateKerasImport,)
     gate = _PrivateKerasGate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         hub_layers = None
         if ctx.text.lstrip().startswith(_GENERATED):
@@ -543,18 +555,18 @@ def _keras_history(path: str, public: Optional[str]) -> str:
     return f" (where {public} was defined in TF {release_ranges(releases)})" if releases else ""
 
 
-def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix], Optional[str]]:
+def _private_keras_fix(ctx: LintContext, imp, public, spelled, target) -> FixPlan:
     if spelled is None or public is None:
-        return None, "no public name to rewrite to"
+        return FixPlan(None, "no public name to rewrite to")
     if imp.site.in_try:
-        return None, "inside a try: block (a fallback import); rewrite it by hand"
+        return FixPlan(None, "inside a try: block (a fallback import); rewrite it by hand")
     if not isinstance(imp.statement, cst.ImportFrom):
-        return None, "a module import: use the public names of its members"
+        return FixPlan(None, "a module import: use the public names of its members")
     if target not in apimap.public_names(imp.path).get(public, ()):
-        return None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
-                      "Keras 2 became Keras 3): check the uses, then import the public name")
+        return FixPlan(None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
+                              "Keras 2 became Keras 3): check the uses, then import the public name"))
     module, _, name = spelled.rpartition(".")
     text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
     ensure = (Ensure(imp.site.line, text, imp.site.scope, (imp.site.top_index, imp.ordinal)),)
-    return Fix(f"import {spelled}", remove=(imp.alias,), ensure=ensure,
-               **ctx.fix_extent(imp, (), ensure)), None
+    return FixPlan(Fix(f"import {spelled}", remove=(imp.alias,), ensure=ensure,
+                       **ctx.fix_extent(imp, (), ensure)), None)

@@ -23,10 +23,10 @@ from typing import Iterable, List, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
-from ..checking import LintContext
 from ..tf_alias import bind_statement
 from .base import Checker, Invalid, Rule
 from .keras3 import is_private_keras
@@ -343,42 +343,42 @@ class _Planner:
             return "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
         return None
 
-    def module_fix(self, imp: ImportedName):
+    def module_fix(self, imp: ImportedName) -> FixPlan:
         if imp.alias.asname is None:
             if imp.site.in_try:
-                return None, "inside a try: block (a fallback import); rewrite it by hand"
+                return FixPlan(None, "inside a try: block (a fallback import); rewrite it by hand")
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
-            return Fix(f"import tensorflow; {imp.path} is reached by attribute",
-                       replace=((imp.alias, new_alias),), **self.ctx.fix_extent(imp)), None
+            return FixPlan(Fix(f"import tensorflow; {imp.path} is reached by attribute",
+                               replace=((imp.alias, new_alias),), **self.ctx.fix_extent(imp)), None)
         why = self._guard(imp)
         if why:
-            return None, why
+            return FixPlan(None, why)
         if len(imp.statement.names) != 1:
-            return None, "several modules in one import statement; split it first"
+            return FixPlan(None, "several modules in one import statement; split it first")
         ensure = self.tf.ensure(imp)
         assign = bind_statement(imp.bound, self.alias + imp.path[len("tensorflow"):],
                               imp.statement)
-        return Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
-                   ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
+        return FixPlan(Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
+                           ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None)
 
-    def from_fix(self, imp: ImportedName, target: str):
+    def from_fix(self, imp: ImportedName, target: str) -> FixPlan:
         why = self._guard(imp)
         if why:
-            return None, why
+            return FixPlan(None, why)
         statement = imp.statement
         if isinstance(statement.names, cst.ImportStar):
-            return None, "star import"
+            return FixPlan(None, "star import")
         module = imp.path.rpartition(".")[0]
         assigns: List[cst.Assign] = []
         for alias in statement.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else None
             if name is None or not apimap.public_exists(_public(f"{module}.{name}"), target):
-                return None, f"{module}.{name} is not public in TF {target}"
+                return FixPlan(None, f"{module}.{name} is not public in TF {target}")
             bound = alias.asname.name.value if alias.asname else name
             assigns.append(bind_statement(bound, f"{self.alias}{module[len('tensorflow'):]}.{name}",
                                           statement if alias is statement.names[-1] else None))
         ensure = self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
-        return Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
-                   replace=((statement, new),), ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
+        return FixPlan(Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
+                           replace=((statement, new),), ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None)
 

@@ -17,10 +17,11 @@ import ast
 import dataclasses
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
 from ..imports import OutsideImports, dotted_name
@@ -28,7 +29,6 @@ from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
 from ..analysis.names import Names
 from ..analysis.strategies import is_constructor, is_get_strategy
-from ..checking import LintContext
 from .base import Checker, Invalid, Rule
 
 _PRELUDE = "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"
@@ -346,6 +346,14 @@ def _keywords_misfit(call: Optional[cst.Call], new: Optional[dict], name: str) -
 _STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
+class Found(NamedTuple):
+    """A finding of this family at an attribute: its rule, message and fix plan."""
+
+    rule: Type[Rule]
+    message: str
+    plan: FixPlan
+
+
 class _Scan(OutsideImports):
     def __init__(self):
         super().__init__()
@@ -398,7 +406,7 @@ class RemovedApiChecker(Checker):
              RemovedContribDistribute)
     gate = _LazyGate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         imports = ctx.imports
         if not any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.")
                    for imp in imports):
@@ -420,10 +428,10 @@ class RemovedApiChecker(Checker):
                      or self._symbol(node, names, scan, target, ctx.want_fixes))
             if found is None:
                 continue
-            rule, message, fix, reason = found
+            fix = found.plan.fix
             if fix is not None:
                 fix = dataclasses.replace(fix, **scan.extent(node))
-            yield ctx.diagnostic(rule, message, ctx.span(node), fix, reason)
+            yield ctx.diagnostic(found.rule, found.message, ctx.span(node), fix, found.plan.reason)
 
     # -- strategy methods -------------------------------------------------------
     @staticmethod
@@ -488,22 +496,22 @@ class RemovedApiChecker(Checker):
                       "a tf.distribute strategy (bound to a strategy constructor)")
         elif fixes:
             fix, reason = self._method_fix(node, name, fix_info, scan, target)
-        return rule, message, fix, reason
+        return Found(rule, message, FixPlan(fix, reason))
 
-    def _method_fix(self, node, name, fix_info, scan, target):
+    def _method_fix(self, node, name, fix_info, scan, target) -> FixPlan:
         if not fix_info:
-            return None, "no drop-in replacement: rewrite by hand"
+            return FixPlan(None, "no drop-in replacement: rewrite by hand")
         new_name = fix_info["replacement"]
         call = scan.call_of.get(node)
         if fix_info["how"] == "extended":
             new = node.with_changes(value=cst.Attribute(node.value, cst.Name("extended")))
-            return Fix(f"call {name} on .extended", replace=((node, new),)), None
+            return FixPlan(Fix(f"call {name} on .extended", replace=((node, new),)), None)
         new_info = changes.method(new_name)
         if new_info is None or not changes.has(new_info["v2"], target):
-            return None, f"{new_name} does not exist in TF {target}"
+            return FixPlan(None, f"{new_name} does not exist in TF {target}")
         if not _fits(call, changes.method(name).get("params"), new_info.get("params")):
-            return None, f"the arguments do not mean the same to {new_name}()"
-        return Fix(f"rename {name} to {new_name}", replace=((node.attr, cst.Name(new_name)),)), None
+            return FixPlan(None, f"the arguments do not mean the same to {new_name}()")
+        return FixPlan(Fix(f"rename {name} to {new_name}", replace=((node.attr, cst.Name(new_name)),)), None)
 
     # -- public names -------------------------------------------------------------
     def _symbol(self, node: cst.Attribute, names: Names, scan: _Scan, target: str, fixes: bool):
@@ -530,7 +538,7 @@ class RemovedApiChecker(Checker):
                     reason = _keywords_misfit(call, changes.constructor_params(new), new)
                 else:
                     fix, reason = self._rename(node, path, new, names)
-            return RemovedContribDistribute, message, fix, reason
+            return Found(RemovedContribDistribute, message, FixPlan(fix, reason))
         dep = changes.deprecated_symbol(public)
         if dep is None or not changes.has(dep["releases"], target):
             return None
@@ -558,7 +566,7 @@ class RemovedApiChecker(Checker):
                           "object; change them together by hand")
             else:
                 fix, reason = self._rename(node, path, new, names)
-        return DeprecatedDistributeName, message, fix, reason
+        return Found(DeprecatedDistributeName, message, FixPlan(fix, reason))
 
     def _class_check(self, node, public, new, names, scan, target, fixes):
         """`isinstance(s, tf.distribute.experimental.TPUStrategy)` is False for a
@@ -582,10 +590,10 @@ class RemovedApiChecker(Checker):
             if renamed is not None:
                 new_node = renamed.replace[0][1]
                 fix = _match_both(node, new_node, holder, new)
-        return DeprecatedDistributeName, message, fix, reason
+        return Found(DeprecatedDistributeName, message, FixPlan(fix, reason))
 
     @staticmethod
-    def _rename(node: cst.Attribute, path: str, new_public: str, names: Names):
+    def _rename(node: cst.Attribute, path: str, new_public: str, names: Names) -> FixPlan:
         """Spell `new_public` from the same root as `node` (`tf.` stays `tf.`)."""
         spelled = dotted_name(node)
         parts = spelled.split(".")
@@ -598,8 +606,8 @@ class RemovedApiChecker(Checker):
             if base and (new_path == base or new_path.startswith(base + ".")):
                 expr = cst.parse_expression(root + new_path[len(base):])
                 expr = expr.with_changes(lpar=node.lpar, rpar=node.rpar)
-                return Fix(f"rewrite {spelled} to {new_public}", replace=((node, expr),)), None
-        return None, f"cannot spell {new_public} from {parts[0]}"
+                return FixPlan(Fix(f"rewrite {spelled} to {new_public}", replace=((node, expr),)), None)
+        return FixPlan(None, f"cannot spell {new_public} from {parts[0]}")
 
     @staticmethod
     def _contrib_import(path: str) -> str:
