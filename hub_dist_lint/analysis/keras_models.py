@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..imports import dotted_name
-from .hub_calls import HubCallGraph, Unit
+from .scoped_values import ValueGraph, Unit
 from .names import DEFINITION, VALUE, Names
 from .receivers import StrategyReceivers
 
@@ -47,7 +47,7 @@ class Reach:
     spelled: str  # how the file spells the Keras 3 API: tf.keras.Sequential, keras.Input, ...
 
 
-class ModelScan(HubCallGraph):
+class ModelScan(ValueGraph):
     """Set `keras3` before judging: `keras3(path)` gives the Keras 3 API name a resolved
     path stands for in the file (`layers.Dense`), or None."""
 

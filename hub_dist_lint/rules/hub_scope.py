@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 
 from ..checking import NO_PLAN, FixPlan, LintContext
 from ..analysis.deliberate import close_pipeline_names, is_deliberate, value_use
-from ..analysis.hub_calls import OUT, HubCall, HubCallGraph, ScopeProof
+from ..analysis.scoped_values import OUT, ScopedValue, ValueGraph, ScopeProof
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import plan_scope_fix, scope_fixes
 from .base import Checker, Invalid, Rule
@@ -147,11 +147,11 @@ class HubScopeChecker(Checker):
                    for imp in ctx.imports):
             return
         graph = ctx.value_graph
-        if not graph.hub_calls:
+        if not graph.made:
             return
         proof = ScopeProof(graph)
         close_pipeline_names(graph)
-        flagged = [h for h in graph.hub_calls if _outside(h, graph, proof)]
+        flagged = [h for h in graph.made if _outside(h, graph, proof)]
         if not flagged:
             return
         plans = {id(h): plan_scope_fix(h, graph, proof) for h in flagged}
@@ -163,14 +163,14 @@ class HubScopeChecker(Checker):
                                  ctx.span(hub.call), fix, reason)
 
 
-def _outside(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
+def _outside(hub: ScopedValue, graph: ValueGraph, proof: ScopeProof) -> bool:
     """Proven outside every scope, and its value is built into what a scope trains."""
     if hub.in_scope or proof.point(hub.unit, False) != OUT or is_deliberate(hub, graph):
         return False
     return value_use(hub, graph, proof).builds_in_scope
 
 
-def _message(hub: HubCall, strategy: Optional[str]) -> str:
+def _message(hub: ScopedValue, strategy: Optional[str]) -> str:
     unit = hub.unit
     if unit.creations:
         here = "module" if unit.kind == "module" else "function"

@@ -22,8 +22,8 @@ from ..analysis.keras_models import ModelScan, Reach
 from ..analysis.names import Names
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, set_some_other_way, switch_statement)
-from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras_public,
-                                legacy_keras_import, plan_rewrite, uses_hub_layer)
+from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
+from ..keras_facts import TF_KERAS, keras3_at, keras_public
 from .base import Checker, Invalid, Rule
 
 _SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
@@ -161,13 +161,13 @@ class Keras3Checker(Checker):
             scan = ctx.value_graph
         switches = find_switches(ctx.module, names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
-                                             for h in scan.hub_calls))
+                                             for h in scan.made))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
         for switch in switches:
             late = late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
-        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.hub_calls):
+        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.made):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
             legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text

@@ -19,7 +19,8 @@ from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
 from ..tf_alias import bind_statement
-from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
+from ..fixes.tf_keras_rewrite import tf_keras_ensure, uses_hub_layer
+from ..keras_facts import TF_KERAS, public_home
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = apimap.PRIVATE_ROOTS  # one home: the facts layer

@@ -1,20 +1,21 @@
-"""The hub call graph of one module, and where it proves each hub call runs.
+"""Where values are made relative to strategy scopes, in one module.
 
-`HubCallGraph` walks the module once and records, per unit of code (module,
+`ValueGraph` walks the module once and records, per unit of code (module,
 function, lambda, class body): the strategies it creates, the `with <s>.scope():`
-blocks it enters, the calls it makes (to resolve builders), the hub calls, and the
-reads of every name (with the scope they happen in). `ScopeProof` then answers, for
-a point of a unit, whether the module proves it runs inside a strategy scope ('in'),
-outside every one ('out'), or cannot tell (None).
+blocks it enters, the calls it makes (to resolve builders), the values made by the
+maker calls it is given (`ScopedValue`: hub models and layers by default; Keras models
+and optimizers are next), and the reads of every name (with the scope they happen in).
+`ScopeProof` then answers, for a point of a unit, whether the module proves it runs
+inside a strategy scope ('in'), outside every one ('out'), or cannot tell (None).
 
 Shared by the hub-scope rules (HDL2xx) and the Keras 3 rules: both need "what does
-this name hold, and where is it used".
+this name hold, and where is it used". Names are resolved by `names.Names`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -23,7 +24,8 @@ from .receivers import StrategyReceivers, Verdict
 from .names import Names
 from .strategies import is_constructor, is_get_strategy, scope_receiver, strategy_named
 
-HUB_APIS = {
+# maker callee path -> how messages name it
+HUB_MAKERS = {
     "tensorflow_hub.load": "hub.load",
     "tensorflow_hub.KerasLayer": "hub.KerasLayer",
     "tensorflow_hub.Module": "hub.Module",
@@ -88,7 +90,7 @@ class Unit:
     defs: Dict[str, List["Unit"]] = field(default_factory=dict)  # nested functions by name
     creations: List[Creation] = field(default_factory=list)
     calls: List[CallSite] = field(default_factory=list)
-    hub_calls: List["HubCall"] = field(default_factory=list)
+    made: List["ScopedValue"] = field(default_factory=list)
     # names this unit returns: name -> its index in a returned tuple (None: returned whole)
     returns: Dict[str, Optional[int]] = field(default_factory=dict)
     # parameters whose `.scope()` this function enters
@@ -102,7 +104,10 @@ class Unit:
 
 
 @dataclass(eq=False)
-class HubCall:
+class ScopedValue:
+    """A value made by a maker call (`api`: `hub.load`, ...), and where: its unit, whether
+    inside a scope there, its statement and the bodies around it, the name it is bound to."""
+
     call: cst.Call
     api: str
     unit: Unit
@@ -114,12 +119,15 @@ class HubCall:
     target: Optional[str]  # `x` in `x = hub.load(...)`
 
 
-class HubCallGraph(OutsideImports):
-    """One walk over the module; see the module docstring for what it records."""
+class ValueGraph(OutsideImports):
+    """One walk over the module; see the module docstring for what it records. `makers`:
+    the callees whose calls make the values recorded (`made`)."""
 
-    def __init__(self, names: Names, receivers: StrategyReceivers):
+    def __init__(self, names: Names, receivers: StrategyReceivers,
+                 makers: Mapping[str, str] = HUB_MAKERS):
         super().__init__()
         self.names = names
+        self.makers = makers
         self.receivers = receivers
         self.module_unit: Optional[Unit] = None
         self.units: List[Unit] = []
@@ -137,7 +145,7 @@ class HubCallGraph(OutsideImports):
         self.escaped_names: Set[str] = set()
         self.escaped_methods: Set[Tuple[int, str]] = set()
         self.pipeline_names: Set[str] = set()
-        self.hub_calls: List[HubCall] = []
+        self.made: List[ScopedValue] = []
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
         self.attribute_of_value: Dict[cst.CSTNode, str] = {}  # `x` in `x.attr` -> attr
         self.call_of_func: Dict[cst.CSTNode, cst.Call] = {}
@@ -356,14 +364,14 @@ class HubCallGraph(OutsideImports):
             for arg in node.args:
                 self.pipeline_names |= names_in(arg.value)
         statement = self.statements[-1] if self.statements else None
-        api = HUB_APIS.get(self.names.path_of(func) or "")
+        api = self.makers.get(self.names.path_of(func) or "")
         if api is not None:
             names = assigned_names(statement)
-            hub = HubCall(node, api, unit, in_scope, self.order, statement,
+            hub = ScopedValue(node, api, unit, in_scope, self.order, statement,
                           self.block_of.get(statement), tuple(self.blocks),
                           names[0] if names and len(names) == 1 else None)
-            self.hub_calls.append(hub)
-            unit.hub_calls.append(hub)
+            self.made.append(hub)
+            unit.made.append(hub)
             return
         key = None
         if isinstance(func, cst.Name):
@@ -484,7 +492,7 @@ def _spelling(node: cst.CSTNode) -> str:
 class ScopeProof:
     """Where the module proves a unit's code runs: 'in', 'out' or unknown (None)."""
 
-    def __init__(self, graph: HubCallGraph):
+    def __init__(self, graph: ValueGraph):
         self.graph = graph
         self.callers: Dict[int, List[Tuple[Unit, CallSite]]] = {}
         self.ambiguous: Set[int] = set()
