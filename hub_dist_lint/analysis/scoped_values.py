@@ -21,7 +21,7 @@ import libcst as cst
 
 from ..imports import OutsideImports
 from .receivers import StrategyReceivers, Verdict
-from .names import Names
+from .names import DEFINITION, VALUE, Names
 from .strategies import is_constructor, is_get_strategy, scope_receiver, strategy_named
 
 # maker callee path -> how messages name it
@@ -135,8 +135,6 @@ class ValueGraph(OutsideImports):
         self.stack: List[Unit] = []
         self.scope_stack: List[List[str]] = []  # per unit on the stack: entered scopes
         self.scope_bodies: Dict[cst.CSTNode, str] = {}  # with-body -> strategy expression
-        self.scope_vars: Dict[Tuple[int, str], str] = {}  # `s = x.scope()` -> x
-        self.strategy_vars: Set[Tuple[int, str]] = set()
         self.statements: List[cst.CSTNode] = []
         self.blocks: List[cst.CSTNode] = []
         self.block_of: Dict[cst.CSTNode, cst.CSTNode] = {}
@@ -149,7 +147,6 @@ class ValueGraph(OutsideImports):
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
         self.attribute_of_value: Dict[cst.CSTNode, str] = {}  # `x` in `x.attr` -> attr
         self.call_of_func: Dict[cst.CSTNode, cst.Call] = {}
-        self.keras_inputs: Set[Tuple[int, str]] = set()  # (id(unit), name) of `x = keras.Input()`
         self.reads: Dict[Tuple[int, str], List[NameRead]] = {}
         # functions a strategy runs in replica context: `strategy.run(step, ...)`
         self.replica_functions: Set[str] = set()
@@ -272,13 +269,9 @@ class ValueGraph(OutsideImports):
         if strategy_named(node):
             # a hint the file may contradict (`retry_strategy = RetryStrategy()`)
             return self.receivers.verdict(node) is not Verdict.CONTRADICTED
-        unit = self.stack[-1]
         if isinstance(node, cst.Name):
-            while unit is not None:
-                if (id(unit), node.value) in self.strategy_vars:
-                    return True
-                unit = unit.parent
-            return False
+            return any(isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func))
+                       for value in self.held(node))
         if isinstance(node, cst.Call):
             path = self.names.path_of(node.func)
             return is_constructor(path) or is_get_strategy(path)
@@ -289,14 +282,16 @@ class ValueGraph(OutsideImports):
         receiver = scope_receiver(node)
         if receiver is not None:
             return _spelling(receiver) if self.is_strategy(receiver) else None
-        if isinstance(node, cst.Name):
-            unit = self.stack[-1]
-            while unit is not None:
-                found = self.scope_vars.get((id(unit), node.value))
-                if found is not None:
-                    return found
-                unit = unit.parent
+        if isinstance(node, cst.Name):  # `s = strategy.scope()` ... `with s:`
+            for value in self.held(node):
+                receiver = scope_receiver(value)
+                if receiver is not None and self.is_strategy(receiver):
+                    return _spelling(receiver)
         return None
+
+    def held(self, name: cst.Name) -> List[cst.CSTNode]:
+        """The values assigned to what this read of a name gets (names.Names resolves it)."""
+        return [site.value for site in self.names.sites(name) or () if site.kind == VALUE]
 
     def visit_With(self, node):
         for item in node.items:
@@ -321,13 +316,7 @@ class ValueGraph(OutsideImports):
         name = node.targets[0].target.value
         unit = self.stack[-1]
         value = node.value
-        receiver = scope_receiver(value)
-        if receiver is not None and self.is_strategy(receiver):
-            self.scope_vars[(id(unit), name)] = _spelling(receiver)
-        elif isinstance(value, cst.Call) and _last_part(value.func) == "Input":
-            self.keras_inputs.add((id(unit), name))
-        elif isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func)):
-            self.strategy_vars.add((id(unit), name))
+        if isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func)):
             unit.creations.append(Creation(self.order, name,
                                            self.block_of.get(self.statements[-1])))
 
@@ -408,7 +397,7 @@ class ValueGraph(OutsideImports):
         if call is None:
             return PASSED
         first = call.args[0].value if call.args else None
-        if isinstance(first, cst.Name) and self._is_keras_input(first.value):
+        if isinstance(first, cst.Name) and self._is_keras_input(first):
             return SYMBOLIC
         return CALLED
 
@@ -426,13 +415,10 @@ class ValueGraph(OutsideImports):
                 return small.value.func.value.value
         return None
 
-    def _is_keras_input(self, name: str) -> bool:
-        unit = self.stack[-1]
-        while unit is not None:
-            if (id(unit), name) in self.keras_inputs:
-                return True
-            unit = unit.parent
-        return False
+    def _is_keras_input(self, name: cst.Name) -> bool:
+        """`x` in `x = keras.Input(...)` (any callee spelled `...Input`)."""
+        return any(isinstance(value, cst.Call) and _last_part(value.func) == "Input"
+                   for value in self.held(name))
 
     def visit_Attribute(self, node):
         self.attribute_of_value[node.value] = node.attr.value
@@ -498,27 +484,22 @@ class ScopeProof:
         self.ambiguous: Set[int] = set()
         for unit in graph.units:
             for site in unit.calls:
-                for callee in self._resolve(site.key):
+                for callee in self._resolve(site):
                     self.callers.setdefault(id(callee), []).append((unit, site))
         self._memo: Dict[int, Optional[str]] = {}
         for unit in graph.units:
             self._adopt_fresh_parameters(unit)
 
-    def _resolve(self, key) -> List[Unit]:
-        kind, name, where = key
-        if kind == "name":
-            unit = where
-            while unit is not None:
-                if unit.kind == "class":  # class bodies are not visible from methods
-                    unit = unit.parent
-                    continue
-                found = unit.defs.get(name)
-                if found:
-                    if len(found) > 1:
-                        self.ambiguous.update(id(u) for u in found)
-                    return found
-                unit = unit.parent
-            return []
+    def _resolve(self, site: CallSite) -> List[Unit]:
+        kind, name, where = site.key
+        if kind == "name":  # the functions of this file the callee's name may be bound to
+            graph = self.graph
+            found = [graph.unit_of[s.value] for s in graph.names.sites(site.call.func) or ()
+                     if s.kind == DEFINITION and s.value in graph.unit_of
+                     and graph.unit_of[s.value].kind == "function"]
+            if len(found) > 1:
+                self.ambiguous.update(id(u) for u in found)
+            return found
         cls_unit = self.graph.unit_of.get(where)
         found = cls_unit.defs.get(name, []) if cls_unit is not None else []
         if len(found) > 1:
