@@ -57,7 +57,7 @@ class Names:
                 self._first_import.setdefault(imp.bound, imp.path)
         # scope -> {bound: path} of the imports it holds, first one kept
         self._imports_in: Dict[int, Dict[str, str]] = {}
-        self._binding_scopes: Dict[str, List[Scope]] = {}
+        self._binding_scopes: Optional[Dict[str, List[Scope]]] = None  # name -> scopes binding it
         self._read_of: Dict[int, Tuple[ast.Name, Scope]] = {}  # id(CST Name) -> its ast read
         self._paired: set = set()  # names whose reads are paired
         if uses is not None:
@@ -131,10 +131,12 @@ class Names:
 
     # -- pairing --------------------------------------------------------------------
     def _scopes_binding(self, name: str) -> List[Scope]:
-        if name not in self._binding_scopes:
-            bindings = self._uses.bindings
-            self._binding_scopes[name] = [s for s in bindings.scopes() if name in s.bindings]
-        return self._binding_scopes[name]
+        if self._binding_scopes is None:  # one pass over the scopes, on first use
+            self._binding_scopes = {}
+            for scope in self._uses.bindings.scopes():
+                for bound in scope.bindings:
+                    self._binding_scopes.setdefault(bound, []).append(scope)
+        return self._binding_scopes.get(name, [])
 
     def _read(self, name: cst.Name) -> Optional[Tuple[ast.Name, Scope]]:
         if name.value not in self._paired:
