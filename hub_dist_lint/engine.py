@@ -12,17 +12,13 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import List, Optional, Union
 
 import libcst as cst
 
 from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
-from .analysis.bindings import Bindings
-from .analysis.import_uses import ImportUses
-from .imports import ImportedName, collect_imports, import_statements_in_order
-from .positions import Locator, Span
-from . import apimap
+from .checking import LintContext
 from .rules import CHECKERS, all_rules, rule_by_code
 from .rules.base import Checker, Rule
 
@@ -44,75 +40,6 @@ def decode_source(data: bytes) -> str:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise LintError(f"cannot decode as {encoding}: {exc}") from None
-
-
-class LintContext:
-    """What a checker sees of one file. Expensive views are built on demand."""
-
-    def __init__(self, text: str, module: cst.Module, path: str, config: Config,
-                 want_fixes: bool, tree: Optional[ast.Module] = None, source_kind: str = "file"):
-        self.text = text
-        # "file", or "notebook": a notebook's code cells, run by a kernel from its start
-        # (so the module is what first imports TensorFlow: a program's entry point)
-        self.source_kind = source_kind
-        self.module = module
-        self.path = path
-        self.config = config
-        # the TensorFlow release whose API fixes and messages use
-        self.target = config.target_tf or apimap.latest_release()
-        self.want_fixes = want_fixes
-        self.locator = Locator(text, module, tree)
-        self._imports: Optional[List[ImportedName]] = None
-        self._import_statements = None
-        self._import_uses: Optional[ImportUses] = None
-        self.cache: Dict[str, object] = {}  # per-file memo for checkers (built on first use)
-
-    @property
-    def imports(self) -> List[ImportedName]:
-        if self._imports is None:
-            self._imports = collect_imports(self.module)
-        return self._imports
-
-    def _import_statements_in_order(self):
-        if self._import_statements is None:
-            self._import_statements = [s for s, _ in import_statements_in_order(self.module)]
-        return self._import_statements
-
-    def import_span(self, imported: ImportedName) -> Span:
-        return self.locator.import_span(imported.statement, imported.ordinal,
-                                        self._import_statements_in_order())
-
-    def span(self, node: cst.CSTNode) -> Span:
-        """Where a node of this file is (line/column found once per file)."""
-        return self.locator.span(node)
-
-    def import_uses(self) -> Optional[ImportUses]:
-        """Where the names the file imports are read (Python's scoping, from `ast`: for
-        fixes). None when `ast` cannot read the file: then nothing is rewritten."""
-        if self._import_uses is None:
-            tree = self.locator.ast_tree()
-            paired = self.locator.ast_imports(self._import_statements_in_order())
-            self._import_uses = False  # type: ignore[assignment]
-            if tree is not None and paired is not None:
-                try:
-                    self._import_uses = ImportUses(self.module, Bindings(tree), paired)
-                except RecursionError:  # nesting deeper than the walk goes
-                    pass
-        return self._import_uses or None
-
-    def fix_extent(self, imp: ImportedName, reads=(), ensures=()) -> Dict[str, object]:
-        """`Fix` fields saying where a fix of `imp`'s statement, of names `import_uses()`
-        found, and of imports put before `ensures`' anchors acts ({}: unknown)."""
-        top_level = imp.site.body is self.module.body and not reads
-        if top_level and all(any(e.anchor is s for s in self.module.body) for e in ensures):
-            return {"within": frozenset([imp.site.line, *(e.anchor for e in ensures)])}
-        uses = self.import_uses()
-        return uses.extent(imp, reads, ensures) if uses is not None else {}
-
-    def diagnostic(self, rule: type, message: str, span: Span, fix: Optional[Fix] = None,
-                   no_fix_reason: Optional[str] = None) -> Diagnostic:
-        line, col, end_line, end_col = span
-        return Diagnostic(rule.code, message, line, col, end_line, end_col, fix, no_fix_reason)
 
 
 @dataclass
@@ -255,5 +182,5 @@ def _suppressed(diag: Diagnostic, lines: Dict[int, str]) -> bool:
     return diag.code in listed or diag.code.startswith(listed)
 
 
-__all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintError", "Rule", "analyze", "lint",
+__all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintContext", "LintError", "Rule", "analyze", "lint",
            "all_rules", "rule_by_code", "decode_source"]

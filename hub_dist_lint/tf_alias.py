@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 import libcst as cst
 
 from .diagnostics import Ensure
 from .imports import ImportedName
+
+if TYPE_CHECKING:
+    from .checking import LintContext
 
 PACKAGE = "tensorflow"
 FREE_NAMES = ("tf", PACKAGE, "tf_")  # tried in this order when nothing can be reused
@@ -23,7 +26,7 @@ class TensorflowAlias:
     `ensure` where a fix needs it. Only unguarded module-level imports count (not in
     `try:`)."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: "LintContext"):
         self.uses = ctx.import_uses()
         self.statement = "import tensorflow as tf"
         self.name, self.top_index = self._choose(ctx) if self.uses else (None, None)
@@ -33,7 +36,7 @@ class TensorflowAlias:
         return self.uses.bindings.bound_only_by_imports(name, lambda alias: alias.asname is None and (
             alias.name == PACKAGE or alias.name.startswith(PACKAGE + ".")))
 
-    def _choose(self, ctx) -> Tuple[Optional[str], Optional[int]]:
+    def _choose(self, ctx: "LintContext") -> Tuple[Optional[str], Optional[int]]:
         module = ctx.module
         module_bindings = self.uses.bindings.module.bindings
         unguarded = [imp for imp in ctx.imports

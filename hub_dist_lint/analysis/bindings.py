@@ -99,6 +99,10 @@ class Bindings:
         found.sort(key=lambda n: (n.lineno, n.col_offset))  # source order
         return found, unsure
 
+    def loads(self, name: str) -> List[Tuple[ast.Name, Scope]]:
+        """Every read of `name` in the file, with the scope it happens in."""
+        return list(self._reads.get(name, ()))
+
     def scopes(self) -> Iterable[Scope]:
         seen, stack = [], [self.module]
         while stack:

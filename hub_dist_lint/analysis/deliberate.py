@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from .hub_calls import (CALLED, OTHER_ATTRIBUTE, PASSED, SYMBOLIC, TRAINED, HubCall, HubCallGraph,
+from .scoped_values import (CALLED, OTHER_ATTRIBUTE, PASSED, SYMBOLIC, TRAINED, ScopedValue, ValueGraph,
                         ScopeProof,
                         names_in)
 
@@ -21,7 +21,7 @@ _PREPROCESSING_WORDS = ("preprocess", "tokeniz")
 _HANDLE_WORDS = ("handle", "url", "path", "link", "model", "dir")
 
 
-def close_pipeline_names(graph: HubCallGraph) -> None:
+def close_pipeline_names(graph: ValueGraph) -> None:
     """Add the names used inside functions that are handed to dataset.map() and kin."""
     functions = [u for u in graph.units if u.kind == "function"
                  and u.node.name.value in graph.pipeline_names]
@@ -34,7 +34,7 @@ def preprocessing_name(text: Optional[str]) -> bool:
     return bool(text) and any(word in text.lower() for word in _PREPROCESSING_WORDS)
 
 
-def wraps_a_function(hub: HubCall) -> bool:
+def wraps_a_function(hub: ScopedValue) -> bool:
     """`hub.KerasLayer(loaded.signatures[...])`-style: wraps a function of an object loaded
     elsewhere, so it has no variables of its own."""
     if hub.api != "hub.KerasLayer" or not hub.call.args:
@@ -46,7 +46,7 @@ def wraps_a_function(hub: HubCall) -> bool:
     return not any(word in last for word in _HANDLE_WORDS)
 
 
-def is_deliberate(hub: HubCall, graph: HubCallGraph) -> bool:
+def is_deliberate(hub: ScopedValue, graph: ValueGraph) -> bool:
     """The hub model is kept outside the scope on purpose (see the module docstring)."""
     if hub.target and hub.target in graph.pipeline_names:
         return True  # a tf.data preprocessor: the hub docs keep it outside
@@ -60,7 +60,7 @@ def is_deliberate(hub: HubCall, graph: HubCallGraph) -> bool:
     return wraps_a_function(hub)
 
 
-def value_sites(hub: HubCall, proof: ScopeProof):
+def value_sites(hub: ScopedValue, proof: ScopeProof):
     """(unit, name, statement order) where the hub call's value is held: its own target,
     or, when its function returns it (directly, by name, or in a tuple), what each caller
     assigns the result to. None: the value goes somewhere this module does not show."""
@@ -87,7 +87,7 @@ def value_sites(hub: HubCall, proof: ScopeProof):
     return sites or None
 
 
-def _returned_directly(hub: HubCall) -> bool:
+def _returned_directly(hub: ScopedValue) -> bool:
     return hub.target is None and isinstance(hub.statement, cst.SimpleStatementLine) and any(
         isinstance(small, cst.Return) for small in hub.statement.body)
 
@@ -101,7 +101,7 @@ class ValueUse:
     trains_plainly: bool = False  # its variables trained outside any scope and strategy.run
 
 
-def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
+def value_use(hub: ScopedValue, graph: ValueGraph, proof: ScopeProof) -> ValueUse:
     """Follows the value through its name and through returns to callers (see value_sites).
     Where the value goes somewhere not shown, nothing is known: no use is claimed.
 
@@ -126,7 +126,7 @@ def value_use(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ValueUse:
     return ValueUse(builds or replica, runs, trains_plainly=plain)
 
 
-def _trained_in_scope(graph: HubCallGraph, unit, read, scoped: bool, seen: set,
+def _trained_in_scope(graph: ValueGraph, unit, read, scoped: bool, seen: set,
                       depth: int = 0) -> bool:
     """What the read put the value into (`layer = hub.KerasLayer(loaded)`, `model =
     Sequential([layer])`) is then trained (compiled, fitted, its trainable variables

@@ -22,9 +22,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..imports import dotted_name
-from .hub_calls import HubCallGraph, Unit
+from .scoped_values import ValueGraph, Unit
+from .names import DEFINITION, VALUE, Names
 from .receivers import StrategyReceivers
-from .strategies import Aliases
 
 HUB, SEQUENTIAL, SYMBOLIC, LAYER = "hub", "sequential", "symbolic", "layer"
 KERAS_LAYER_PATHS = ("tensorflow_hub.KerasLayer", "tensorflow_hub.keras_layer.KerasLayer")
@@ -47,14 +47,13 @@ class Reach:
     spelled: str  # how the file spells the Keras 3 API: tf.keras.Sequential, keras.Input, ...
 
 
-class ModelScan(HubCallGraph):
+class ModelScan(ValueGraph):
     """Set `keras3` before judging: `keras3(path)` gives the Keras 3 API name a resolved
     path stands for in the file (`layers.Dense`), or None."""
 
-    def __init__(self, aliases: Aliases, receivers: StrategyReceivers):
-        super().__init__(aliases, receivers)
+    def __init__(self, names: Names, receivers: StrategyReceivers):
+        super().__init__(names, receivers)
         self.keras3: Callable[[Optional[str]], Optional[str]] = lambda path: None
-        self.bindings: Dict[Tuple[int, str], List[object]] = {}
         self.returns: Dict[int, List[Optional[cst.CSTNode]]] = {}
         self.calls: List[Tuple[cst.Call, Unit, int]] = []  # every call, its unit and index
         self.ordinal_of: Dict[int, int] = {}
@@ -63,89 +62,16 @@ class ModelScan(HubCallGraph):
         # (id(unit), name) -> how the value leaves: ("arg", call), ("return", None), ("attr", None)
         self.handed: Dict[Tuple[int, str], List[Tuple[str, Optional[cst.Call]]]] = {}
 
-    # -- bindings --------------------------------------------------------------
-    def _bind(self, name: str, value: object, unit: Optional[Unit] = None) -> None:
-        unit = unit or self.stack[-1]
-        self.bindings.setdefault((id(unit), name), []).append(value)
-
-    def _bind_target(self, target, value) -> None:
-        if isinstance(target, cst.Name):
-            self._bind(target.value, (value, self.stack[-1]) if value is not None else None)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_target(element.value, None)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, None)
-        elif isinstance(target, cst.Attribute) and isinstance(value, cst.Name):
-            self._hand(value.value, "attr", None)
-
+    # -- values handed away ----------------------------------------------------
     def visit_Assign(self, node):
         super().visit_Assign(node)
         for target in node.targets:
-            self._bind_target(target.target, node.value)
-
-    def visit_AnnAssign(self, node):
-        self._bind_target(node.target, node.value)
-
-    def visit_AugAssign(self, node):
-        self._bind_target(node.target, None)
-
-    def visit_For(self, node):
-        self._bind_target(node.target, None)
-
-    def visit_CompFor(self, node):
-        self._bind_target(node.target, None)
-
-    def visit_WithItem(self, node):
-        if node.asname is not None:
-            self._bind_target(node.asname.name, None)
-
-    def visit_ExceptHandler(self, node):
-        if node.name is not None:
-            self._bind_target(node.name.name, None)
-
-    def visit_NamedExpr(self, node):
-        self._bind_target(node.target, None)
-
-    def visit_Global(self, node):
-        for item in node.names:
-            self._bind(item.name.value, None)
-
-    def visit_Nonlocal(self, node):
-        self.visit_Global(node)
-
-    def visit_Param(self, node):
-        super().visit_Param(node)
-        self._bind(node.name.value, None)
-
-    def visit_FunctionDef(self, node):
-        enclosing = self.stack[-1]
-        super().visit_FunctionDef(node)
-        self._bind(node.name.value, self.stack[-1], enclosing)
-
-    def visit_ClassDef(self, node):
-        self._bind(node.name.value, None)
-        super().visit_ClassDef(node)
-
-    def visit_Import(self, node):
-        for alias in node.names:
-            bound = alias.asname.name if alias.asname else alias.name
-            while isinstance(bound, cst.Attribute):
-                bound = bound.value
-            if isinstance(bound, cst.Name):
-                self._bind(bound.value, None)
-        return False
-
-    def visit_ImportFrom(self, node):
-        if not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                bound = alias.asname.name if alias.asname else alias.name
-                if isinstance(bound, cst.Name):
-                    self._bind(bound.value, None)
-        return False
+            if isinstance(target.target, cst.Attribute) and isinstance(node.value, cst.Name):
+                self._hand(node.value.value, "attr", None)
 
     # -- returns, calls, entry points ----------------------------------------------
     def visit_Return(self, node):
+        super().visit_Return(node)
         self.returns.setdefault(id(self.stack[-1]), []).append(node.value)
         if isinstance(node.value, cst.Name):
             self._hand(node.value.value, "return", None)
@@ -171,30 +97,31 @@ class ModelScan(HubCallGraph):
             self.module_calls = True
 
     # -- judging values ----------------------------------------------------------
-    def lookup(self, name: str, unit: Unit) -> object:
-        """What `name` read in `unit` is bound to: (value, its unit), a function Unit, or None."""
-        current, first = unit, True
-        while current is not None:
-            if current.kind == "class" and not first:
-                current = current.parent
-                continue
-            values = self.bindings.get((id(current), name))
-            if values is not None:
-                return values[0] if len(values) == 1 else None
-            current, first = current.parent, False
+    def lookup(self, name: cst.Name) -> object:
+        """What this read of a name is bound to, when bound once: (value, the unit that
+        binds it) or a function's Unit; else None (names.Names resolves it)."""
+        sites = self.names.sites(name)
+        if sites is None or len(sites) != 1:
+            return None
+        site = sites[0]
+        if site.kind == VALUE:
+            unit = self.unit_of.get(self.names.scope_node(site.scope))
+            return (site.value, unit) if unit is not None else None
+        if site.kind == DEFINITION and isinstance(site.value, cst.FunctionDef):
+            return self.unit_of.get(site.value)
         return None
 
     def kind(self, expr, unit: Unit, depth: int = 0) -> Optional[str]:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Name):
-            found = self.lookup(expr.value, unit)
+            found = self.lookup(expr)
             if isinstance(found, tuple):
                 return self.kind(found[0], found[1], depth + 1)
             return None
         if not isinstance(expr, cst.Call):
             return None
-        path = self.aliases.resolve(expr.func)
+        path = self.names.path_of(expr.func)
         if path in KERAS_LAYER_PATHS:
             return HUB
         name = self.keras3(path)
@@ -207,7 +134,7 @@ class ModelScan(HubCallGraph):
         if applied_to_symbolic and self.kind(expr.func, unit, depth + 1) == LAYER:
             return SYMBOLIC
         if isinstance(expr.func, cst.Name):
-            found = self.lookup(expr.func.value, unit)
+            found = self.lookup(expr.func)
             if isinstance(found, Unit) and found.kind == "function":
                 return self._returned_kind(found, depth + 1)
         return None
@@ -225,7 +152,7 @@ class ModelScan(HubCallGraph):
             return []
         value = arg.value
         if isinstance(value, cst.Name):
-            found = self.lookup(value.value, unit)
+            found = self.lookup(value)
             value = found[0] if isinstance(found, tuple) else None
         if isinstance(value, (cst.List, cst.Tuple)):
             return [e.value for e in value.elements if isinstance(e, cst.Element)]
@@ -238,7 +165,7 @@ class ModelScan(HubCallGraph):
         seen = set()
         for call, unit, _ in self.calls:
             func = call.func
-            path = self.aliases.resolve(func)
+            path = self.names.path_of(func)
             if self.keras3(path) in SEQUENTIAL_NAMES:
                 for element in self.layer_list(call, unit):
                     if id(element) not in seen and self.kind(element, unit) == HUB:
@@ -267,10 +194,10 @@ class ModelScan(HubCallGraph):
             return [(reach.call, reach.unit)]
         if reach.how == "add":
             receiver = reach.call.func.value
-            found = self.lookup(receiver.value, reach.unit) if isinstance(receiver, cst.Name) else None
+            found = self.lookup(receiver) if isinstance(receiver, cst.Name) else None
             return [found] if isinstance(found, tuple) and isinstance(found[0], cst.Call) else []
         return [(call, unit) for call, unit, _ in self.calls
-                if unit is reach.unit and self.keras3(self.aliases.resolve(call.func)) in MODEL_NAMES]
+                if unit is reach.unit and self.keras3(self.names.path_of(call.func)) in MODEL_NAMES]
 
     def hands_away(self, model: cst.Call, unit: Unit, entry_point: bool) -> Optional[str]:
         """How a model leaves this file's code, or None when it stays in it."""
@@ -307,18 +234,17 @@ class ModelScan(HubCallGraph):
     def _local_callee(self, call: cst.Call, unit: Unit) -> bool:
         func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            found = self.lookup(func.value.value, unit)
+            found = self.lookup(func.value)
             if isinstance(found, tuple) and self.kind(found[0], found[1]) in (SEQUENTIAL, LAYER):
                 return True  # a method of a Keras object of this file
-        path = self.aliases.resolve(func) or ""
+        path = self.names.path_of(func) or ""
         if path.split(".")[0] in _SAFE_ROOTS:
             return True
         if isinstance(func, cst.Name):
-            found = self.lookup(func.value, unit)
+            found = self.lookup(func)
             if isinstance(found, Unit):
                 return True
-            return found is None and func.value in vars(builtins) and (
-                id(self.module_unit), func.value) not in self.bindings
+            return found is None and func.value in vars(builtins) and self.names.is_unbound(func)
         return False
 
 

@@ -26,7 +26,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..imports import dotted_name
-from .strategies import Aliases
+from .names import Names
 
 VARIABLE = "TF_USE_LEGACY_KERAS"
 ACCEPTED = ("1", "true", "True")  # tensorflow/__init__.py, python/util/lazy_loader.py
@@ -65,34 +65,34 @@ def _string(node) -> Optional[str]:
     return None
 
 
-def _switch_value(small, aliases: Aliases) -> Optional[Tuple[str, str]]:
+def _switch_value(small, names: Names) -> Optional[Tuple[str, str]]:
     """(how, value) if `small` sets TF_USE_LEGACY_KERAS to a literal meaning "on"."""
-    found = _setting(small, aliases)
+    found = _setting(small, names)
     if found is None or found[1] is None or found[1].strip().lower() not in ("1", "true"):
         return None  # not ours, not a literal, or deliberately off ("0", "false")
     return found
 
 
-def _setting(small, aliases: Aliases) -> Optional[Tuple[str, Optional[str]]]:
+def _setting(small, names: Names) -> Optional[Tuple[str, Optional[str]]]:
     """(how, literal value or None) if `small` sets TF_USE_LEGACY_KERAS."""
     found = None
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
         target = small.targets[0].target
-        if (isinstance(target, cst.Subscript) and aliases.resolve(target.value) == "os.environ"
+        if (isinstance(target, cst.Subscript) and names.path_of(target.value) == "os.environ"
                 and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)
                 and _string(target.slice[0].slice.value) == VARIABLE):
             found = ("assign", _string(small.value))
     elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-        found = _call_value(small.value, aliases)
+        found = _call_value(small.value, names)
     return found
 
 
-def _call_value(call: cst.Call, aliases: Aliases):
+def _call_value(call: cst.Call, names: Names):
     func = call.func
     args = call.args
-    if aliases.resolve(func) == "os.putenv" and len(args) == 2 and _string(args[0].value) == VARIABLE:
+    if names.path_of(func) == "os.putenv" and len(args) == 2 and _string(args[0].value) == VARIABLE:
         return "putenv", _string(args[1].value)
-    if not isinstance(func, cst.Attribute) or aliases.resolve(func.value) != "os.environ":
+    if not isinstance(func, cst.Attribute) or names.path_of(func.value) != "os.environ":
         return None
     how = func.attr.value
     if how == "setdefault" and len(args) == 2 and _string(args[0].value) == VARIABLE:
@@ -115,9 +115,9 @@ class _KerasAccess(cst.CSTVisitor):
     # code that may not run when the statement does: a read there proves nothing
     NOT_ENTERED = (cst.Lambda, cst.IfExp, cst.BooleanOperation, cst.GeneratorExp)
 
-    def __init__(self, aliases: Aliases):
+    def __init__(self, names: Names):
         super().__init__()
-        self.aliases = aliases
+        self.names = names
         self.found: Optional[str] = None
 
     def on_visit(self, node) -> bool:
@@ -125,20 +125,20 @@ class _KerasAccess(cst.CSTVisitor):
 
     def visit_Attribute(self, node):
         if self.found is None and isinstance(node.value, cst.Attribute):
-            path = self.aliases.resolve(node.value)
+            path = self.names.path_of(node.value)
             if path == "tensorflow.keras":
                 self.found = dotted_name(node) or "tf.keras.<name>"
         return self.found is None
 
 
-def _load_of(line: cst.SimpleStatementLine, aliases: Aliases) -> Optional[Load]:
+def _load_of(line: cst.SimpleStatementLine, names: Names) -> Optional[Load]:
     for small in line.body:
         if isinstance(small, (cst.Import, cst.ImportFrom)):
             load = _import_load(line, small)
             if load is not None:
                 return load
             continue
-        access = _KerasAccess(aliases)
+        access = _KerasAccess(names)
         small.visit(access)
         if access.found:
             return Load(line, access.found, True)
@@ -163,7 +163,7 @@ def _import_load(line, small) -> Optional[Load]:
     return Load(line, f"from {path} import ...", keras)
 
 
-def find_switches(module: cst.Module, aliases: Aliases) -> List[Switch]:
+def find_switches(module: cst.Module, names: Names) -> List[Switch]:
     """Every statement that turns the switch on, with the loads that surely ran before it."""
     found: List[Switch] = []
 
@@ -171,10 +171,10 @@ def find_switches(module: cst.Module, aliases: Aliases) -> List[Switch]:
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
-                    setting = _switch_value(small, aliases)
+                    setting = _switch_value(small, names)
                     if setting is not None:
                         found.append(Switch(small, stmt, setting[0], setting[1], top, before))
-                load = _load_of(stmt, aliases)
+                load = _load_of(stmt, names)
                 if load is not None:
                     before = before + (load,)
                 continue
@@ -202,13 +202,13 @@ class _Mentions(cst.CSTVisitor):
         return super().on_visit(node)
 
 
-def set_some_other_way(module: cst.Module, aliases: Aliases) -> bool:
+def set_some_other_way(module: cst.Module, names: Names) -> bool:
     """The code names TF_USE_LEGACY_KERAS other than in a literal setting (a value computed,
     a read, a helper): what it makes of tf.keras cannot be told."""
     mentions = _Mentions()
     module.visit(mentions)
     for small in mentions.small:
-        setting = _setting(small, aliases)
+        setting = _setting(small, names)
         if setting is None or setting[1] is None:
             return True
     return False

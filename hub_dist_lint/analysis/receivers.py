@@ -26,8 +26,9 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..imports import ImportedName, OutsideImports
-from .strategies import Aliases, is_constructor, is_get_strategy, strategy_named
+from ..imports import OutsideImports
+from .names import Names
+from .strategies import is_constructor, is_get_strategy, strategy_named
 
 _MAX_DEPTH = 8  # name -> name -> ... chains followed before giving up
 
@@ -44,125 +45,62 @@ _YES, _NO, _UNSURE = "yes", "no", "unsure"
 
 
 class _Binding:
-    __slots__ = ("kind", "value", "scope")
+    __slots__ = ("kind", "value")
 
-    def __init__(self, kind: str, value: Optional[cst.CSTNode], scope: cst.CSTNode):
-        self.kind = kind  # value | annotation | definition | import | other
+    def __init__(self, kind: str, value: Optional[cst.CSTNode]):
+        self.kind = kind  # value | annotation | definition | import | other (names.Site kinds)
         self.value = value
-        self.scope = scope
 
 
-class _Collector(OutsideImports):
-    """Every binding of every name, by scope, and the scope of every name read; names an
-    import binds come from the import tracker (paths resolved there)."""
+class _AttributeStores(OutsideImports):
+    """Every assignment to an attribute, by attribute name (`self.strategy = ...`): an
+    attribute is judged by all of them (names are resolved by `names.Names`)."""
 
     def __init__(self):
         super().__init__()
-        self.scopes: List[cst.CSTNode] = []
-        self.parent: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
-        self.names: Dict[Tuple[cst.CSTNode, str], List[_Binding]] = {}
         self.attributes: Dict[str, List[_Binding]] = {}
-        self.scope_of: Dict[cst.CSTNode, cst.CSTNode] = {}
 
-    # -- scopes ------------------------------------------------------------------
-    _SCOPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
-
-    def on_visit(self, node):
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self._bind(node.name.value, "definition", node)  # bound in the enclosing scope
-        if isinstance(node, self._SCOPES):
-            # the scope a name falls back to; class bodies are never one (methods skip them)
-            self.parent[node] = self._function_scope()
-            self.scopes.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node):
-        if isinstance(original_node, self._SCOPES):
-            self.scopes.pop()
-        super().on_leave(original_node)
-
-    def _function_scope(self) -> Optional[cst.CSTNode]:
-        for scope in reversed(self.scopes):
-            if not isinstance(scope, cst.ClassDef):
-                return scope
-        return None
-
-    # -- bindings ------------------------------------------------------------------
-    def _bind(self, name: str, kind: str, value, scope=None):
-        scope = scope or self.scopes[-1]
-        self.names.setdefault((scope, name), []).append(_Binding(kind, value, self._function_scope()))
-
-    def _bind_target(self, target, kind, value):
-        if isinstance(target, cst.Name):
-            self._bind(target.value, kind, value)
-        elif isinstance(target, cst.Attribute):
-            self.attributes.setdefault(target.attr.value, []).append(
-                _Binding(kind, value, self._function_scope()))
+    def _store(self, target, kind, value):
+        if isinstance(target, cst.Attribute):
+            self.attributes.setdefault(target.attr.value, []).append(_Binding(kind, value))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self._bind_target(element.value, "other", None)
+                self._store(element.value, "other", None)
         elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, "other", None)
+            self._store(target.value, "other", None)
 
     def visit_Assign(self, node):
         for target in node.targets:
-            self._bind_target(target.target, "value", node.value)
+            self._store(target.target, "value", node.value)
 
     def visit_AnnAssign(self, node):
         if node.value is not None:
-            self._bind_target(node.target, "value", node.value)
+            self._store(node.target, "value", node.value)
         else:
-            self._bind_target(node.target, "annotation", node.annotation.annotation)
+            self._store(node.target, "annotation", node.annotation.annotation)
 
     def visit_AugAssign(self, node):
-        self._bind_target(node.target, "other", None)
-
-    def visit_NamedExpr(self, node):
-        self._bind_target(node.target, "value", node.value)
+        self._store(node.target, "other", None)
 
     def visit_For(self, node):
-        self._bind_target(node.target, "other", None)
+        self._store(node.target, "other", None)
 
     def visit_CompFor(self, node):
-        self._bind_target(node.target, "other", None)
+        self._store(node.target, "other", None)
 
     def visit_WithItem(self, node):
         if node.asname is not None:
-            self._bind_target(node.asname.name, "other", None)
-
-    def visit_ExceptHandler(self, node):
-        if node.name is not None:
-            self._bind_target(node.name.name, "other", None)
-
-    def visit_Param(self, node):
-        annotation = node.annotation.annotation if node.annotation is not None else None
-        self._bind(node.name.value, "annotation" if annotation is not None else "other", annotation)
-
-    def visit_Global(self, node):
-        for item in node.names:
-            self._bind(item.name.value, "other", None)
-
-    def visit_Nonlocal(self, node):
-        for item in node.names:
-            self._bind(item.name.value, "other", None)
-
-    def visit_Name(self, node):
-        self.scope_of[node] = self.scopes[-1]
+            self._store(node.asname.name, "other", None)
 
 
 class StrategyReceivers:
     """Judges receivers of one file. Build once per file, then ask `verdict(node)`."""
 
-    def __init__(self, module: cst.Module, imports: List[ImportedName], aliases: Aliases):
-        self.aliases = aliases
-        self._collector = _Collector()
-        module.visit(self._collector)
-        for imp in imports:
-            if imp.bound and not imp.is_star:
-                root = imp.bound.split(".")[0]
-                self._collector.names.setdefault((imp.site.scope, root), []).append(
-                    _Binding("import", None, imp.site.scope))
-        self._memo: Dict[Tuple[cst.CSTNode, str], str] = {}
+    def __init__(self, module: cst.Module, names: Names):
+        self.names = names
+        self._stores = _AttributeStores()
+        module.visit(self._stores)
+        self._memo: Dict[Tuple[int, str], str] = {}
 
     # -- public --------------------------------------------------------------------
     def verdict(self, node: cst.CSTNode) -> Verdict:
@@ -180,18 +118,16 @@ class StrategyReceivers:
         if isinstance(node, cst.Call):
             return self._judge_call(node, depth)
         if isinstance(node, cst.Name):
-            scope = self._collector.scope_of.get(node)
-            return self._judge_name(node.value, scope, depth) if scope is not None else _UNSURE
+            return self._judge_name(node, depth)
         if isinstance(node, cst.Attribute):
-            bindings = self._collector.attributes.get(node.attr.value, [])
-            return self._combine(bindings, depth)
+            return self._combine(self.stored(node.attr.value), depth)
         if isinstance(node, (cst.BaseNumber, cst.BaseString, cst.List, cst.Dict, cst.Set,
                              cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp, cst.Lambda)):
             return _NO
         return _UNSURE
 
     def _judge_call(self, call: cst.Call, depth: int) -> str:
-        path = self.aliases.resolve(call.func)
+        path = self.names.path_of(call.func)
         if is_constructor(path) or is_get_strategy(path):
             return _YES
         if path is not None:
@@ -199,8 +135,7 @@ class StrategyReceivers:
             # anything imported from outside TensorFlow is not a tf.distribute strategy
             return _UNSURE if path.split(".")[0] in ("tensorflow", "tf_keras", "keras") else _NO
         if isinstance(call.func, cst.Name):
-            scope = self._collector.scope_of.get(call.func)
-            bindings = self._bindings(call.func.value, scope) if scope is not None else []
+            bindings = self.bound(call.func)
             if bindings and all(b.kind == "definition" for b in bindings):
                 # a class or function of this file: what it makes is what it says
                 answers = {self._judge_definition(b.value, depth) for b in bindings}
@@ -210,7 +145,7 @@ class StrategyReceivers:
     def _judge_definition(self, node: cst.CSTNode, depth: int) -> str:
         if isinstance(node, cst.ClassDef):
             # a subclass of a tf.distribute strategy is one; any other class is not
-            bases = [self.aliases.resolve(arg.value) for arg in node.bases]
+            bases = [self.names.path_of(arg.value) for arg in node.bases]
             return _YES if any(is_constructor(b) for b in bases) else _NO
         returns = _returned_values(node)
         if not returns:
@@ -221,20 +156,22 @@ class StrategyReceivers:
             return _NO
         return _YES if answers == {_YES} else _UNSURE
 
-    def _bindings(self, name: str, scope: Optional[cst.CSTNode]) -> List[_Binding]:
-        parents = self._collector.parent
-        while scope is not None:
-            found = self._collector.names.get((scope, name))
-            if found:
-                return found
-            scope = parents.get(scope)
-        return []
+    def bound(self, name: cst.Name) -> List[_Binding]:
+        """What this read of a name may hold: every binding it can get ([] if unknown)."""
+        return [_Binding(site.kind, site.value) for site in self.names.sites(name) or ()]
 
-    def _judge_name(self, name: str, scope: cst.CSTNode, depth: int) -> str:
-        key = (scope, name)
+    def stored(self, attribute: str) -> List[_Binding]:
+        """What an attribute of that name may hold: every assignment to one in the file."""
+        return self._stores.attributes.get(attribute, [])
+
+    def _judge_name(self, name: cst.Name, depth: int) -> str:
+        scope = self.names.scope_of(name)
+        if scope is None:
+            return _UNSURE
+        key = (id(scope), name.value)
         if key not in self._memo:
             self._memo[key] = _UNSURE  # a cycle is not a proof
-            self._memo[key] = self._combine(self._bindings(name, scope), depth)
+            self._memo[key] = self._combine(self.bound(name), depth)
         return self._memo[key]
 
     def _combine(self, bindings: List[_Binding], depth: int) -> str:
@@ -251,7 +188,7 @@ class StrategyReceivers:
         if binding.kind == "value":
             return self._judge(binding.value, depth + 1)
         if binding.kind == "annotation":
-            path = self.aliases.resolve(binding.value)
+            path = self.names.path_of(binding.value)
             if path and (is_constructor(path) or path.rsplit(".", 1)[-1] == "Strategy"
                          and path.startswith("tensorflow.")):
                 return _YES

@@ -7,11 +7,10 @@ method call is only ever matched on a receiver that is a strategy.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, Optional
+from typing import Optional
 
 import libcst as cst
 
-from ..imports import ImportedName, dotted_name
 
 # Constructors whose call creates a new strategy object.
 _CONSTRUCTOR = re.compile(
@@ -20,28 +19,6 @@ _CONSTRUCTOR = re.compile(
     r"|^tensorflow\.python\.distribute\.[\w.]*\.\w*Strategy(?:V[12])?$"
 )
 _GET_STRATEGY = re.compile(r"^tensorflow(?:\.compat\.v[12])?\.distribute\.get_strategy$")
-
-
-class Aliases:
-    """Import bindings of a file, to spell a callee by the path it was imported from."""
-
-    def __init__(self, imports: Iterable[ImportedName]):
-        self._paths: Dict[str, str] = {}
-        for imp in imports:
-            if imp.bound and not imp.is_star:
-                self._paths.setdefault(imp.bound, imp.path)
-
-    def resolve(self, node: cst.CSTNode) -> Optional[str]:
-        """`tfd.MirroredStrategy` -> `tensorflow.distribute.MirroredStrategy` (None if unknown)."""
-        name = dotted_name(node)
-        if name is None:
-            return None
-        parts = name.split(".")
-        for cut in range(len(parts), 0, -1):
-            path = self._paths.get(".".join(parts[:cut]))
-            if path is not None:
-                return ".".join([path] + parts[cut:])
-        return None
 
 
 def is_constructor(path: Optional[str]) -> bool:

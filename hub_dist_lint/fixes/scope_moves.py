@@ -13,8 +13,9 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..analysis.deliberate import value_use
-from ..analysis.hub_calls import HubCall, HubCallGraph, ScopeProof
+from ..analysis.scoped_values import ScopedValue, ScopeProof, ValueGraph
 from ..analysis.strategies import scope_receiver
+from ..checking import FixPlan
 from ..diagnostics import Fix
 
 # Comments that start a notebook cell in a script (jupytext/VS Code/Spyder percent
@@ -24,17 +25,17 @@ _CELL_MARKER = re.compile(r"#\s*(%%|In\[[\s\d]*\]:|<codecell>|COMMAND -{3,})")
 
 
 class ScopePlan:
-    """Which strategy's scope the hub call belongs in, or why none can be chosen."""
+    """Which strategy's scope the value's making belongs in, or why none can be chosen."""
 
     def __init__(self, strategy: Optional[str], reason: Optional[str] = None):
         self.strategy = strategy
         self.reason = reason
 
 
-def plan_scope_fix(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> ScopePlan:
+def plan_scope_fix(value: ScopedValue, graph: ValueGraph, proof: ScopeProof) -> ScopePlan:
     """The strategy whose scope uses the value, created earlier in the same function."""
-    plan = _choose_strategy(hub, graph)
-    use = value_use(hub, graph, proof)
+    plan = _choose_strategy(value, graph)
+    use = value_use(value, graph, proof)
     if plan.reason is None and use.runs_in_scope:
         return ScopePlan(plan.strategy, "the value is also called directly inside the scope; "
                          "made inside it, that call fails (TF 2.21: 'executing a graph generated "
@@ -46,15 +47,15 @@ def plan_scope_fix(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> Scop
     return plan
 
 
-def _choose_strategy(hub: HubCall, graph: HubCallGraph) -> ScopePlan:
-    unit = hub.unit
+def _choose_strategy(value: ScopedValue, graph: ValueGraph) -> ScopePlan:
+    unit = value.unit
     if not unit.creations:
         return ScopePlan(None, "the strategy is not in this function: enter its scope around "
                                f"the calls of {unit.name}()")
     usable = [c.name for c in unit.creations
-              if c.order < hub.order and (c.block is None or c.block in hub.blocks)]
-    used_in = {read.scope for read in graph.reads_of(unit, hub.target, hub.order)
-               if read.scope is not None} if hub.target else set()
+              if c.order < value.order and (c.block is None or c.block in value.blocks)]
+    used_in = {read.scope for read in graph.reads_of(unit, value.target, value.order)
+               if read.scope is not None} if value.target else set()
     names = set(usable)
     if len(used_in) == 1 and used_in <= {c.name for c in unit.creations}:
         chosen = next(iter(used_in))
@@ -68,16 +69,16 @@ def _choose_strategy(hub: HubCall, graph: HubCallGraph) -> ScopePlan:
     if chosen not in names:
         return ScopePlan(chosen, f"`{chosen}` is created after this call (or in another branch): "
                                  "move the call below its creation, inside its scope")
-    if not isinstance(hub.block, (cst.IndentedBlock, cst.Module)) or hub.statement is None:
+    if not isinstance(value.block, (cst.IndentedBlock, cst.Module)) or value.statement is None:
         return ScopePlan(chosen, "the call is on a one-line block")
     return ScopePlan(chosen)
 
 
-def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix], Optional[str]]]:
+def scope_fixes(flagged: List[ScopedValue], plans: Dict[int, ScopePlan]) -> Dict[int, FixPlan]:
     """Wrap runs of adjacent flagged statements of one body, or merge them into an adjacent
     `with <strategy>.scope():` block."""
-    out: Dict[int, Tuple[Optional[Fix], Optional[str]]] = {}
-    groups: Dict[Tuple[int, str], List[HubCall]] = {}
+    out: Dict[int, FixPlan] = {}
+    groups: Dict[Tuple[int, str], List[ScopedValue]] = {}
     for hub in flagged:
         plan = plans[id(hub)]
         if plan.reason is None:
@@ -94,7 +95,7 @@ def scope_fixes(flagged: List[HubCall], plans) -> Dict[int, Tuple[Optional[Fix],
             moved = {id(s) for s in statements}
             for hub in hubs:
                 if id(hub.statement) in moved:
-                    out[id(hub)] = (fix, None)
+                    out[id(hub)] = FixPlan(fix, None)
     return out
 
 

@@ -5,7 +5,7 @@ tf-keras layer. A model that holds one must be tf-keras throughout: a Keras 3 op
 callback on a tf-keras model fails too (measured under TF 2.21: "Could not interpret
 optimizer identifier"), so the rewrite covers every Keras spelling of the file or none:
 
-- `tf.keras.A.B` and the module aliases TensorFlow sets (`tf.optimizers`, `tf.losses`,
+- `tf.keras.A.B` and the module names TensorFlow sets (`tf.optimizers`, `tf.losses`,
   `tf.metrics`, `tf.initializers`) -> `tf_keras.A.B`, `tf_keras.optimizers...`;
 - `from tensorflow.keras[.m] import X` / `from keras[.m] import X` -> `from tf_keras[.m] import X`;
 - `import keras`, `import tensorflow.keras as K` -> `import tf_keras as keras` / `as K`;
@@ -23,56 +23,12 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap
-from ..analysis.strategies import Aliases
+from ..keras_facts import TF_KERAS, keras3_only, keras_public
+from ..analysis.names import Names
 from ..diagnostics import Ensure, Fix
 from ..imports import ImportedName, OutsideImports, dotted_name
-
-TF_KERAS = "tf_keras"
-
-
-def keras3_at(target: str) -> bool:
-    """tf.keras (and the keras package) is Keras 3 in this release: TF 2.16 and later."""
-    version = apimap.wheel_version("keras", target)
-    return bool(version) and version.startswith("3.")
-
-
-def keras_public(path: Optional[str]) -> Optional[str]:
-    """The `tf.keras.*` name a resolved import path stands for, or None when not Keras:
-    `tensorflow.keras.layers.Dense`, `keras.layers.Dense`, `tensorflow.optimizers.Adam`,
-    `tensorflow.compat.v2.keras.Model`."""
-    if not path:
-        return None
-    for prefix in ("tensorflow.compat.v1.", "tensorflow.compat.v2."):
-        if path.startswith(prefix + "keras"):
-            path = "tensorflow." + path[len(prefix):]
-    if path == "tensorflow.keras" or path.startswith("tensorflow.keras."):
-        return "tf" + path[len("tensorflow"):]
-    if path == "keras" or path.startswith("keras."):
-        return "tf." + path
-    if path.startswith("tensorflow."):
-        public = apimap.alias_target("tf" + path[len("tensorflow"):])
-        if public.startswith("tf.keras."):
-            return public
-    return None
-
-
-def keras3_only(public: str, target: str, spelled: Optional[str] = None) -> Optional[str]:
-    """Why `public` (a tf.keras name, spelled so in the file) has no tf-keras spelling in
-    `target`, or None if it has one.
-
-    The longest prefix that is a public name decides: `tf.keras.layers.Dense(3).units` is
-    judged by `tf.keras.layers.Dense`; a name the data does not know at all is unknown."""
-    spelled = spelled or public
-    parts = public.split(".")
-    for cut in range(len(parts), 1, -1):
-        name = ".".join(parts[:cut])
-        if apimap.tf_keras_exports(name, target):
-            return None
-        if apimap.public_exists(name, target):
-            return f"{spelled}, which is Keras 3 only (tf-keras has no {name} in TF {target})"
-    return f"{spelled}, which is not a Keras name in TF {target}"
-
 
 @dataclass
 class KerasUse:
@@ -86,9 +42,9 @@ class KerasUse:
 class _UseFinder(OutsideImports):
     """Outermost Name/Attribute chains that resolve to Keras, outside import statements."""
 
-    def __init__(self, aliases: Aliases):
+    def __init__(self, names: Names):
         super().__init__()
-        self.aliases = aliases
+        self.names = names
         self.uses: List[KerasUse] = []
 
     def visit_Arg(self, node):
@@ -111,7 +67,7 @@ class _UseFinder(OutsideImports):
         self._record(node)
 
     def _record(self, node) -> bool:
-        path = self.aliases.resolve(node)
+        path = self.names.path_of(node)
         public = keras_public(path)
         if public is None:
             return False
@@ -140,8 +96,8 @@ def _tf_keras_spelling(prefix: cst.Attribute) -> cst.BaseExpression:
     return new.with_changes(lpar=prefix.lpar, rpar=prefix.rpar)
 
 
-def find_keras_uses(module: cst.Module, aliases: Aliases) -> List[KerasUse]:
-    finder = _UseFinder(aliases)
+def find_keras_uses(module: cst.Module, names: Names) -> List[KerasUse]:
+    finder = _UseFinder(names)
     module.visit(finder)
     return finder.uses
 
@@ -154,10 +110,10 @@ class _Plan:
     needs_import: bool = False
 
 
-def first_keras3_only(ctx, aliases: Aliases, target: str) -> Optional[str]:
+def first_keras3_only(ctx: LintContext, names: Names, target: str) -> Optional[str]:
     """The first Keras name the file imports or uses that tf-keras lacks in `target`."""
     named = [(keras_public(imp.path), imp.path) for imp in ctx.imports if not imp.is_star]
-    named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, aliases)]
+    named += [(use.public, dotted_name(use.node)) for use in find_keras_uses(ctx.module, names)]
     for public, spelled in named:
         why = keras3_only(public, target, spelled) if public else None
         if why:
@@ -165,36 +121,36 @@ def first_keras3_only(ctx, aliases: Aliases, target: str) -> Optional[str]:
     return None
 
 
-def plan_rewrite(ctx, aliases: Aliases, target: str) -> Tuple[Optional[Fix], Optional[str]]:
+def plan_rewrite(ctx: LintContext, names: Names, target: str) -> FixPlan:
     """The whole-file tf-keras rewrite, or (None, why not)."""
     why = _blocked_by_imports(ctx.imports)
     if why:
-        return None, why
-    why = first_keras3_only(ctx, aliases, target)
+        return FixPlan(None, why)
+    why = first_keras3_only(ctx, names, target)
     if why:
-        return None, f"the file uses {why}"
+        return FixPlan(None, f"the file uses {why}")
     plan = _Plan()
     for imp in ctx.imports:
         why = _plan_import(imp, plan, target)
         if why:
-            return None, why
+            return FixPlan(None, why)
     rewritten_roots = {imp.bound for imp in ctx.imports
                        if imp.bound and keras_public(imp.path) is not None}
-    for use in find_keras_uses(ctx.module, aliases):
+    for use in find_keras_uses(ctx.module, names):
         if use.rewrite_from is not None:
             plan.replace.append((use.rewrite_from, _tf_keras_spelling(use.rewrite_from)))
             plan.needs_import = True
         elif _root(use.node) not in rewritten_roots:
-            return None, f"{dotted_name(use.node)} reaches Keras through a spelling left as is"
+            return FixPlan(None, f"{dotted_name(use.node)} reaches Keras through a spelling left as is")
     if plan.needs_import:
         why = _ensure_tf_keras(ctx, plan)
         if why:
-            return None, why
+            return FixPlan(None, why)
     if not (plan.replace or plan.remove or plan.ensure):
-        return None, "nothing in the file spells Keras"
-    return Fix("move the file's Keras to tf-keras (import tf_keras; tf.keras.X -> tf_keras.X)",
-               remove=tuple(plan.remove), replace=tuple(plan.replace),
-               ensure=tuple(plan.ensure)), None
+        return FixPlan(None, "nothing in the file spells Keras")
+    return FixPlan(Fix("move the file's Keras to tf-keras (import tf_keras; tf.keras.X -> tf_keras.X)",
+                       remove=tuple(plan.remove), replace=tuple(plan.replace),
+                       ensure=tuple(plan.ensure)), None)
 
 
 def _root(node) -> Optional[str]:
@@ -251,7 +207,7 @@ def _plan_import(imp: ImportedName, plan: _Plan, target: str) -> Optional[str]:
     return None
 
 
-def _ensure_tf_keras(ctx, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
+def _ensure_tf_keras(ctx: LintContext, plan: _Plan, anchor: Optional[ImportedName] = None) -> Optional[str]:
     """`import tf_keras` before `anchor` (default: the first module-level import of
     TensorFlow), unless the file has it at module level."""
     if any(imp.path == TF_KERAS and imp.bound == TF_KERAS and not imp.site.in_try
@@ -283,22 +239,13 @@ def legacy_keras_import(imports: List[ImportedName]) -> Optional[str]:
     return None
 
 
-def uses_hub_layer(ctx) -> bool:
+def uses_hub_layer(ctx: LintContext) -> bool:
     """The file makes `hub.KerasLayer`s (cheap: its text and imports)."""
     return "KerasLayer" in ctx.text and any(imp.path.split(".")[0] == "tensorflow_hub"
                                             for imp in ctx.imports)
 
 
-def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optional[str]:
-    """Where a `tf.keras.X` public name lives for this file: `tf_keras.X` in a file that makes
-    hub layers when tf.keras is Keras 3 (and tf-keras has X), else `public` itself."""
-    if (public and hub_layers and public.startswith("tf.keras.") and keras3_at(target)
-            and apimap.tf_keras_exports(public, target)):
-        return TF_KERAS + public[len("tf.keras"):]
-    return public
-
-
-def tf_keras_ensure(ctx, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
+def tf_keras_ensure(ctx: LintContext, imp: ImportedName) -> Tuple[Optional[Ensure], Optional[str]]:
     """`import tf_keras` for a fix at `imp` (None when the file has it), or (None, why not)."""
     plan = _Plan()
     why = _ensure_tf_keras(ctx, plan, anchor=imp)

@@ -7,13 +7,10 @@ carries its documentation and inline VALID/INVALID examples (Fixit style).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable, Optional, Protocol, Tuple, Type
+from typing import ClassVar, Optional, Tuple
 
-if TYPE_CHECKING:
-    from ..diagnostics import Diagnostic
-    from ..engine import LintContext
+from ..checking import Checker, Gate
 
 
 @dataclass(frozen=True)
@@ -41,25 +38,4 @@ class Rule:
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 
 
-class Gate(Protocol):
-    """A cheap test on a file's text: a false answer means the checker cannot report
-    anything in it (a compiled regex is one; gates built from data on first use too)."""
-
-    def search(self, text: str) -> object: ...
-
-
-class Checker:
-    """One analysis that reports for a family of rules.
-
-    The contract: `check(ctx)` yields `ctx.diagnostic(Rule, message, ctx.span(node), fix,
-    no_fix_reason)`; `ctx` gives the parsed module, the imports, the target release and
-    the file's text. A checker whose gate does not match never runs.
-    """
-
-    rules: ClassVar[Tuple[Type[Rule], ...]]
-    # The file text must match this for the checker to run: files that cannot
-    # contain a finding are never parsed.
-    gate: ClassVar[Gate] = re.compile("")
-
-    def check(self, ctx: "LintContext") -> Iterable["Diagnostic"]:
-        raise NotImplementedError
+__all__ = ["Checker", "Gate", "Invalid", "Rule"]

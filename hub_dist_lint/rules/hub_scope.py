@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from ..checking import NO_PLAN, FixPlan, LintContext
 from ..analysis.deliberate import close_pipeline_names, is_deliberate, value_use
-from ..analysis.hub_calls import OUT, HubCall, HubCallGraph, ScopeProof
-from ..analysis.receivers import StrategyReceivers
-from ..analysis.strategies import Aliases
+from ..analysis.scoped_values import OUT, ScopedValue, ValueGraph, ScopeProof
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import plan_scope_fix, scope_fixes
 from .base import Checker, Invalid, Rule
@@ -143,37 +142,35 @@ class HubScopeChecker(Checker):
     rules = (HubLoadOutsideScope, HubKerasLayerOutsideScope)
     gate = re.compile(r"tensorflow_hub(?s:.*)[Ss][Tt][Rr][Aa][Tt][Ee][Gg][Yy]")
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         if not any(imp.path == "tensorflow_hub" or imp.path.startswith("tensorflow_hub.")
                    for imp in ctx.imports):
             return
-        aliases = Aliases(ctx.imports)
-        graph = HubCallGraph(aliases, StrategyReceivers(ctx.module, ctx.imports, aliases))
-        ctx.module.visit(graph)
-        if not graph.hub_calls:
+        graph = ctx.value_graph
+        if not graph.made:
             return
         proof = ScopeProof(graph)
         close_pipeline_names(graph)
-        flagged = [h for h in graph.hub_calls if _outside(h, graph, proof)]
+        flagged = [h for h in graph.made if _outside(h, graph, proof)]
         if not flagged:
             return
         plans = {id(h): plan_scope_fix(h, graph, proof) for h in flagged}
         for hub in flagged:
             plan = plans[id(hub)]
-            fix, reason = (scope_fixes(flagged, plans).get(id(hub), (None, plan.reason))
-                           if ctx.want_fixes else (None, None))
+            fix, reason = (scope_fixes(flagged, plans).get(id(hub), FixPlan(None, plan.reason))
+                           if ctx.want_fixes else NO_PLAN)
             yield ctx.diagnostic(_RULE_FOR[hub.api], _message(hub, plan.strategy),
                                  ctx.span(hub.call), fix, reason)
 
 
-def _outside(hub: HubCall, graph: HubCallGraph, proof: ScopeProof) -> bool:
+def _outside(hub: ScopedValue, graph: ValueGraph, proof: ScopeProof) -> bool:
     """Proven outside every scope, and its value is built into what a scope trains."""
     if hub.in_scope or proof.point(hub.unit, False) != OUT or is_deliberate(hub, graph):
         return False
     return value_use(hub, graph, proof).builds_in_scope
 
 
-def _message(hub: HubCall, strategy: Optional[str]) -> str:
+def _message(hub: ScopedValue, strategy: Optional[str]) -> str:
     unit = hub.unit
     if unit.creations:
         here = "module" if unit.kind == "module" else "function"

@@ -10,20 +10,20 @@ analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
+from ..analysis.names import Names
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, set_some_other_way, switch_statement)
-from ..analysis.receivers import StrategyReceivers
-from ..analysis.strategies import Aliases
-from ..fixes.tf_keras_rewrite import (TF_KERAS, first_keras3_only, keras3_at, keras_public,
-                                legacy_keras_import, plan_rewrite, uses_hub_layer)
+from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
+from ..keras_facts import TF_KERAS, keras3_at, keras_public
 from .base import Checker, Invalid, Rule
 
 _SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
@@ -162,45 +162,45 @@ class Keras3Checker(Checker):
     rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch)
     gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         if not keras3_at(target):
             return
-        aliases = Aliases(ctx.imports)
+        names = ctx.names
         scan = None
         if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
-            scan = ModelScan(aliases, StrategyReceivers(ctx.module, ctx.imports, aliases))
-            ctx.module.visit(scan)
-        switches = find_switches(ctx.module, aliases) if "TF_USE_LEGACY_KERAS" in ctx.text else []
+            scan = ctx.value_graph
+        switches = find_switches(ctx.module, names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
-                                             for h in scan.hub_calls))
+                                             for h in scan.made))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
         for switch in switches:
             late = late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
-        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.hub_calls):
+        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.made):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
             legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
-                                        and set_some_other_way(ctx.module, aliases))
+                                        and set_some_other_way(ctx.module, names))
             scan.keras3 = _keras3_names(legacy)
-            yield from self._hub_findings(ctx, aliases, target, scan)
+            yield from self._hub_findings(ctx, names, target, scan)
 
     # -- HDL501 ------------------------------------------------------------------------
-    def _hub_findings(self, ctx, aliases, target, scan: ModelScan) -> Iterable[Diagnostic]:
+    def _hub_findings(self, ctx: LintContext, names: Names, target: str,
+                      scan: ModelScan) -> Iterable[Diagnostic]:
         reaches = scan.reaches(_spelled)
         if not reaches:
             return
-        fix, reason, remedy = _plan_hub_fix(ctx, aliases, target, scan, reaches)
+        plan = _plan_hub_fix(ctx, names, target, scan, reaches)
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
-            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + remedy,
-                                 span, fix if ctx.want_fixes else None, reason)
+            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + plan.remedy,
+                                 span, plan.fix if ctx.want_fixes else None, plan.reason)
 
     # -- HDL502 ------------------------------------------------------------------------
-    def _switch_finding(self, ctx, switch: Switch, late) -> Diagnostic:
+    def _switch_finding(self, ctx: LintContext, switch: Switch, late) -> Diagnostic:
         problems = []
         if switch.how == "putenv":
             problems.append("os.putenv() does not change os.environ, which TensorFlow reads")
@@ -225,7 +225,7 @@ def _loads_a_handle(hub_call, scan: ModelScan) -> bool:
     args = hub_call.call.args
     handle = next((a.value for a in args if a.keyword is None or a.keyword.value == "handle"), None)
     if isinstance(handle, cst.Name):
-        found = scan.lookup(handle.value, hub_call.unit)
+        found = scan.lookup(handle)
         handle = found[0] if isinstance(found, tuple) else handle
     if handle is None or isinstance(handle, cst.Call):
         return False
@@ -270,17 +270,26 @@ def _reach_message(reach: Reach, target: str) -> str:
     return "hub.KerasLayer (a tf-keras layer) " + where
 
 
-def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
-    """(fix, reason, remedy text): the switch for an entry point spelling only tf.keras,
-    else the whole-file tf-keras rewrite, else nothing (and why)."""
+class HubFixPlan(NamedTuple):
+    """HDL501's plan for the file, and the remedy its messages end with."""
+
+    fix: Optional[Fix]
+    reason: Optional[str]
+    remedy: str
+
+
+def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
+                  reaches: List[Reach]) -> HubFixPlan:
+    """The switch for an entry point spelling only tf.keras, else the whole-file tf-keras
+    rewrite, else nothing (and why)."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
     entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
-        return None, legacy, _NO_FIX_REMEDY
+        return HubFixPlan(None, legacy, _NO_FIX_REMEDY)
     if entry and not package:
-        why = first_keras3_only(ctx, aliases, target)
+        why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
         if why is None and isinstance(anchor, cst.SimpleStatementLine):
             text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_statement()
@@ -288,26 +297,26 @@ def _plan_hub_fix(ctx, aliases, target, scan: ModelScan, reaches: List[Reach]):
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
                       ensure=(Ensure(anchor, text, ctx.module, order),))
             if notebook:
-                return fix, None, ("; fixed by setting TF_USE_LEGACY_KERAS=1 before the notebook "
-                                   "imports TensorFlow (restart a running kernel for it to apply)")
-            return fix.unsafe(_ENTRY_POINT_CAVEAT), None, (
-                "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of this "
-                "entry-point script, before TensorFlow is imported")
+                return HubFixPlan(fix, None, "; fixed by setting TF_USE_LEGACY_KERAS=1 before the "
+                                  "notebook imports TensorFlow (restart a running kernel for it to apply)")
+            return HubFixPlan(fix.unsafe(_ENTRY_POINT_CAVEAT), None,
+                              "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of "
+                              "this entry-point script, before TensorFlow is imported")
     for reach in reaches:
         for model, unit in scan.models_of(reach):
             why = scan.hands_away(model, unit, entry)
             if why:
-                return None, f"the model leaves this file ({why}): move its users to tf-keras too", \
-                    _NO_FIX_REMEDY
-    fix, reason = plan_rewrite(ctx, aliases, target)
-    if fix is None:
-        return None, reason, _NO_FIX_REMEDY
-    return (fix.unsafe("it moves the file's Keras to another implementation (tf-keras): Keras "
-                       "objects other code passes in or takes out must be tf-keras too"),
-            None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import tf_keras)")
+                return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
+                                  "tf-keras too", _NO_FIX_REMEDY)
+    plan = plan_rewrite(ctx, names, target)
+    if plan.fix is None:
+        return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
+    return HubFixPlan(plan.fix.unsafe("it moves the file's Keras to another implementation (tf-keras): "
+                                      "Keras objects other code passes in or takes out must be tf-keras too"),
+                      None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import tf_keras)")
 
 
-def _late_text(ctx, load) -> str:
+def _late_text(ctx: LintContext, load) -> str:
     where = f"`{load.what}`"
     for imp in ctx.imports:
         if imp.site.line is load.line:
@@ -319,7 +328,7 @@ def _late_text(ctx, load) -> str:
             "imports (hub.KerasLayer makes one) to Keras 3")
 
 
-def _line_span(ctx, switch: Switch) -> Tuple[int, int, int, int]:
+def _line_span(ctx: LintContext, switch: Switch) -> Tuple[int, int, int, int]:
     """The call that sets it, or the `os.environ[...]` of an assignment."""
     if isinstance(switch.small, cst.Expr):
         node = switch.small.value
@@ -328,16 +337,16 @@ def _line_span(ctx, switch: Switch) -> Tuple[int, int, int, int]:
     return ctx.span(node)
 
 
-def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional[str]]:
+def _plan_switch_fix(ctx: LintContext, switch: Switch, late) -> FixPlan:
     value = switch.value if switch.value in ("1", "true", "True") else "1"
     if late is None:
         return _repair_in_place(switch, value)
     if not switch.top_level:
-        return None, ("it is set inside a function or block: set it at the top of the "
-                      "program's entry point, before TensorFlow is imported")
+        return FixPlan(None, ("it is set inside a function or block: set it at the top of the "
+                              "program's entry point, before TensorFlow is imported"))
     anchor = earliest_anchor(ctx.module)
     if not isinstance(anchor, cst.SimpleStatementLine):
-        return None, "the first import that may load TensorFlow is inside a compound statement"
+        return FixPlan(None, "the first import that may load TensorFlow is inside a compound statement")
     text = ctx.module.code_for_node(switch.small).strip()
     if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
         text = switch_statement(value)
@@ -350,27 +359,27 @@ def _plan_switch_fix(ctx, switch: Switch, late) -> Tuple[Optional[Fix], Optional
     if not binds_os_before(ctx.module, anchor):
         text = "import os\n" + text
     order = (list(ctx.module.body).index(anchor), -1)
-    return Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
-               replace=((removed, cst.RemoveFromParent()),),
-               ensure=(Ensure(anchor, text, ctx.module, order),)), None
+    return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
+                       replace=((removed, cst.RemoveFromParent()),),
+                       ensure=(Ensure(anchor, text, ctx.module, order),)), None)
 
 
-def _repair_in_place(switch: Switch, value: str) -> Tuple[Optional[Fix], Optional[str]]:
+def _repair_in_place(switch: Switch, value: str) -> FixPlan:
     small = switch.small
     if switch.how == "putenv":
         func = small.value.func
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
-            return None, "putenv is not spelled os.putenv: assign os.environ by hand"
+            return FixPlan(None, "putenv is not spelled os.putenv: assign os.environ by hand")
         key, given = (small.value.args[0].value, small.value.args[1].value)
         literal = given if value == switch.value else cst.SimpleString(f'"{value}"')
         new = cst.parse_statement(f"{func.value.value}.environ[{_code(key)}] = {_code(literal)}").body[0]
-        return Fix("set os.environ instead of os.putenv", replace=((small, new),)), None
+        return FixPlan(Fix("set os.environ instead of os.putenv", replace=((small, new),)), None)
     literal = _value_literal(small)
     if literal is None:
-        return None, "the value is not a plain string literal"
+        return FixPlan(None, "the value is not a plain string literal")
     quote = literal.prefix + literal.quote
     new = cst.SimpleString(f"{quote}{value}{literal.quote}")
-    return Fix(f'set it to "{value}"', replace=((literal, new),)), None
+    return FixPlan(Fix(f'set it to "{value}"', replace=((literal, new),)), None)
 
 
 def _code(node) -> str:
@@ -466,7 +475,7 @@ class PrivateKerasImportChecker(Checker):
     rules = (PrivateKerasImport,)
     gate = _PrivateKerasGate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         hub_layers = None
         if ctx.text.lstrip().startswith(_GENERATED):
@@ -569,16 +578,16 @@ def _keras_history(path: str, public: Optional[str]) -> str:
     return f" (where {public} was defined in TF {release_ranges(releases)})" if releases else ""
 
 
-def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix], Optional[str]]:
+def _private_keras_fix(ctx: LintContext, imp, public, spelled, target) -> FixPlan:
     if spelled is None or public is None:
-        return None, "no public name to rewrite to"
+        return FixPlan(None, "no public name to rewrite to")
     if imp.site.in_try:
-        return None, "inside a try: block (a fallback import); rewrite it by hand"
+        return FixPlan(None, "inside a try: block (a fallback import); rewrite it by hand")
     if not isinstance(imp.statement, cst.ImportFrom):
-        return None, "a module import: use the public names of its members"
+        return FixPlan(None, "a module import: use the public names of its members")
     if target not in apimap.public_names(imp.path).get(public, ()):
-        return None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
-                      "Keras 2 became Keras 3): check the uses, then import the public name")
+        return FixPlan(None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
+                              "Keras 2 became Keras 3): check the uses, then import the public name"))
     module, _, name = spelled.rpartition(".")
     text = f"from {module} import {name}" + (f" as {imp.bound}" if imp.bound != name else "")
     ensure = (Ensure(imp.site.line, text, imp.site.scope, (imp.site.top_index, imp.ordinal)),)
@@ -586,4 +595,4 @@ def _private_keras_fix(ctx, imp, public, spelled, target) -> Tuple[Optional[Fix]
               **ctx.fix_extent(imp, (), ensure))
     if spelled.split(".")[0] != imp.path.split(".")[0]:  # keras.src.X -> tf_keras.X: another Keras
         fix = fix.unsafe(f"{spelled} is another Keras's object than {imp.path}")
-    return fix, None
+    return FixPlan(fix, None)

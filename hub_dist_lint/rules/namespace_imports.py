@@ -23,10 +23,11 @@ from typing import Iterable, List, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
-from ..tf_alias import TensorflowAlias, bind_statement
+from ..tf_alias import bind_statement
 from .base import Checker, Invalid, Rule
 from .keras3 import is_private_keras
 from .private_imports import is_private
@@ -237,15 +238,16 @@ class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
     gate = _Gate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
+        planner = _LazyPlanner(ctx)
         for imp in ctx.imports:
             found = None
             if not imp.is_star and imp.path.startswith("tensorflow.") and not is_private(imp.path):
                 if isinstance(imp.statement, cst.Import):
-                    found = self._module_import(ctx, imp, target)
+                    found = self._module_import(ctx, imp, target, planner)
                 else:
-                    found = self._from_import(ctx, imp, target)
+                    found = self._from_import(ctx, imp, target, planner)
             if found is None:
                 missing = _missing(imp, target)
                 if missing is not None:
@@ -254,14 +256,8 @@ class NamespaceImportChecker(Checker):
             if found is not None:
                 yield found
 
-    @staticmethod
-    def _planner(ctx) -> "_Planner":
-        planner = ctx.cache.get("namespace_imports.planner")
-        if planner is None:
-            planner = ctx.cache["namespace_imports.planner"] = _Planner(ctx)
-        return planner
-
-    def _module_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+    def _module_import(self, ctx: LintContext, imp: ImportedName, target: str,
+                       planner: "_LazyPlanner") -> Optional[Diagnostic]:
         found = _module_failure(imp.path, target)
         public = _public(imp.path)
         if found is None or not apimap.public_exists(public, target):
@@ -276,10 +272,11 @@ class NamespaceImportChecker(Checker):
                    f"use the attribute {public} after import tensorflow as tf")
         fix, reason = None, None
         if ctx.want_fixes:
-            fix, reason = self._planner(ctx).module_fix(imp)
+            fix, reason = planner.get().module_fix(imp)
         return ctx.diagnostic(NamespaceModuleImport, message, ctx.import_span(imp), fix, reason)
 
-    def _from_import(self, ctx, imp: ImportedName, target: str) -> Optional[Diagnostic]:
+    def _from_import(self, ctx: LintContext, imp: ImportedName, target: str,
+                     planner: "_LazyPlanner") -> Optional[Diagnostic]:
         module, _, name = imp.path.rpartition(".")
         found = _from_failure(module, name, target)
         public = _public(imp.path)
@@ -298,7 +295,7 @@ class NamespaceImportChecker(Checker):
                        f"since {since}{_hidden_text(hidden)}; use {public}")
         fix, reason = None, None
         if ctx.want_fixes:
-            fix, reason = self._planner(ctx).from_fix(imp, target)
+            fix, reason = planner.get().from_fix(imp, target)
         return ctx.diagnostic(NamespaceFromImport, message, ctx.import_span(imp), fix, reason)
 
 
@@ -318,12 +315,25 @@ def _missing(imp: ImportedName, target: str) -> Optional[import_failures.Failure
     return import_failures.check(module, name, target)
 
 
+class _LazyPlanner:
+    """The file's `_Planner`, made for the first import that needs a fix."""
+
+    def __init__(self, ctx: LintContext):
+        self.ctx = ctx
+        self._planner: Optional[_Planner] = None
+
+    def get(self) -> "_Planner":
+        if self._planner is None:
+            self._planner = _Planner(self.ctx)
+        return self._planner
+
+
 class _Planner:
     """Rewrites a failing import to attribute bindings on `import tensorflow as tf`."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: LintContext):
         self.ctx = ctx
-        self.tf = TensorflowAlias(ctx)
+        self.tf = ctx.tensorflow_alias
         self.alias = self.tf.name
 
     def _guard(self, imp: ImportedName) -> Optional[str]:
@@ -333,42 +343,42 @@ class _Planner:
             return "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
         return None
 
-    def module_fix(self, imp: ImportedName):
+    def module_fix(self, imp: ImportedName) -> FixPlan:
         if imp.alias.asname is None:
             if imp.site.in_try:
-                return None, "inside a try: block (a fallback import); rewrite it by hand"
+                return FixPlan(None, "inside a try: block (a fallback import); rewrite it by hand")
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
-            return Fix(f"import tensorflow; {imp.path} is reached by attribute",
-                       replace=((imp.alias, new_alias),), **self.ctx.fix_extent(imp)), None
+            return FixPlan(Fix(f"import tensorflow; {imp.path} is reached by attribute",
+                               replace=((imp.alias, new_alias),), **self.ctx.fix_extent(imp)), None)
         why = self._guard(imp)
         if why:
-            return None, why
+            return FixPlan(None, why)
         if len(imp.statement.names) != 1:
-            return None, "several modules in one import statement; split it first"
+            return FixPlan(None, "several modules in one import statement; split it first")
         ensure = self.tf.ensure(imp)
         assign = bind_statement(imp.bound, self.alias + imp.path[len("tensorflow"):],
                               imp.statement)
-        return Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
-                   ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
+        return FixPlan(Fix(f"bind {imp.bound} by attribute", replace=((imp.statement, assign),),
+                           ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None)
 
-    def from_fix(self, imp: ImportedName, target: str):
+    def from_fix(self, imp: ImportedName, target: str) -> FixPlan:
         why = self._guard(imp)
         if why:
-            return None, why
+            return FixPlan(None, why)
         statement = imp.statement
         if isinstance(statement.names, cst.ImportStar):
-            return None, "star import"
+            return FixPlan(None, "star import")
         module = imp.path.rpartition(".")[0]
         assigns: List[cst.Assign] = []
         for alias in statement.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else None
             if name is None or not apimap.public_exists(_public(f"{module}.{name}"), target):
-                return None, f"{module}.{name} is not public in TF {target}"
+                return FixPlan(None, f"{module}.{name} is not public in TF {target}")
             bound = alias.asname.name.value if alias.asname else name
             assigns.append(bind_statement(bound, f"{self.alias}{module[len('tensorflow'):]}.{name}",
                                           statement if alias is statement.names[-1] else None))
         ensure = self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
-        return Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
-                   replace=((statement, new),), ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None
+        return FixPlan(Fix(f"bind {', '.join(a.targets[0].target.value for a in assigns)} by attribute",
+                           replace=((statement, new),), ensure=ensure, **self.ctx.fix_extent(imp, (), ensure)), None)
 

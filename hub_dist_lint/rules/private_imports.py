@@ -13,12 +13,14 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
 from ..imports import ImportedName, dotted_name
-from ..tf_alias import TensorflowAlias, bind_statement
-from ..fixes.tf_keras_rewrite import TF_KERAS, public_home, tf_keras_ensure, uses_hub_layer
+from ..tf_alias import bind_statement
+from ..fixes.tf_keras_rewrite import tf_keras_ensure, uses_hub_layer
+from ..keras_facts import TF_KERAS, public_home
 from .base import Checker, Invalid, Rule
 
 PRIVATE_ROOTS = apimap.PRIVATE_ROOTS  # one home: the facts layer
@@ -180,7 +182,7 @@ class PrivateImportChecker(Checker):
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
         if not privates:
             return
@@ -229,7 +231,7 @@ class PrivateImportChecker(Checker):
 
 
     @staticmethod
-    def _protobuf(ctx, imp: ImportedName, planner, target: str, span) -> Diagnostic:
+    def _protobuf(ctx: LintContext, imp: ImportedName, planner, target: str, span) -> Diagnostic:
         """HDL105 for an import from a `*_pb2` module present in the target."""
         if imp.is_star:
             return ctx.diagnostic(ProtobufImport, f"star import from protobuf module {imp.path}",
@@ -341,31 +343,31 @@ def _exported_names(module: cst.Module) -> Optional[set]:
 class _FixPlanner:
     """Works out, per private import, whether every use can be rewritten."""
 
-    def __init__(self, ctx, target: str, hub_layers: bool = False):
+    def __init__(self, ctx: LintContext, target: str, hub_layers: bool = False):
         self.ctx = ctx
         self.target = target
         self.hub_layers = hub_layers  # tf.keras names go to tf_keras (Keras 3 targets)
         self.names = ctx.import_uses()  # where imported names are read
-        self.tf = TensorflowAlias(ctx)
+        self.tf = ctx.tensorflow_alias
         self.alias = self.tf.name
         self.exports = _exported_names(ctx.module) if "__all__" in ctx.text else set()
         # what `import tensorflow.x.y` statements (no `as`) bind: uses through them stay
         self.dotted_paths = [imp.path for imp in ctx.imports if isinstance(imp.statement, cst.Import)
                              and imp.alias.asname is None and "." in imp.path]
 
-    def plan(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+    def plan(self, imp: ImportedName) -> FixPlan:
         """Rewrite the uses to public names; failing that, bind the imported names to
         their public objects where the import stood (the same objects in the target)."""
         fix, reason = self._plan_uses(imp)
         if fix is None:
             bound, why = self._plan_binding(imp)
             if bound is not None:
-                return bound, None
+                return FixPlan(bound, None)
             if why:
                 reason = f"{reason}; {why}"
-        return fix, reason
+        return FixPlan(fix, reason)
 
-    def _plan_binding(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+    def _plan_binding(self, imp: ImportedName) -> FixPlan:
         """`from tensorflow.python.x import A as B` -> `B = tf.a.A`, all names of the
         statement, each bound to the object the private path binds in the target.
 
@@ -375,11 +377,11 @@ class _FixPlanner:
         that nothing new can fail there."""
         statement = imp.statement
         if not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
-            return None, None
+            return FixPlan(None, None)
         if self.alias is None or self.tf.shadowed_at(imp):
-            return None, None
+            return FixPlan(None, None)
         if imp.site.in_try and not self.tf.bound_before(imp):
-            return None, "no unguarded `import tensorflow` precedes the try: block"
+            return FixPlan(None, "no unguarded `import tensorflow` precedes the try: block")
         module = imp.path.rpartition(".")[0]
         assigns, public_of = [], {}
         for alias in statement.names:
@@ -387,9 +389,9 @@ class _FixPlanner:
             path = f"{module}.{name}"
             public = apimap.public_name_at(path, self.target)
             if public is None or self.target not in history.exists_in(path):
-                return None, None
+                return FixPlan(None, None)
             if apimap.keras_name_missing(public, self.target):
-                return None, None
+                return FixPlan(None, None)
             bound = alias.asname.name.value if alias.asname else name
             last = alias is statement.names[-1]
             assigns.append(bind_statement(bound, self.alias + public[len("tf"):],
@@ -397,16 +399,16 @@ class _FixPlanner:
             public_of[bound] = public
         ensure = () if imp.site.in_try else self.tf.ensure(imp)
         new = assigns[0] if len(assigns) == 1 else cst.FlattenSentinel(assigns)
-        return Fix(f"bind {imp.bound} to {public_of[imp.bound]} where it was imported",
-                   replace=((statement, new),), ensure=ensure,
-                   **self.ctx.fix_extent(imp, (), ensure)), None
+        return FixPlan(Fix(f"bind {imp.bound} to {public_of[imp.bound]} where it was imported",
+                           replace=((statement, new),), ensure=ensure,
+                           **self.ctx.fix_extent(imp, (), ensure)), None)
 
-    def _plan_uses(self, imp: ImportedName) -> Tuple[Optional[Fix], Optional[str]]:
+    def _plan_uses(self, imp: ImportedName) -> FixPlan:
         if imp.site.in_try:
-            return None, "inside a try: block (a fallback import)"
+            return FixPlan(None, "inside a try: block (a fallback import)")
         dotted_plain = isinstance(imp.statement, cst.Import) and imp.alias.asname is None
         if self.names is None:
-            return None, "could not resolve the import's binding"
+            return FixPlan(None, "could not resolve the import's binding")
         if dotted_plain:
             prefix = "tensorflow"
             # `import tensorflow.python.x` also binds `tensorflow.python`, `tensorflow`:
@@ -415,46 +417,46 @@ class _FixPlanner:
             refs, why = self.names.dotted_reads(imp, others)
         else:
             if self.alias is None:
-                return None, "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)"
+                return FixPlan(None, "no free name for `import tensorflow` (tf, tensorflow and tf_ are taken)")
             prefix = self.alias
             if self.exports is None and isinstance(imp.site.scope, cst.Module):
-                return None, "__all__ is computed: the name may be re-exported"
+                return FixPlan(None, "__all__ is computed: the name may be re-exported")
             if self.exports and imp.bound in self.exports:
-                return None, f"{imp.bound} is listed in __all__ (re-exported)"
+                return FixPlan(None, f"{imp.bound} is listed in __all__ (re-exported)")
             refs, why = self.names.reads(imp)
         if refs is None:
-            return None, why
+            return FixPlan(None, why)
         if self.names.bindings.in_string_annotation(imp.bound.split(".")[0]):
-            return None, f"{imp.bound} is used inside a string annotation"
+            return FixPlan(None, f"{imp.bound} is used inside a string annotation")
         if not refs:  # nothing here reads it: removing it is right unless another module does
-            return Fix(f"remove the unused import of {imp.path}", remove=(imp.alias,),
-                       **self.ctx.fix_extent(imp)).unsafe(
+            return FixPlan(Fix(f"remove the unused import of {imp.path}", remove=(imp.alias,),
+                               **self.ctx.fix_extent(imp)).unsafe(
                 f"{imp.bound} is not used in this file, but another module may import it from "
-                "here, or rely on what importing it does"), None
+                "here, or rely on what importing it does"), None)
         replace: List[Tuple[cst.CSTNode, cst.CSTNode]] = []
         renamed = set()
         for node in refs:
             done, why = self._rewrite_use(imp, node, prefix)
             if done is None:
-                return None, why
+                return FixPlan(None, why)
             replace.append(done[0])
             renamed.add(done[1])
         description = f"rewrite {imp.bound} to " + ", ".join(sorted(renamed))
         on_tf_keras = any(name.startswith(TF_KERAS + ".") for name in renamed)
         if dotted_plain:
             if on_tf_keras:
-                return None, f"{imp.path} is imported without `as`: rewrite it by hand"
+                return FixPlan(None, f"{imp.path} is imported without `as`: rewrite it by hand")
             new_alias = imp.alias.with_changes(name=cst.Name("tensorflow"))
-            return Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),),
-                       **self.ctx.fix_extent(imp, refs)), None
+            return FixPlan(Fix(description, replace=tuple(replace) + ((imp.alias, new_alias),),
+                               **self.ctx.fix_extent(imp, refs)), None)
         ensure = self.tf.ensure(imp) if any(name.startswith("tf.") for name in renamed) else ()
         if on_tf_keras:
             tf_keras, why = tf_keras_ensure(self.ctx, imp)
             if why:
-                return None, why
+                return FixPlan(None, why)
             ensure += (tf_keras,) if tf_keras else ()
-        return Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure,
-                   **self.ctx.fix_extent(imp, refs, ensure)), None
+        return FixPlan(Fix(description, remove=(imp.alias,), replace=tuple(replace), ensure=ensure,
+                           **self.ctx.fix_extent(imp, refs, ensure)), None)
 
     def _rewrite_use(self, imp: ImportedName, node: cst.CSTNode, prefix: str):
         """((original node, replacement), public name) for one use, or (None, why not)."""

@@ -17,16 +17,18 @@ import ast
 import dataclasses
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 import libcst as cst
 
+from ..checking import FixPlan, LintContext
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
 from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
-from ..analysis.strategies import Aliases, is_constructor, is_get_strategy
+from ..analysis.names import Names
+from ..analysis.strategies import is_constructor, is_get_strategy
 from .base import Checker, Invalid, Rule
 
 _PRELUDE = "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"
@@ -344,27 +346,24 @@ def _keywords_misfit(call: Optional[cst.Call], new: Optional[dict], name: str) -
 _STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 
+class Found(NamedTuple):
+    """A finding of this family at an attribute: its rule, message and fix plan."""
+
+    rule: Type[Rule]
+    message: str
+    plan: FixPlan
+
+
 class _Scan(OutsideImports):
-    def __init__(self, module: cst.Module, imports, aliases: Aliases):
+    def __init__(self):
         super().__init__()
-        self.module = module
-        self.imports = imports
-        self._receivers: Optional[StrategyReceivers] = None
-        self.aliases = aliases
         self.attributes: List[cst.Attribute] = []
         self.call_of: Dict[cst.CSTNode, cst.Call] = {}
         # class arguments of isinstance()/issubclass(): node -> (the tuple holding it or
         # None, "isinstance" or "issubclass")
         self.class_checks: Dict[cst.CSTNode, tuple] = {}
-        self.v1_names: Set[str] = set()
         self._path: List[cst.CSTNode] = []  # statements from the module to the current node
         self._path_of: Dict[cst.CSTNode, Tuple[cst.CSTNode, ...]] = {}
-
-    def receivers(self) -> StrategyReceivers:
-        """Built on the first method candidate only: most files never need it."""
-        if self._receivers is None:
-            self._receivers = StrategyReceivers(self.module, self.imports, self.aliases)
-        return self._receivers
 
     def on_visit(self, node) -> bool:
         if isinstance(node, _STATEMENT):
@@ -401,39 +400,19 @@ class _Scan(OutsideImports):
                     if isinstance(element.value, cst.Attribute):
                         self.class_checks[element.value] = (classes, check)
 
-    def _assigned(self, targets, value):
-        if not isinstance(value, cst.Call):
-            return
-        path = self.aliases.resolve(value.func)
-        if not (is_constructor(path) or is_get_strategy(path)):
-            return
-        for target in targets:
-            name = target.value if isinstance(target, cst.Name) else (
-                target.attr.value if isinstance(target, cst.Attribute) else None)
-            if name:
-                if path and ".compat.v1." in path:
-                    self.v1_names.add(name)
-
-    def visit_Assign(self, node):
-        self._assigned([t.target for t in node.targets], node.value)
-
-    def visit_AnnAssign(self, node):
-        if node.value is not None:
-            self._assigned([node.target], node.value)
-
 
 class RemovedApiChecker(Checker):
     rules = (RemovedStrategyMethod, DeprecatedStrategyMethod, DeprecatedDistributeName,
              RemovedContribDistribute)
     gate = _LazyGate()
 
-    def check(self, ctx) -> Iterable[Diagnostic]:
+    def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         imports = ctx.imports
         if not any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.")
                    for imp in imports):
             return
         target = ctx.target
-        aliases = Aliases(imports)
+        names = ctx.names
         for imp in imports:
             if changes.contrib_distribute_import(imp.path, imp.bound):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
@@ -441,35 +420,45 @@ class RemovedApiChecker(Checker):
         tree = ctx.locator.ast_tree()
         if tree is not None and not _may_match(tree, imports, ctx.text):
             return  # an expression walk costs about a parse: skip it when ast rules it out
-        scan = _Scan(ctx.module, imports, aliases)
+        scan = _Scan()
         ctx.module.visit(scan)
         maybe_v1 = "compat.v1" in ctx.text
         for node in scan.attributes:
-            found = (self._method(node, scan, target, maybe_v1, ctx.want_fixes)
-                     or self._symbol(node, aliases, scan, target, ctx.want_fixes))
+            found = (self._method(node, ctx, scan, maybe_v1)
+                     or self._symbol(node, names, scan, target, ctx.want_fixes))
             if found is None:
                 continue
-            rule, message, fix, reason = found
+            fix = found.plan.fix
             if fix is not None:
                 fix = dataclasses.replace(fix, **scan.extent(node))
-            yield ctx.diagnostic(rule, message, ctx.span(node), fix, reason)
+            yield ctx.diagnostic(found.rule, found.message, ctx.span(node), fix, found.plan.reason)
 
     # -- strategy methods -------------------------------------------------------
-    def _receiver_v1(self, node, scan: _Scan) -> bool:
-        name = node.value if isinstance(node, cst.Name) else (
-            node.attr.value if isinstance(node, cst.Attribute) else None)
-        if name in scan.v1_names:
-            return True
+    @staticmethod
+    def _receiver_v1(node, names: Names, receivers: StrategyReceivers) -> bool:
+        """A TF 1 strategy: made by a compat.v1 constructor, or bound to one."""
         if isinstance(node, cst.Call):
-            return ".compat.v1." in (scan.aliases.resolve(node.func) or "")
+            return ".compat.v1." in (names.path_of(node.func) or "")
+        if isinstance(node, cst.Name):
+            held = receivers.bound(node)
+        elif isinstance(node, cst.Attribute):
+            held = receivers.stored(node.attr.value)
+        else:
+            return False
+        for binding in held:
+            if binding.kind == "value" and isinstance(binding.value, cst.Call):
+                path = names.path_of(binding.value.func)
+                if (is_constructor(path) or is_get_strategy(path)) and ".compat.v1." in path:
+                    return True
         return False
 
-    def _method(self, node: cst.Attribute, scan: _Scan, target: str, maybe_v1: bool, fixes: bool):
+    def _method(self, node: cst.Attribute, ctx: LintContext, scan: _Scan, maybe_v1: bool):
         name = node.attr.value
         info = changes.method(name)
         if info is None:
             return None
-        verdict = scan.receivers().verdict(node.value)
+        target, fixes = ctx.target, ctx.want_fixes
+        verdict = ctx.receivers.verdict(node.value)
         if verdict not in (Verdict.PROVEN, Verdict.LIKELY):
             return None
         # Removed: it existed in an earlier release and not in the target. (A method
@@ -479,7 +468,7 @@ class RemovedApiChecker(Checker):
         if not (removed or deprecated):
             return None
         on_v1 = changes.has(info["v1"], target) and not changes.has(info["v1_deprecated"], target)
-        if on_v1 and (maybe_v1 or self._receiver_v1(node.value, scan)):
+        if on_v1 and (maybe_v1 or self._receiver_v1(node.value, ctx.names, ctx.receivers)):
             return None  # still API on the TF 1 strategies this file may use
         receiver = dotted_name(node.value) or "strategy"
         fix_info = info.get("fix")
@@ -507,26 +496,26 @@ class RemovedApiChecker(Checker):
                       "a tf.distribute strategy (bound to a strategy constructor)")
         elif fixes:
             fix, reason = self._method_fix(node, name, fix_info, scan, target)
-        return rule, message, fix, reason
+        return Found(rule, message, FixPlan(fix, reason))
 
-    def _method_fix(self, node, name, fix_info, scan, target):
+    def _method_fix(self, node, name, fix_info, scan, target) -> FixPlan:
         if not fix_info:
-            return None, "no drop-in replacement: rewrite by hand"
+            return FixPlan(None, "no drop-in replacement: rewrite by hand")
         new_name = fix_info["replacement"]
         call = scan.call_of.get(node)
         if fix_info["how"] == "extended":
             new = node.with_changes(value=cst.Attribute(node.value, cst.Name("extended")))
-            return Fix(f"call {name} on .extended", replace=((node, new),)), None
+            return FixPlan(Fix(f"call {name} on .extended", replace=((node, new),)), None)
         new_info = changes.method(new_name)
         if new_info is None or not changes.has(new_info["v2"], target):
-            return None, f"{new_name} does not exist in TF {target}"
+            return FixPlan(None, f"{new_name} does not exist in TF {target}")
         if not _fits(call, changes.method(name).get("params"), new_info.get("params")):
-            return None, f"the arguments do not mean the same to {new_name}()"
-        return Fix(f"rename {name} to {new_name}", replace=((node.attr, cst.Name(new_name)),)), None
+            return FixPlan(None, f"the arguments do not mean the same to {new_name}()")
+        return FixPlan(Fix(f"rename {name} to {new_name}", replace=((node.attr, cst.Name(new_name)),)), None)
 
     # -- public names -------------------------------------------------------------
-    def _symbol(self, node: cst.Attribute, aliases: Aliases, scan: _Scan, target: str, fixes: bool):
-        path = aliases.resolve(node)
+    def _symbol(self, node: cst.Attribute, names: Names, scan: _Scan, target: str, fixes: bool):
+        path = names.path_of(node)
         if not path or not path.startswith("tensorflow."):
             return None
         path = _v2_path(path)
@@ -548,8 +537,8 @@ class RemovedApiChecker(Checker):
                 elif _keywords_misfit(call, changes.constructor_params(new), new):
                     reason = _keywords_misfit(call, changes.constructor_params(new), new)
                 else:
-                    fix, reason = self._rename(node, path, new, aliases)
-            return RemovedContribDistribute, message, fix, reason
+                    fix, reason = self._rename(node, path, new, names)
+            return Found(RemovedContribDistribute, message, FixPlan(fix, reason))
         dep = changes.deprecated_symbol(public)
         if dep is None or not changes.has(dep["releases"], target):
             return None
@@ -557,7 +546,7 @@ class RemovedApiChecker(Checker):
         if call is None:
             # the deprecation fires on construction; a class check is wrong only where the
             # stable name is another class
-            return self._class_check(node, public, new, aliases, scan, target, fixes)
+            return self._class_check(node, public, new, names, scan, target, fixes)
         since = changes.since_text(dep["releases"], target)
         if new:
             new_since = apimap.public_releases(new)
@@ -576,17 +565,17 @@ class RemovedApiChecker(Checker):
                           f"checks against {public} here or elsewhere would stop matching the "
                           "object; change them together by hand")
             else:
-                fix, reason = self._rename(node, path, new, aliases)
-        return DeprecatedDistributeName, message, fix, reason
+                fix, reason = self._rename(node, path, new, names)
+        return Found(DeprecatedDistributeName, message, FixPlan(fix, reason))
 
-    def _class_check(self, node, public, new, aliases, scan, target, fixes):
+    def _class_check(self, node, public, new, names, scan, target, fixes):
         """`isinstance(s, tf.distribute.experimental.TPUStrategy)` is False for a
         `tf.distribute.TPUStrategy` object: the stable name is another class."""
         if node not in scan.class_checks or not new or not _other_class(public, new, target):
             return None
         holder, check = scan.class_checks[node]
         stable = "tensorflow." + new[3:]
-        if holder is not None and any(_v2_path(aliases.resolve(e.value)) == stable
+        if holder is not None and any(_v2_path(names.path_of(e.value)) == stable
                                       for e in holder.elements):
             return None  # already matches both classes
         spelled = dotted_name(node)
@@ -597,28 +586,28 @@ class RemovedApiChecker(Checker):
         if fixes and check == "issubclass":
             reason = "issubclass() asks about the classes themselves: decide by hand"
         elif fixes:
-            renamed, reason = self._rename(node, "tensorflow." + public[3:], new, aliases)
+            renamed, reason = self._rename(node, "tensorflow." + public[3:], new, names)
             if renamed is not None:
                 new_node = renamed.replace[0][1]
                 fix = _match_both(node, new_node, holder, new)
-        return DeprecatedDistributeName, message, fix, reason
+        return Found(DeprecatedDistributeName, message, FixPlan(fix, reason))
 
     @staticmethod
-    def _rename(node: cst.Attribute, path: str, new_public: str, aliases: Aliases):
+    def _rename(node: cst.Attribute, path: str, new_public: str, names: Names) -> FixPlan:
         """Spell `new_public` from the same root as `node` (`tf.` stays `tf.`)."""
         spelled = dotted_name(node)
         parts = spelled.split(".")
         new_path = "tensorflow." + new_public[len("tf."):]
         for cut in range(len(parts) - 1, 0, -1):
             root = ".".join(parts[:cut])
-            base = aliases.resolve(cst.parse_expression(root))
+            base = names.path_of(_prefix(node, cut))
             if base in ("tensorflow", "tensorflow.compat.v2"):
                 base = "tensorflow"
             if base and (new_path == base or new_path.startswith(base + ".")):
                 expr = cst.parse_expression(root + new_path[len(base):])
                 expr = expr.with_changes(lpar=node.lpar, rpar=node.rpar)
-                return Fix(f"rewrite {spelled} to {new_public}", replace=((node, expr),)), None
-        return None, f"cannot spell {new_public} from {parts[0]}"
+                return FixPlan(Fix(f"rewrite {spelled} to {new_public}", replace=((node, expr),)), None)
+        return FixPlan(None, f"cannot spell {new_public} from {parts[0]}")
 
     @staticmethod
     def _contrib_import(path: str) -> str:
@@ -627,3 +616,13 @@ class RemovedApiChecker(Checker):
         return (f"import of {path}: tf.contrib was removed in TensorFlow 2.0 (no release "
                 f"{changes.span(changes.releases())} has it): ModuleNotFoundError"
                 + (f"; use {new}" if new else "; use tf.distribute"))
+
+
+def _prefix(node: cst.CSTNode, cut: int) -> cst.CSTNode:
+    """The node spelling the first `cut` parts of the chain `node` (`tf.distribute` of
+    `tf.distribute.experimental.TPUStrategy` for 2)."""
+    chain = [node]
+    while isinstance(node, cst.Attribute):
+        node = node.value
+        chain.append(node)
+    return chain[-cut]

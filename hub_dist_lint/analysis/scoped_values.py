@@ -1,28 +1,31 @@
-"""The hub call graph of one module, and where it proves each hub call runs.
+"""Where values are made relative to strategy scopes, in one module.
 
-`HubCallGraph` walks the module once and records, per unit of code (module,
+`ValueGraph` walks the module once and records, per unit of code (module,
 function, lambda, class body): the strategies it creates, the `with <s>.scope():`
-blocks it enters, the calls it makes (to resolve builders), the hub calls, and the
-reads of every name (with the scope they happen in). `ScopeProof` then answers, for
-a point of a unit, whether the module proves it runs inside a strategy scope ('in'),
-outside every one ('out'), or cannot tell (None).
+blocks it enters, the calls it makes (to resolve builders), the values made by the
+maker calls it is given (`ScopedValue`: hub models and layers by default; Keras models
+and optimizers are next), and the reads of every name (with the scope they happen in).
+`ScopeProof` then answers, for a point of a unit, whether the module proves it runs
+inside a strategy scope ('in'), outside every one ('out'), or cannot tell (None).
 
 Shared by the hub-scope rules (HDL2xx) and the Keras 3 rules: both need "what does
-this name hold, and where is it used".
+this name hold, and where is it used". Names are resolved by `names.Names`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
 from ..imports import OutsideImports, dotted_name
 from .receivers import StrategyReceivers, Verdict
-from .strategies import Aliases, is_constructor, is_get_strategy, scope_receiver, strategy_named
+from .names import DEFINITION, VALUE, Names
+from .strategies import is_constructor, is_get_strategy, scope_receiver, strategy_named
 
-HUB_APIS = {
+# maker callee path -> how messages name it
+HUB_MAKERS = {
     "tensorflow_hub.load": "hub.load",
     "tensorflow_hub.KerasLayer": "hub.KerasLayer",
     "tensorflow_hub.Module": "hub.Module",
@@ -87,7 +90,7 @@ class Unit:
     defs: Dict[str, List["Unit"]] = field(default_factory=dict)  # nested functions by name
     creations: List[Creation] = field(default_factory=list)
     calls: List[CallSite] = field(default_factory=list)
-    hub_calls: List["HubCall"] = field(default_factory=list)
+    made: List["ScopedValue"] = field(default_factory=list)
     # names this unit returns: name -> its index in a returned tuple (None: returned whole)
     returns: Dict[str, Optional[int]] = field(default_factory=dict)
     # parameters whose `.scope()` this function enters
@@ -101,7 +104,10 @@ class Unit:
 
 
 @dataclass(eq=False)
-class HubCall:
+class ScopedValue:
+    """A value made by a maker call (`api`: `hub.load`, ...), and where: its unit, whether
+    inside a scope there, its statement and the bodies around it, the name it is bound to."""
+
     call: cst.Call
     api: str
     unit: Unit
@@ -113,12 +119,15 @@ class HubCall:
     target: Optional[str]  # `x` in `x = hub.load(...)`
 
 
-class HubCallGraph(OutsideImports):
-    """One walk over the module; see the module docstring for what it records."""
+class ValueGraph(OutsideImports):
+    """One walk over the module; see the module docstring for what it records. `makers`:
+    the callees whose calls make the values recorded (`made`)."""
 
-    def __init__(self, aliases: Aliases, receivers: StrategyReceivers):
+    def __init__(self, names: Names, receivers: StrategyReceivers,
+                 makers: Mapping[str, str] = HUB_MAKERS):
         super().__init__()
-        self.aliases = aliases
+        self.names = names
+        self.makers = makers
         self.receivers = receivers
         self.module_unit: Optional[Unit] = None
         self.units: List[Unit] = []
@@ -126,8 +135,6 @@ class HubCallGraph(OutsideImports):
         self.stack: List[Unit] = []
         self.scope_stack: List[List[str]] = []  # per unit on the stack: entered scopes
         self.scope_bodies: Dict[cst.CSTNode, str] = {}  # with-body -> strategy expression
-        self.scope_vars: Dict[Tuple[int, str], str] = {}  # `s = x.scope()` -> x
-        self.strategy_vars: Set[Tuple[int, str]] = set()
         self.statements: List[cst.CSTNode] = []
         self.blocks: List[cst.CSTNode] = []
         self.block_of: Dict[cst.CSTNode, cst.CSTNode] = {}
@@ -136,11 +143,10 @@ class HubCallGraph(OutsideImports):
         self.escaped_names: Set[str] = set()
         self.escaped_methods: Set[Tuple[int, str]] = set()
         self.pipeline_names: Set[str] = set()
-        self.hub_calls: List[HubCall] = []
+        self.made: List[ScopedValue] = []
         self.not_values: Set[cst.CSTNode] = set()  # Name nodes that are not value uses
         self.attribute_of_value: Dict[cst.CSTNode, str] = {}  # `x` in `x.attr` -> attr
         self.call_of_func: Dict[cst.CSTNode, cst.Call] = {}
-        self.keras_inputs: Set[Tuple[int, str]] = set()  # (id(unit), name) of `x = keras.Input()`
         self.reads: Dict[Tuple[int, str], List[NameRead]] = {}
         # functions a strategy runs in replica context: `strategy.run(step, ...)`
         self.replica_functions: Set[str] = set()
@@ -263,15 +269,11 @@ class HubCallGraph(OutsideImports):
         if strategy_named(node):
             # a hint the file may contradict (`retry_strategy = RetryStrategy()`)
             return self.receivers.verdict(node) is not Verdict.CONTRADICTED
-        unit = self.stack[-1]
         if isinstance(node, cst.Name):
-            while unit is not None:
-                if (id(unit), node.value) in self.strategy_vars:
-                    return True
-                unit = unit.parent
-            return False
+            return any(isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func))
+                       for value in self.held(node))
         if isinstance(node, cst.Call):
-            path = self.aliases.resolve(node.func)
+            path = self.names.path_of(node.func)
             return is_constructor(path) or is_get_strategy(path)
         return False
 
@@ -280,14 +282,16 @@ class HubCallGraph(OutsideImports):
         receiver = scope_receiver(node)
         if receiver is not None:
             return _spelling(receiver) if self.is_strategy(receiver) else None
-        if isinstance(node, cst.Name):
-            unit = self.stack[-1]
-            while unit is not None:
-                found = self.scope_vars.get((id(unit), node.value))
-                if found is not None:
-                    return found
-                unit = unit.parent
+        if isinstance(node, cst.Name):  # `s = strategy.scope()` ... `with s:`
+            for value in self.held(node):
+                receiver = scope_receiver(value)
+                if receiver is not None and self.is_strategy(receiver):
+                    return _spelling(receiver)
         return None
+
+    def held(self, name: cst.Name) -> List[cst.CSTNode]:
+        """The values assigned to what this read of a name gets (names.Names resolves it)."""
+        return [site.value for site in self.names.sites(name) or () if site.kind == VALUE]
 
     def visit_With(self, node):
         for item in node.items:
@@ -312,13 +316,7 @@ class HubCallGraph(OutsideImports):
         name = node.targets[0].target.value
         unit = self.stack[-1]
         value = node.value
-        receiver = scope_receiver(value)
-        if receiver is not None and self.is_strategy(receiver):
-            self.scope_vars[(id(unit), name)] = _spelling(receiver)
-        elif isinstance(value, cst.Call) and _last_part(value.func) == "Input":
-            self.keras_inputs.add((id(unit), name))
-        elif isinstance(value, cst.Call) and is_constructor(self.aliases.resolve(value.func)):
-            self.strategy_vars.add((id(unit), name))
+        if isinstance(value, cst.Call) and is_constructor(self.names.path_of(value.func)):
             unit.creations.append(Creation(self.order, name,
                                            self.block_of.get(self.statements[-1])))
 
@@ -355,14 +353,14 @@ class HubCallGraph(OutsideImports):
             for arg in node.args:
                 self.pipeline_names |= names_in(arg.value)
         statement = self.statements[-1] if self.statements else None
-        api = HUB_APIS.get(self.aliases.resolve(func) or "")
+        api = self.makers.get(self.names.path_of(func) or "")
         if api is not None:
             names = assigned_names(statement)
-            hub = HubCall(node, api, unit, in_scope, self.order, statement,
+            hub = ScopedValue(node, api, unit, in_scope, self.order, statement,
                           self.block_of.get(statement), tuple(self.blocks),
                           names[0] if names and len(names) == 1 else None)
-            self.hub_calls.append(hub)
-            unit.hub_calls.append(hub)
+            self.made.append(hub)
+            unit.made.append(hub)
             return
         key = None
         if isinstance(func, cst.Name):
@@ -399,7 +397,7 @@ class HubCallGraph(OutsideImports):
         if call is None:
             return PASSED
         first = call.args[0].value if call.args else None
-        if isinstance(first, cst.Name) and self._is_keras_input(first.value):
+        if isinstance(first, cst.Name) and self._is_keras_input(first):
             return SYMBOLIC
         return CALLED
 
@@ -417,13 +415,10 @@ class HubCallGraph(OutsideImports):
                 return small.value.func.value.value
         return None
 
-    def _is_keras_input(self, name: str) -> bool:
-        unit = self.stack[-1]
-        while unit is not None:
-            if (id(unit), name) in self.keras_inputs:
-                return True
-            unit = unit.parent
-        return False
+    def _is_keras_input(self, name: cst.Name) -> bool:
+        """`x` in `x = keras.Input(...)` (any callee spelled `...Input`)."""
+        return any(isinstance(value, cst.Call) and _last_part(value.func) == "Input"
+                   for value in self.held(name))
 
     def visit_Attribute(self, node):
         self.attribute_of_value[node.value] = node.attr.value
@@ -483,33 +478,28 @@ def _spelling(node: cst.CSTNode) -> str:
 class ScopeProof:
     """Where the module proves a unit's code runs: 'in', 'out' or unknown (None)."""
 
-    def __init__(self, graph: HubCallGraph):
+    def __init__(self, graph: ValueGraph):
         self.graph = graph
         self.callers: Dict[int, List[Tuple[Unit, CallSite]]] = {}
         self.ambiguous: Set[int] = set()
         for unit in graph.units:
             for site in unit.calls:
-                for callee in self._resolve(site.key):
+                for callee in self._resolve(site):
                     self.callers.setdefault(id(callee), []).append((unit, site))
         self._memo: Dict[int, Optional[str]] = {}
         for unit in graph.units:
             self._adopt_fresh_parameters(unit)
 
-    def _resolve(self, key) -> List[Unit]:
-        kind, name, where = key
-        if kind == "name":
-            unit = where
-            while unit is not None:
-                if unit.kind == "class":  # class bodies are not visible from methods
-                    unit = unit.parent
-                    continue
-                found = unit.defs.get(name)
-                if found:
-                    if len(found) > 1:
-                        self.ambiguous.update(id(u) for u in found)
-                    return found
-                unit = unit.parent
-            return []
+    def _resolve(self, site: CallSite) -> List[Unit]:
+        kind, name, where = site.key
+        if kind == "name":  # the functions of this file the callee's name may be bound to
+            graph = self.graph
+            found = [graph.unit_of[s.value] for s in graph.names.sites(site.call.func) or ()
+                     if s.kind == DEFINITION and s.value in graph.unit_of
+                     and graph.unit_of[s.value].kind == "function"]
+            if len(found) > 1:
+                self.ambiguous.update(id(u) for u in found)
+            return found
         cls_unit = self.graph.unit_of.get(where)
         found = cls_unit.defs.get(name, []) if cls_unit is not None else []
         if len(found) > 1:
@@ -541,7 +531,7 @@ class ScopeProof:
                 positional[index] if index < len(positional) else None)
             if name == param:
                 return isinstance(arg.value, cst.Call) and is_constructor(
-                    self.graph.aliases.resolve(arg.value.func))
+                    self.graph.names.path_of(arg.value.func))
         return False
 
     def _callable_only_here(self, unit: Unit) -> bool:

@@ -1,0 +1,64 @@
+"""Keras facts: which Keras `tf.keras` is at a release, what a resolved import path is as
+a `tf.keras` name, whether tf-keras has it. Read from the shipped data through `apimap`;
+queried by the Keras 3 rules (HDL5xx), the private-import fixes and the tf-keras rewrite.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from . import apimap
+
+TF_KERAS = "tf_keras"
+
+
+def keras3_at(target: str) -> bool:
+    """tf.keras (and the keras package) is Keras 3 in this release: TF 2.16 and later."""
+    version = apimap.wheel_version("keras", target)
+    return bool(version) and version.startswith("3.")
+
+
+def keras_public(path: Optional[str]) -> Optional[str]:
+    """The `tf.keras.*` name a resolved import path stands for, or None when not Keras:
+    `tensorflow.keras.layers.Dense`, `keras.layers.Dense`, `tensorflow.optimizers.Adam`,
+    `tensorflow.compat.v2.keras.Model`."""
+    if not path:
+        return None
+    for prefix in ("tensorflow.compat.v1.", "tensorflow.compat.v2."):
+        if path.startswith(prefix + "keras"):
+            path = "tensorflow." + path[len(prefix):]
+    if path == "tensorflow.keras" or path.startswith("tensorflow.keras."):
+        return "tf" + path[len("tensorflow"):]
+    if path == "keras" or path.startswith("keras."):
+        return "tf." + path
+    if path.startswith("tensorflow."):
+        public = apimap.alias_target("tf" + path[len("tensorflow"):])
+        if public.startswith("tf.keras."):
+            return public
+    return None
+
+
+def keras3_only(public: str, target: str, spelled: Optional[str] = None) -> Optional[str]:
+    """Why `public` (a tf.keras name, spelled so in the file) has no tf-keras spelling in
+    `target`, or None if it has one.
+
+    The longest prefix that is a public name decides: `tf.keras.layers.Dense(3).units` is
+    judged by `tf.keras.layers.Dense`; a name the data does not know at all is unknown."""
+    spelled = spelled or public
+    parts = public.split(".")
+    for cut in range(len(parts), 1, -1):
+        name = ".".join(parts[:cut])
+        if apimap.tf_keras_exports(name, target):
+            return None
+        if apimap.public_exists(name, target):
+            return f"{spelled}, which is Keras 3 only (tf-keras has no {name} in TF {target})"
+    return f"{spelled}, which is not a Keras name in TF {target}"
+
+
+def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optional[str]:
+    """Where a `tf.keras.X` public name lives for this file: `tf_keras.X` in a file that makes
+    hub layers when tf.keras is Keras 3 (and tf-keras has X), else `public` itself."""
+    if (public and hub_layers and public.startswith("tf.keras.") and keras3_at(target)
+            and apimap.tf_keras_exports(public, target)):
+        return TF_KERAS + public[len("tf.keras"):]
+    return public
