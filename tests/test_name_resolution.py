@@ -59,7 +59,7 @@ def test_a_parameter_named_like_the_module_is_not_rewritten():
     source = (HEAD + "def train(handle, data):\n    x = tf.keras.Input(shape=(), dtype=tf.string)\n"
               "    model = tf.keras.Model(x, hub.KerasLayer(handle)(x))\n    model.fit(data)\n\n\n"
               "def spec(tf, shape):\n    return tf.keras.Input(shape=shape)\n")
-    new, _, _ = fix_source(source.encode(), config=Config(select=("HDL5",)))
+    new, _, _ = fix_source(source.encode(), config=Config(select=("HDL5",), unsafe_fixes=True))
     assert b"model = tf_keras.Model(" in new
     assert new.endswith(b"def spec(tf, shape):\n    return tf.keras.Input(shape=shape)\n")
 
