@@ -393,7 +393,7 @@ def choose_fixes(items: Sequence, config, diagnostic=lambda item: item,
         if diag.fix is None or why is not None:
             left.append(item if why == diag.no_fix_reason else with_reason(item, why))
             continue
-        if any(diag.fix is fix for fix in chosen):  # one plan fixing several findings
+        if any(_same_effect(diag.fix, fix) for fix in chosen):  # one plan fixing several findings
             fixed.append(item)
             continue
         footprint = _footprint(diag.fix)
@@ -404,6 +404,33 @@ def choose_fixes(items: Sequence, config, diagnostic=lambda item: item,
         claimed |= footprint
         fixed.append(item)
     return chosen, fixed, left
+
+
+def _same_effect(a: Fix, b: Fix) -> bool:
+    """Whether two plans do the very same thing (two findings of one problem, such as two
+    hub values of one model moved into one scope, get a plan each)."""
+    if a is b:
+        return True
+
+    def moves(fix):
+        return ({(tuple(map(id, statements)), header) for statements, header in fix.wrap},
+                {(tuple(map(id, statements)), id(target), at_start)
+                 for statements, target, at_start in fix.merge},
+                {(id(e.anchor), e.statement) for e in fix.ensure}, set(map(id, fix.remove)))
+
+    if moves(a) != moves(b) or len(a.replace) != len(b.replace):
+        return False
+    theirs = {id(old): new for old, new in b.replace}
+    return all(id(old) in theirs and _same_node(new, theirs[id(old)]) for old, new in a.replace)
+
+
+def _same_node(a, b) -> bool:
+    if isinstance(a, cst.FlattenSentinel) or isinstance(b, cst.FlattenSentinel):
+        return (isinstance(a, cst.FlattenSentinel) and isinstance(b, cst.FlattenSentinel)
+                and len(a.nodes) == len(b.nodes) and all(map(_same_node, a.nodes, b.nodes)))
+    if isinstance(a, cst.RemovalSentinel) or isinstance(b, cst.RemovalSentinel):
+        return a is b
+    return a.deep_equals(b)
 
 
 def _footprint(fix: Fix) -> set:

@@ -163,3 +163,13 @@ def test_a_terminal_gets_the_marks(tmp_path):
     assert "train.py:4:1: HDL101 private import" in text
     assert text.endswith("Found 3 errors.\n[*] 1 fixable with hub-dist-fix.\n"
                          "1 hidden fix can be enabled with the --unsafe-fixes option.\n")
+
+
+def test_two_plans_with_the_same_effect_fix_both_findings():
+    # HDL201 and HDL202 of one model each plan the same move into the same scope
+    module = cst.parse_module("a = f()\nb = g()\nwith s.scope():\n    m = h(a, b)\n")
+    statements, scope = tuple(module.body[:2]), module.body[2]
+    first = Fix("move", merge=((statements, scope, True),))
+    second = Fix("move", merge=((statements, scope, True),))
+    fixes, fixed, left = choose_fixes([_diag("HDL202", first), _diag("HDL201", second, 2)], Config())
+    assert fixes == [first] and [d.code for d in fixed] == ["HDL202", "HDL201"] and left == []
