@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from .files import DEFAULT_EXCLUDE  # directories nobody wants linted
+from .files import DEFAULT_EXCLUDE, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
 from .rules import all_rules, known_codes
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
@@ -186,14 +186,6 @@ class FileConfig(Settings):
         return os.path.dirname(os.path.abspath(self.path))
 
 
-def _toml_module():
-    try:
-        import tomllib  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib
-    return tomllib
-
-
 def _validated(path: str, items, section: str, parse_value) -> FileConfig:
     """Check each key of a section, then its value with `parse_value(key, value)`."""
     values = {}
@@ -281,7 +273,7 @@ def load_file(path: str) -> Optional[FileConfig]:
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"cannot decode as UTF-8: {exc}") from None
     if path.endswith(".toml"):
-        tomllib = _toml_module()
+        tomllib = toml_module()
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

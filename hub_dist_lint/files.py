@@ -61,3 +61,12 @@ def _walk(root: str, exclude: Exclude) -> Iterator[str]:
 def read_bytes(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
+
+
+def toml_module():
+    """tomllib (Python 3.11+), or its backport tomli before that."""
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib
+    return tomllib

@@ -196,10 +196,9 @@ def combined_pin(requirements: Iterable[str]) -> Optional[Pin]:
 
 
 def _pyproject_requirements(text: str) -> List[str]:
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib
+    from .files import toml_module
+
+    tomllib = toml_module()
     try:
         project = tomllib.loads(text).get("project", {})
     except tomllib.TOMLDecodeError:
