@@ -18,6 +18,7 @@ import libcst as cst
 
 from . import apimap
 from .analysis.bindings import Bindings
+from .analysis.deliberate_imports import DeliberateImports
 from .analysis.import_uses import ImportUses
 from .analysis.keras_models import ModelScan
 from .analysis.names import Names
@@ -67,6 +68,7 @@ class LintContext:
         self._receivers: Optional[StrategyReceivers] = None
         self._value_graph: Optional[ModelScan] = None
         self._tensorflow_alias: Optional[TensorflowAlias] = None
+        self._deliberate_imports: Optional[DeliberateImports] = None
 
     # -- the file ----------------------------------------------------------------------
     @property
@@ -136,6 +138,26 @@ class LintContext:
             self._tensorflow_alias = TensorflowAlias(self)
         return self._tensorflow_alias
 
+    @property
+    def deliberate_imports(self) -> DeliberateImports:
+        """Which imports the file handles, gates to other releases or makes of its own
+        package (one notion for every import family): from `ast`, once."""
+        if self._deliberate_imports is None:
+            self._deliberate_imports = DeliberateImports(self.locator.ast_tree, self.path,
+                                                         self.target)
+        return self._deliberate_imports
+
+    def deliberate(self, imported: ImportedName, broken: bool, raises: bool = True) -> Optional[str]:
+        """Why this import is deliberate (not to be reported), or None. `broken`: it fails
+        or is missing on the target; `raises`: a failure of it would raise ImportError."""
+        deliberate = self.deliberate_imports
+        own = deliberate.own(imported.path)  # no tree needed
+        if own is not None:
+            return own
+        statements = self.locator.ast_imports(self._import_statements_in_order())
+        statement = statements[imported.ordinal] if statements else None
+        return deliberate.reason(statement, imported.path, broken, raises)
+
     # -- reporting ---------------------------------------------------------------------
     def fix_extent(self, imp: ImportedName, reads: Sequence[cst.CSTNode] = (),
                    ensures: Sequence[Ensure] = ()) -> Dict[str, object]:
@@ -172,6 +194,11 @@ class Checker:
     # The file text must match this for the checker to run: files that cannot
     # contain a finding are never parsed.
     gate: ClassVar[Gate] = re.compile("")
+
+    def admits(self, text: str, path: str) -> bool:
+        """May this file have a finding? The gate on its text; a checker whose findings
+        depend on where the file lies (its own package) may read `path` too."""
+        return bool(self.gate.search(text))
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         raise NotImplementedError

@@ -70,7 +70,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     `source_kind`: "notebook" for the code cells of a notebook (notebooks.py)."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
-    checkers = [c for c in CHECKERS if _wanted(c, config) and c.gate.search(text)]
+    checkers = [c for c in CHECKERS if _wanted(c, config) and c.admits(text, path)]
     if not checkers:
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)

@@ -15,11 +15,12 @@ from typing import Iterable, List, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
-from .. import apimap
+from .. import apimap, import_failures
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
 from ..analysis.names import Names
+from ..analysis.deliberate_imports import own_package
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                             late_because, set_some_other_way, switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
@@ -451,11 +452,14 @@ class _PrivateKerasGate:
                        r"import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
     _import = re.compile(r"^[ \t]*import[ \t]+([^\n]*\b(?:keras|tf_keras)\b[^\n]*)", re.M)
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, package: Optional[str] = None) -> bool:
+        """`package`: the file's own top-level package, whose imports are its own business."""
         if "keras" not in text:
             return False
         for match in self._from.finditer(text):
             module, names = match.group(1), re.sub(r"#[^\n]*", "", match.group(2)).strip("()")
+            if module.split(".")[0] == package:
+                continue
             if is_private_keras(module) or any(
                     is_private_keras(f"{module}.{name.split()[0]}") for name in names.split(",")
                     if name.split() and name.split()[0] != "*"):
@@ -463,7 +467,7 @@ class _PrivateKerasGate:
         for match in self._import.finditer(text):
             for name in match.group(1).split(","):
                 words = name.split()
-                if words and is_private_keras(words[0]):
+                if words and words[0].split(".")[0] != package and is_private_keras(words[0]):
                     return True
         return False
 
@@ -475,13 +479,16 @@ class PrivateKerasImportChecker(Checker):
     rules = (PrivateKerasImport,)
     gate = _PrivateKerasGate()
 
+    def admits(self, text: str, path: str) -> bool:
+        return self.gate.search(text, own_package(path))
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         hub_layers = None
         if ctx.text.lstrip().startswith(_GENERATED):
             return  # Keras's generated API modules: the public names, made from private ones
         for imp in ctx.imports:
-            if not is_private_keras(imp.path):
+            if not is_private_keras(imp.path) or ctx.deliberate(imp, _fails(imp, target)):
                 continue
             if imp.is_star:
                 yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
@@ -501,6 +508,14 @@ class PrivateKerasImportChecker(Checker):
             if ctx.want_fixes:
                 fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
             yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _fails(imp, target: str) -> bool:
+    """The import fails on `target` (by the wheels' layout)."""
+    if imp.is_star or isinstance(imp.statement, cst.Import):
+        return import_failures.fails(imp.path, None, target)
+    module, _, name = imp.path.rpartition(".")
+    return import_failures.fails(module, name, target)
 
 
 def _star_message(module: str, target: str) -> str:

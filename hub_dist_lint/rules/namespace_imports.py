@@ -24,6 +24,7 @@ from typing import Iterable, List, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
+from ..analysis.deliberate_imports import own_package
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
@@ -191,16 +192,19 @@ class _Gate:
     import ...`, `keras...`, `tf_keras...` import that fails in some release of the
     layout (HDL403 reports it where it fails in the target)."""
 
-    _any = re.compile(r"\b(?:import|from)\s+(?:tensorflow|keras|tf_keras)\b")
+    _any = re.compile(r"\b(?:import|from)\s+(tensorflow|keras|tf_keras)\b")
     _tf_submodule = re.compile(r"(?:import|from)\s+tensorflow\.")
     _compat_line = re.compile(
         r"[ \t]*import[ \t]+tensorflow\.compat\.v[12](?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$)")
     _from = re.compile(r"from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n;#]*)")
     _import = re.compile(r"import\s+([^\n;#]*)")
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, package: Optional[str] = None) -> bool:
+        """`package`: the file's own top-level package, whose imports are its own business."""
         for match in self._any.finditer(text):
             start = match.start()
+            if match.group(1) == package and self._only_own(text, start):
+                continue
             if self._tf_submodule.match(text, start):
                 line = text.rfind("\n", 0, start) + 1
                 if not self._compat_line.match(text, line):
@@ -209,6 +213,13 @@ class _Gate:
             if self._may_fail(text, start):
                 return True
         return False
+
+    @staticmethod
+    def _only_own(text: str, start: int) -> bool:
+        """The statement imports from one module only (`from p... import`, or `import p...`
+        of one name): of the file's own package."""
+        end = text.find("\n", start)
+        return text.startswith("from", start) or "," not in text[start:end if end >= 0 else None]
 
     def _may_fail(self, text: str, start: int) -> bool:
         statement = self._from.match(text, start)
@@ -238,6 +249,9 @@ class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
     gate = _Gate()
 
+    def admits(self, text: str, path: str) -> bool:
+        return self.gate.search(text, own_package(path))
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         planner = _LazyPlanner(ctx)
@@ -250,7 +264,7 @@ class NamespaceImportChecker(Checker):
                     found = self._from_import(ctx, imp, target, planner)
             if found is None:
                 missing = _missing(imp, target)
-                if missing is not None:
+                if missing is not None and not ctx.deliberate(imp, broken=True):
                     found = ctx.diagnostic(MissingImport, import_failures.message(missing, target),
                                            ctx.import_span(imp))
             if found is not None:
@@ -261,6 +275,8 @@ class NamespaceImportChecker(Checker):
         found = _module_failure(imp.path, target)
         public = _public(imp.path)
         if found is None or not apimap.public_exists(public, target):
+            return None
+        if ctx.deliberate(imp, broken=True):
             return None
         _, hidden = found
         since = _fails_since(lambda r: _module_failure(imp.path, r) is not None
@@ -283,6 +299,9 @@ class NamespaceImportChecker(Checker):
         if found is None or not apimap.public_exists(public, target):
             return None
         error, hidden, placeholder = found
+        # a placeholder import succeeds: no `except ImportError` catches what follows
+        if ctx.deliberate(imp, broken=True, raises=not placeholder):
+            return None
         since = _fails_since(lambda r: _from_failure(module, name, r) is not None
                              and apimap.public_exists(public, r), target)
         if placeholder:

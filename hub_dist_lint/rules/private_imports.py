@@ -186,6 +186,14 @@ class PrivateImportChecker(Checker):
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
         if not privates:
             return
+        # handled, gated to other releases, or the file's own package: not reported
+        deliberate, reported = [], []
+        for imp in privates:
+            broken = ctx.target not in history.exists_in(imp.path)
+            (deliberate if ctx.deliberate(imp, broken) else reported).append(imp)
+        privates = reported
+        if not privates:
+            return
         hub_layers = uses_hub_layer(ctx)
         planner = _FixPlanner(ctx, ctx.target, hub_layers) if ctx.want_fixes else None
         found = []
@@ -194,7 +202,8 @@ class PrivateImportChecker(Checker):
                 yield self._protobuf(ctx, imp, planner, ctx.target, ctx.import_span(imp))
                 continue
             found.append((imp, *self._finding(imp, ctx.target, planner, hub_layers)))
-        for imp, rule, message, fix, reason in _one_keras_copy(found):
+        kept = any(imp.path.startswith(_OLD_KERAS + ".") for imp in deliberate)
+        for imp, rule, message, fix, reason in _one_keras_copy(found, kept):
             yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
 
     @staticmethod
@@ -260,12 +269,13 @@ class PrivateImportChecker(Checker):
 _OLD_KERAS = "tensorflow.python.keras"
 
 
-def _one_keras_copy(found):
+def _one_keras_copy(found, kept: bool = False):
     """`tensorflow.python.keras` is a frozen copy of old Keras, not tf.keras: rewriting
     some of a file's imports of it and not others would mix two Keras copies, whose
-    layers and models do not go together. All of them, or none."""
+    layers and models do not go together. All of them, or none (`kept`: the file has one
+    that is not reported, a deliberate import, and so stays)."""
     keras = [row for row in found if row[0].path.startswith(_OLD_KERAS + ".")]
-    if not keras or all(row[3] is not None for row in keras):
+    if not keras or not kept and all(row[3] is not None for row in keras):
         return found
     why = ("other tensorflow.python.keras imports of this file cannot be rewritten: switching "
            "only some would mix two Keras copies")
