@@ -126,6 +126,23 @@ def test_a_fallback_that_runs_on_the_target_and_fails_is_reported():
     """) == [(4, "HDL503")]
 
 
+def test_a_private_fallback_is_judged_by_the_history_of_the_private_path():
+    # tensorflow.python.trackable exists on 2.21: the old path in the handler never runs
+    assert found("""\
+    try:
+        from tensorflow.python.trackable import data_structures
+    except ImportError:
+        from tensorflow.python.training.tracking import data_structures
+    """) == []
+    # the other way round, the old path (gone since 2.14) fails and the handler runs there
+    assert found("""\
+    try:
+        from tensorflow.python.training.tracking import data_structures
+    except ImportError:
+        from tensorflow.python.trackable import data_structures
+    """) == [(4, "HDL103")]
+
+
 def test_nested_fallbacks():
     source = """\
     try:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Dict, Iterable, Optional, Sequence, Set, Tuple, Union
 
-from .. import import_failures
+from .. import apimap, history, import_failures
 
 # what an `except` must catch to catch a failing import
 _CATCHES_IMPORT_ERROR = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -157,8 +157,7 @@ class DeliberateImports:
         if where.gated and broken:
             return f"in a branch gated on the release ({where.gated})"
         for primaries in where.fallback_for:
-            if all(not import_failures.fails(module, name, self.target)
-                   for module, name in primaries):
+            if not any(_fails(module, name, self.target) for module, name in primaries):
                 return (f"a fallback for {_spelled(primaries)}, which works on TF {self.target}: "
                         "it never runs there")
         return None
@@ -258,6 +257,17 @@ class DeliberateImports:
             return any(self._reads_release(n.value, depth) for n in ast.walk(bound)
                        if isinstance(n, ast.Return) and n.value is not None)
         return self._reads_release(bound, depth)
+
+
+def _fails(module: str, name: Optional[str], target: str) -> bool:
+    """The import fails on `target`, as far as the facts tell (unknown: it works). A private
+    TensorFlow path by its history (the wheels' layout does not read private modules'
+    members), anything else by the layout."""
+    path = module if name is None else f"{module}.{name}"
+    if apimap.is_private(path):
+        existed = history.exists_in(path)
+        return bool(existed) and target not in existed
+    return import_failures.fails(module, name, target)
 
 
 def _statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
