@@ -10,6 +10,7 @@ import pytest
 
 from hub_dist_lint.analysis.deliberate_imports import DeliberateImports, own_package
 from hub_dist_lint.config import Config
+from hub_dist_lint.docs import DELIBERATE_IMPORTS
 from hub_dist_lint.engine import analyze, lint
 
 IMPORT_CODES = ("HDL1", "HDL4", "HDL503")
@@ -320,3 +321,16 @@ def test_the_verdict_is_looked_up_by_statement_position():
     assert deliberate.placement(1, 0).handled is None
     statements = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert deliberate.reason(statements[0], "tensorflow", broken=False) is None
+
+
+# -- the documentation's examples ---------------------------------------------------------
+
+def _blocks(after):
+    text = DELIBERATE_IMPORTS.split(after, 1)[1]
+    return text.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_examples_hold():
+    assert found(_blocks("Not reported:")) == []
+    reported = _blocks("Reported:")
+    assert lines(reported) == [2, 9, 12], found(reported)

@@ -407,6 +407,7 @@ def _value_literal(small) -> Optional[cst.SimpleString]:
 class PrivateKerasImport(Rule):
     code = "HDL503"
     name = "private-keras-import"
+    reports_imports = True
     summary = ("Import of a private Keras module (keras.src, keras.engine, keras.layers.core, "
                "tf_keras.src, tensorflow.keras.<private>)")
     explanation = """\
@@ -432,6 +433,10 @@ and Keras 3, and not for module imports."""
         "from keras import layers\nfrom keras.layers import Dense\n",
         "from tf_keras.layers import Dense\n",
         "from tensorflow.keras.layers import Dense\n",
+        "try:\n    from keras.src.engine import base_layer\nexcept ImportError:\n    base_layer = None\n",
+        "import keras\nfrom packaging import version\n"
+        "if version.parse(keras.__version__) < version.parse('3'):\n"
+        "    from keras.engine import base_layer\n",
     )
     INVALID = (
         Invalid("from keras.engine.training import Model\n"),

@@ -37,6 +37,7 @@ from .private_imports import is_private
 class NamespaceModuleImport(Rule):
     code = "HDL401"
     name = "namespace-module-import"
+    reports_imports = True
     summary = "`import tensorflow.x.y` of an API name that is not an importable module"
     explanation = """\
 `import tensorflow.distribute.cluster_resolver as cluster_resolver` raises
@@ -57,6 +58,8 @@ already go through attributes."""
         "import tensorflow.distribute as tfd  # bound by attribute: the API module\n",
         "import tensorflow.compat.v1 as tf\n",
         "import tensorflow.keras.layers as layers\n",
+        "try:\n    import tensorflow.distribute.cluster_resolver as cluster_resolver\n"
+        "except ImportError:\n    cluster_resolver = None\n",
     )
     INVALID = (
         Invalid("import tensorflow.distribute.cluster_resolver as cluster_resolver\n"
@@ -74,6 +77,7 @@ already go through attributes."""
 class NamespaceFromImport(Rule):
     code = "HDL402"
     name = "namespace-from-import"
+    reports_imports = True
     summary = "`from tensorflow.x import Name` where tensorflow.x is an empty placeholder package"
     explanation = """\
 `from tensorflow.distribute import MirroredStrategy` imports the module
@@ -93,6 +97,8 @@ after `import tensorflow as tf` (added, or reused)."""
         "from tensorflow.data import Dataset\n",
         "from tensorflow.keras.layers import Dense\n",
         "from tensorflow import distribute\n",
+        "try:\n    from tensorflow.distribute import MirroredStrategy\nexcept ImportError:\n"
+        "    MirroredStrategy = None\n",
     )
     INVALID = (
         Invalid("from tensorflow.distribute import MirroredStrategy\n"
@@ -110,6 +116,7 @@ after `import tensorflow as tf` (added, or reused)."""
 class MissingImport(Rule):
     code = "HDL403"
     name = "import-missing-in-target"
+    reports_imports = True
     summary = "Import of a TensorFlow or Keras module or name the target release does not have"
     explanation = """\
 `from tensorflow.gfile import GFile`, `import tensorflow.contrib.slim as slim`,
@@ -135,6 +142,10 @@ be the same object."""
         "import tensorflow.compat.v1 as tf\n",
         "from tensorflow.keras.layers import Dense\n",
         "from keras.layers import Dense\n",
+        "try:\n    from tensorflow.contrib import slim\nexcept ImportError:\n    slim = None\n",
+        "import tensorflow as tf\nif tf.__version__.startswith('1.'):\n    from tensorflow.contrib import slim\n",
+        "try:\n    from tensorflow.keras.layers import Dense\nexcept ImportError:  # never runs on the target\n"
+        "    from keras.layers.core import Dense\n",
     )
     INVALID = (
         Invalid("from tensorflow.gfile import GFile\n"),

@@ -30,6 +30,7 @@ is_private = apimap.is_private
 class PrivateImport(Rule):
     code = "HDL101"
     name = "private-import"
+    reports_imports = True
     summary = "Import of a private TensorFlow symbol that has a public name"
     explanation = """\
 Modules under `tensorflow.python` (and `tensorflow.core`, `tensorflow.lite.python`, ...)
@@ -63,6 +64,8 @@ one file do not go together)."""
         "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
         "from tensorflow.keras.layers import Dense\nlayer = Dense(3)\n",
         "from .python.framework import ops  # relative: not TensorFlow's\nops.x\n",
+        "try:  # handled: a deliberate import\n    from tensorflow.python.keras.layers import Dense\n"
+        "except ImportError:\n    from tf_keras.layers import Dense\n",
     )
     INVALID = (
         Invalid(
@@ -85,13 +88,18 @@ one file do not go together)."""
 class PrivateImportWithoutPublicName(Rule):
     code = "HDL102"
     name = "private-import-no-public-name"
+    reports_imports = True
     summary = "Import of a private TensorFlow symbol that has no public name"
     explanation = """\
 The imported name is TensorFlow-internal and no public `tf.*` name exports it in the
 target release: it may have been removed altogether (`AutoPolicy` existed in 2.3-2.4
 only) or never been API. The message says which releases had it. There is nothing
 to rewrite it to, so there is no fix; the code has to stop depending on it."""
-    VALID = ("import tensorflow as tf\ntf.distribute.get_strategy()\n",)
+    VALID = (
+        "import tensorflow as tf\ntf.distribute.get_strategy()\n",
+        "try:\n    from tensorflow.python.distribute.values import AutoPolicy\nexcept ImportError:\n"
+        "    AutoPolicy = None\n",
+    )
     INVALID = (
         Invalid("from tensorflow.python.distribute.values import AutoPolicy\n"),
     )
@@ -100,6 +108,7 @@ to rewrite it to, so there is no fix; the code has to stop depending on it."""
 class PrivateModuleImport(Rule):
     code = "HDL103"
     name = "private-module-import"
+    reports_imports = True
     summary = "Import of a private TensorFlow module"
     explanation = """\
 A private module (`from tensorflow.python.framework import ops`) is imported and its
@@ -109,7 +118,11 @@ public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
     fix_availability = "sometimes"
     fix_summary = "rewrites each use of the module's members to its public tf.* name and removes the import"
     unsafe_when = "the module is in TensorFlow's legacy Keras copy (`tensorflow.python.keras`): its members' public names are another Keras"
-    VALID = ("import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",)
+    VALID = (
+        "import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",
+        "import tensorflow as tf\nif tf.__version__ < '2.14':  # gated: gone on the target\n"
+        "    from tensorflow.python.training.tracking import base\n",
+    )
     INVALID = (
         Invalid(
             "from tensorflow.python.framework import ops as tf_ops\n"
@@ -128,6 +141,7 @@ public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
 class PrivateStarImport(Rule):
     code = "HDL104"
     name = "private-star-import"
+    reports_imports = True
     summary = "Star import from a private TensorFlow module"
     explanation = """\
 `from tensorflow.python.x import *` pulls an unknown, release-dependent set of
@@ -140,6 +154,7 @@ you use from `tensorflow` instead."""
 class ProtobufImport(Rule):
     code = "HDL105"
     name = "protobuf-module-import"
+    reports_imports = True
     summary = "Import from a TensorFlow protobuf module (`*_pb2`), opt-in"
     opt_in = True
     explanation = """\
