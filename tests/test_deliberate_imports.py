@@ -80,6 +80,16 @@ def test_a_handler_that_raises_again_words_the_failure_but_does_not_handle_it():
     """) == [3, 7]
 
 
+def test_an_import_binding_an_empty_package_is_reported_even_when_handled():
+    # it succeeds: no `except ImportError` sees the AttributeError that follows
+    assert found("""\
+    try:
+        from tensorflow.distribute import experimental
+    except ImportError:
+        experimental = None
+    """) == [(2, "HDL402")]
+
+
 def test_imports_after_the_try_or_in_its_else_and_finally_are_not_handled():
     assert lines("""\
     try:

@@ -420,8 +420,8 @@ message names the public name per release from the shipped data (the release ran
 this path was the home of that public name) and spells it for the file: `keras.X` for the
 keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
 `hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
-HDL101's. Keras's generated API modules ("DO NOT EDIT" files) are not checked; its own
-`src` tree is, like any code (exclude it as you would TensorFlow's).
+HDL101's. Keras's generated API modules ("DO NOT EDIT" files) are not checked, nor are a
+package's imports of itself (`tf_keras/src/...` importing `tf_keras.src`).
 
 The fix rewrites `from <private module> import Name` to the public module when the private
 path is, in the target release, the very object the public name exports; not across Keras 2
