@@ -8,6 +8,8 @@ import textwrap
 
 import pytest
 
+from conftest import run_cli
+
 from hub_dist_lint.analysis.deliberate_imports import DeliberateImports, own_package
 from hub_dist_lint.config import Config
 from hub_dist_lint.docs import DELIBERATE_IMPORTS
@@ -305,6 +307,20 @@ def test_the_gates_skip_files_importing_only_their_own_package(tmp_path):
     source = "from tf_keras.src.engine import base_layer\nimport tf_keras.src as keras\n"
     assert not analyze(source, str(path)).parsed
     assert analyze(source, str(tmp_path / "y.py")).parsed
+
+
+def test_the_cache_keeps_the_same_text_in_and_outside_its_package_apart(tmp_path):
+    source = "from tf_keras.src.engine import base_layer\nfrom tensorflow.python.framework import ops\n"
+    inside = _package(tmp_path, "tf_keras", "src") / "x.py"
+    outside = tmp_path / "y.py"
+    inside.write_text(source)
+    outside.write_text(source)
+    cache = tmp_path / "cache"
+    for _ in range(2):  # cold, then from the cache
+        first = run_cli("--cache-dir", cache, "--format", "json", inside).stdout.decode()
+        second = run_cli("--cache-dir", cache, "--format", "json", outside).stdout.decode()
+        assert "HDL503" not in first and "HDL103" in first
+        assert "HDL503" in second and "HDL103" in second
 
 
 def test_no_package_for_stdin_or_a_file_outside_packages(tmp_path):
