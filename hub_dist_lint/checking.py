@@ -24,6 +24,7 @@ from .analysis.keras_models import ModelScan
 from .analysis.names import Names
 from .analysis.receivers import StrategyReceivers
 from .diagnostics import Diagnostic, Ensure, Fix
+from .import_scan import ScannedImport, scan_imports
 from .imports import ImportedName, collect_imports, import_statements_in_order
 from .positions import Locator, Span
 from .tf_alias import TensorflowAlias
@@ -175,6 +176,32 @@ class LintContext:
         return Diagnostic(rule.code, message, line, col, end_line, end_col, fix, no_fix_reason)
 
 
+class ImportScan(LintContext):
+    """What a checker that decides from imports alone (`Checker.reads_imports_only`) sees of
+    a file linted without fixes: its imports read from `ast`, no libcst tree. The engine
+    uses it when every checker the file admits is such a checker; the findings are those
+    the libcst walk gives (`import_scan`), at a fraction of the parse."""
+
+    def __init__(self, text: str, tree: ast.Module, path: str, config: "Config",
+                 source_kind: str = "file"):
+        super().__init__(text, None, path, config, False, tree, source_kind)  # type: ignore[arg-type]
+        self.tree = tree
+        self._scanned: Optional[List[ScannedImport]] = None
+
+    @property
+    def imports(self) -> List[ScannedImport]:  # type: ignore[override]
+        if self._scanned is None:
+            self._scanned = scan_imports(self.tree)
+        return self._scanned
+
+    def import_span(self, imported: ScannedImport) -> Span:  # type: ignore[override]
+        return self.locator.span_of_ast(imported.statement)
+
+    def deliberate(self, imported: ScannedImport, broken: bool,  # type: ignore[override]
+                   raises: bool = True) -> Optional[str]:
+        return self.deliberate_imports.reason(imported.statement, imported.path, broken, raises)
+
+
 class Gate(Protocol):
     """A cheap test on a file's text: a false answer means the checker cannot report
     anything in it (a compiled regex is one; gates built from data on first use too)."""
@@ -191,6 +218,10 @@ class Checker:
     """
 
     rules: ClassVar[Tuple[Type["Rule"], ...]]
+    # Its findings are decided from the file's imports alone (`ctx.imports`, `import_span`,
+    # `deliberate`, the text): without fixes it runs on an `ImportScan`, no libcst tree;
+    # it reads `ctx.module` and the other analyses only to plan fixes.
+    reads_imports_only: ClassVar[bool] = False
     # The file text must match this for the checker to run: files that cannot
     # contain a finding are never parsed.
     gate: ClassVar[Gate] = re.compile("")

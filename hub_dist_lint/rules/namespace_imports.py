@@ -258,6 +258,7 @@ def _fails_somewhere(module: str, name: Optional[str]) -> bool:
 
 class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
+    reads_imports_only = True
     gate = _Gate()
 
     def admits(self, text: str, path: str) -> bool:
@@ -269,7 +270,7 @@ class NamespaceImportChecker(Checker):
         for imp in ctx.imports:
             found = None
             if not imp.is_star and imp.path.startswith("tensorflow.") and not is_private(imp.path):
-                if isinstance(imp.statement, cst.Import):
+                if imp.is_plain_import:
                     found = self._module_import(ctx, imp, target, planner)
                 else:
                     found = self._from_import(ctx, imp, target, planner)
@@ -337,7 +338,7 @@ def _missing(imp: ImportedName, target: str) -> Optional[import_failures.Failure
         return None  # HDL503's: a private Keras import, with its public name
     if imp.is_star:
         return import_failures.check(imp.path, None, target)
-    if isinstance(imp.statement, cst.Import):
+    if imp.is_plain_import:
         return import_failures.check(imp.path, None, target)
     module, _, name = imp.path.rpartition(".")
     if is_private(module):

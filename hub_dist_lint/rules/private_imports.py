@@ -193,6 +193,7 @@ def protobuf_module(path: str) -> Optional[str]:
 class PrivateImportChecker(Checker):
     rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport,
              ProtobufImport)
+    reads_imports_only = True
     gate = re.compile(
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
@@ -338,7 +339,7 @@ def _another_object(fix: Optional[Fix], public: str, path: str) -> Optional[Fix]
 
 
 def _is_module_import(imp: ImportedName) -> bool:
-    return isinstance(imp.statement, cst.Import) or apimap.is_module(imp.path)
+    return imp.is_plain_import or apimap.is_module(imp.path)
 
 
 def _exported_names(module: cst.Module) -> Optional[set]:
