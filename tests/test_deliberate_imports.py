@@ -116,6 +116,13 @@ def test_a_function_defined_in_a_try_is_not_guarded_by_it():
     except ImportError:
         load = None
     """) == [3]
+    assert found("""\
+    try:
+        class Layers:  # a class body runs at once, inside the try
+            from tensorflow.contrib import layers
+    except ImportError:
+        Layers = None
+    """) == []
 
 
 # -- fallbacks ----------------------------------------------------------------------------

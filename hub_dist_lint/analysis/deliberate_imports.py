@@ -168,10 +168,12 @@ class DeliberateImports:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 if where is not _NOWHERE:
                     self._placements[(stmt.lineno, stmt.col_offset)] = where  # type: ignore[index]
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 # a body runs when called, outside the try that defines it; a definition
                 # made only in a branch or a dead handler exists only there
                 self._walk(stmt.body, Placement(None, where.gated, where.fallback_for))
+            elif isinstance(stmt, ast.ClassDef):
+                self._walk(stmt.body, where)  # a class body runs where the class is defined
             elif isinstance(stmt, ast.If):
                 self._walk_if(stmt, where)
             elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
