@@ -177,7 +177,7 @@ class LintContext:
 
 
 class ImportScan(LintContext):
-    """What a checker that decides from imports alone (`Checker.reads_imports_only`) sees of
+    """What a checker that decides from imports alone (`Checker.decides_from_imports`) sees of
     a file linted without fixes: its imports read from `ast`, no libcst tree. The engine
     uses it when every checker the file admits is such a checker; the findings are those
     the libcst walk gives (`import_scan`), at a fraction of the parse."""
@@ -218,10 +218,10 @@ class Checker:
     """
 
     rules: ClassVar[Tuple[Type["Rule"], ...]]
-    # Its findings are decided from the file's imports alone (`ctx.imports`, `import_span`,
-    # `deliberate`, the text): without fixes it runs on an `ImportScan`, no libcst tree;
-    # it reads `ctx.module` and the other analyses only to plan fixes.
-    reads_imports_only: ClassVar[bool] = False
+    # Its findings may be decided from the file's imports alone (`ctx.imports`,
+    # `import_span`, `deliberate`, the `ast` tree, the text): where `decides_from_imports`
+    # says so for a file linted without fixes, it runs on an `ImportScan`, no libcst tree.
+    reads_imports: ClassVar[bool] = False
     # The file text must match this for the checker to run: files that cannot
     # contain a finding are never parsed.
     gate: ClassVar[Gate] = re.compile("")
@@ -230,6 +230,13 @@ class Checker:
         """May this file have a finding? The gate on its text; a checker whose findings
         depend on where the file lies (its own package) may read `path` too."""
         return bool(self.gate.search(text))
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        """For a checker that `reads_imports`: are this file's findings decided by its
+        imports, `ast` tree and text (then `check` runs on the scan and reads nothing
+        else)? The import families always are; others only where the scan rules their
+        code checks out."""
+        return self.reads_imports
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         raise NotImplementedError

@@ -75,15 +75,16 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
         return Analysis(path, text, None, config=config)
-    if module is None and all(c.reads_imports_only for c in checkers):
+    if module is None and all(c.reads_imports for c in checkers):
         # Import findings need no libcst tree: decide them from `ast`, and parse with
-        # libcst only when there is something to fix.
+        # libcst only when the code needs a closer look or there is something to fix.
         scanned_tree = tree if tree is not None else _ast_tree(text)
         if scanned_tree is not None:
             scan = ImportScan(text, scanned_tree, path, config, source_kind)
-            found = _run(checkers, scan, config, text, noqa)
-            if not (fixes and found):
-                return Analysis(path, text, None, found, tree=scanned_tree, config=config)
+            if all(c.decides_from_imports(scan) for c in checkers):
+                found = _run(checkers, scan, config, text, noqa)
+                if not (fixes and found):
+                    return Analysis(path, text, None, found, tree=scanned_tree, config=config)
             tree = scanned_tree
     if module is None:
         module = parse(source, text, path)

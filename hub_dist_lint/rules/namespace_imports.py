@@ -258,7 +258,7 @@ def _fails_somewhere(module: str, name: Optional[str]) -> bool:
 
 class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
-    reads_imports_only = True
+    reads_imports = True
     gate = _Gate()
 
     def admits(self, text: str, path: str) -> bool:

@@ -193,7 +193,7 @@ def protobuf_module(path: str) -> Optional[str]:
 class PrivateImportChecker(Checker):
     rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport,
              ProtobufImport)
-    reads_imports_only = True
+    reads_imports = True
     gate = re.compile(
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
