@@ -126,3 +126,58 @@ def release_allowed(spec) -> Optional[str]:
         if spec.contains(release, prereleases=True):
             return release
     return None
+
+
+# -- `hub-dist-lint explain hub.Module` --------------------------------------------------------
+
+
+def is_hub_query(query: str) -> bool:
+    return query in ("hub", PACKAGE) or query.startswith(("hub.", PACKAGE + "."))
+
+
+def explain(query: str, tf_release: str) -> dict:
+    """The history of a tensorflow_hub name or module, as an `explain` record (`lines` of
+    (key, text)), for `hub.Module`, `tensorflow_hub.Module`, `tensorflow_hub.module`."""
+    short = query.split(".", 1)[1] if "." in query else ""
+    covered = f"tensorflow_hub {ReleaseSet((1 << len(releases())) - 1, releases()).text()}"
+    pip = for_tensorflow(tf_release)
+    rec: dict = {"query": query, "name": f"hub.{short}", "found": True, "kind": None,
+                 "data_releases": list(releases())}
+    found = name(short) if short else None
+    if found is not None:
+        rec.update(kind=f"tensorflow_hub {found.kind}", releases=list(found.releases),
+                   removed_in=found.releases.after_last(), home=found.home,
+                   successor=found.successor)
+        lines = [("what", f"a public name of tensorflow_hub: {found.kind} {found.home}"),
+                 ("releases", f"tensorflow_hub {found.releases.text()} (data covers {covered})")]
+        for guard in sorted({g for _, g in found.guarded}):
+            under = ReleaseSet.of([r for r, g in found.guarded if g == guard], releases())
+            lines.append(("conditional", f"in tensorflow_hub {under.text()} bound under `{guard}`"))
+        gone = found.releases.after_last()
+        lines.append(("status", f"removed in tensorflow_hub {gone}: AttributeError with "
+                                f"{pip.reason}" if gone else f"present in tensorflow_hub {latest_release()}"))
+        if found.note:
+            lines.append(("deprecated", f"{found.note} (its docstring in {found.releases.last})"))
+        if found.successor:
+            lines.append(("instead", f"{found.successor} (from tensorflow_hub's migration docs)"))
+        rec["summary"] = (f"hub.{short} was in tensorflow_hub {found.releases.text()}"
+                          + (f" and is gone since {gone}" if gone else ""))
+        rec["lines"] = lines
+        return rec
+    module = query if query.startswith(PACKAGE) else PACKAGE + query[len("hub"):]
+    shipped = module_releases(module)
+    if shipped or module == PACKAGE:
+        shipped = shipped or ReleaseSet((1 << len(releases())) - 1, releases())
+        gone = shipped.after_last()
+        rec.update(name=module, kind="tensorflow_hub module", releases=list(shipped), removed_in=gone)
+        rec["lines"] = [("what", "a module of the tensorflow_hub package"),
+                        ("releases", f"tensorflow_hub {shipped.text()} (data covers {covered})"),
+                        ("status", f"removed in tensorflow_hub {gone}: ModuleNotFoundError with "
+                                   f"{pip.reason}" if gone else
+                                   f"present in tensorflow_hub {latest_release()}")]
+        rec["summary"] = f"{module} shipped in tensorflow_hub {shipped.text()}"
+        return rec
+    rec.update(found=False, summary=f"{query}: not a public name or module of {covered}",
+               did_you_mean=[f"hub.{n}" for n in ever_names() if n.lower() == short.lower()],
+               lines=[])
+    return rec

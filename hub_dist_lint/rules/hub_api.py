@@ -131,7 +131,7 @@ def name_message(spelled: str, public: str, hub: HubTarget, error: str) -> Optio
         history = (f"removed in tensorflow_hub {gone} (it is in {found.releases.text()})" if gone
                    else f"not in tensorflow_hub {release} (it is in {found.releases.text()})")
         text = f"{spelled}: {history}: {error} {_where(hub)}"
-        return text + (f"; use {found.successor}" if found.successor else "")
+        return text + (f"; instead: {found.successor}" if found.successor else "")
     module = f"{hub_facts.PACKAGE}.{public}"
     shipped = hub_facts.module_releases(module)
     if shipped and release not in shipped:
@@ -147,7 +147,7 @@ def module_message(spelled: str, module: str, hub: HubTarget, error: str) -> Opt
     history = (f"the module {module} was removed in tensorflow_hub {gone} (it is in "
                f"{shipped.text()})" if gone else
                f"no module {module} in tensorflow_hub {hub.release} (it is in {shipped.text()})")
-    return f"{spelled}: {history}: {error} {_where(hub)}; use the public hub.* names"
+    return f"{spelled}: {history}: {error} {_where(hub)}; instead: the public hub.* names"
 
 
 class HubApiChecker(Checker):
