@@ -517,8 +517,13 @@ def _with_project_pin(settings: Settings, directory: str) -> Settings:
     from .tf_pins import project_pin
 
     found = project_pin(directory)
-    if found is None or found.pin.too_old:
-        return settings  # a TensorFlow older than the data: the default target, as before
+    if found is not None and found.pin.too_old:
+        # a TensorFlow older than the data: the default target, as before; but not the
+        # hub release pip installs beside TF 2 (TF 1.15 runs on Pythons tf-keras, which
+        # hub 0.16 requires, does not: pip takes an older hub), unless hub is pinned too
+        return replace(settings, config=replace(settings.config, target_hub=""))
+    if found is None:
+        return settings
     where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path
     config = replace(settings.config, target_tf=found.pin.target,
                      target_reason=f"{found.pin.reason} ({where})")

@@ -93,6 +93,15 @@ def ever_names() -> Tuple[str, ...]:
     return tuple(data()["names"])
 
 
+def changing_names() -> Tuple[str, ...]:
+    """Names and top-level modules of tensorflow_hub some release in the data lacks: the
+    only ones a hub release can be missing."""
+    every = (1 << len(releases())) - 1
+    names = [n for n, e in data()["names"].items() if e["releases"] != every]
+    modules = [m.split(".")[1] for m, mask in data()["modules"].items() if mask != every]
+    return tuple(sorted(set(names + modules)))
+
+
 def module_releases(module: str) -> ReleaseSet:
     """The hub releases that ship `tensorflow_hub.x` (empty set when none does)."""
     return _set(data()["modules"].get(module, 0))

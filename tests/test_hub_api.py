@@ -97,6 +97,16 @@ def test_a_project_pin_decides_the_hub_release(tmp_path):
     assert "tensorflow-hub 0.16.1, the newest release `tensorflow-hub>=0.15` allows" in out
 
 
+def test_a_tensorflow_1_project_has_no_known_hub_release(tmp_path):
+    """pip installs tensorflow-hub 0.16.1 beside TF 2 only: beside TF 1.15 (Python <= 3.7,
+    where tf-keras cannot be installed) it takes an older hub, so nothing is reported."""
+    (tmp_path / "train.py").write_text("import tensorflow_hub as hub\nm = hub.Module('h')\n")
+    (tmp_path / "requirements.txt").write_text("tensorflow==1.15.5\n")
+    assert run_cli("--select", "HDL305", "train.py", cwd=tmp_path).returncode == 0
+    (tmp_path / "requirements.txt").write_text("tensorflow==1.15.5\ntensorflow-hub==0.16.1\n")
+    assert run_cli("--select", "HDL305", "train.py", cwd=tmp_path).returncode == 1
+
+
 def test_a_notebook_pin_decides_the_hub_release():
     def notebook(install):
         cells = [install, "import tensorflow_hub as hub\nembed = hub.Module('h')\n"]
