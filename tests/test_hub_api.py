@@ -297,3 +297,44 @@ def test_the_data_matches_the_installed_tensorflow_hub():
         assert seen["star"] == f"module 'tensorflow_hub' has no attribute '{missing[0]}'"
     else:
         assert seen["star"] is None
+
+
+FAILING_STATEMENTS = (
+    "import tensorflow_hub as hub\nhub.Module",
+    "import tensorflow_hub as hub\nhub.text_embedding_column",
+    "import tensorflow_hub as hub\nhub.feature_column",
+    "from tensorflow_hub import Module",
+    "from tensorflow_hub import feature_column",
+    "from tensorflow_hub.module import Module",
+    "import tensorflow_hub.feature_column",
+    "from tensorflow_hub import *",
+)
+
+
+@pytest.mark.tf
+def test_each_reported_statement_raises_the_error_its_message_names():
+    """Each statement runs in one fresh interpreter with the installed tensorflow_hub; the
+    error HDL305 names (on the release installed) is the very exception it raises."""
+    program = textwrap.dedent("""\
+        import json, sys
+        import tensorflow_hub
+        raised = []
+        for statement in json.loads(sys.argv[1]):
+            try:
+                exec(statement, {})
+                raised.append(None)
+            except Exception as error:
+                raised.append(type(error).__name__)
+        print(json.dumps([tensorflow_hub.__version__, raised]))
+        """)
+    result = subprocess.run([sys.executable, "-c", program, json.dumps(FAILING_STATEMENTS)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    release, raised = json.loads(result.stdout.strip().splitlines()[-1])
+    for statement, error in zip(FAILING_STATEMENTS, raised):
+        found = messages(statement + "\n", target_hub=release)
+        assert len(found) == 1 and error is not None, (statement, found, error)
+        named = found[0].split("): ", 1)[1].split(" ", 1)[0] if "): " in found[0] else ""
+        if statement.endswith("*"):
+            named = found[0].split("removed: ", 1)[1].split(":", 1)[0]
+        assert named == error, (statement, found[0], error)
