@@ -64,11 +64,6 @@ class HubName:
         """The first hub release without it, when `release` lacks it and an earlier one had it."""
         return self.releases.removed_in(release)
 
-    def history(self) -> str:
-        """'tensorflow_hub 0.7.0–0.15.0' (or earlier: the data starts at 0.7.0)."""
-        text = f"tensorflow_hub {self.releases.text()}"
-        return text + (" (and earlier)" if self.releases.first == releases()[0] else "")
-
 
 def name(public: str) -> Optional[HubName]:
     """`Module` (or `hub.Module`, `tensorflow_hub.Module`) -> its history; None when no
