@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, List, NamedTuple, Op
 
 import libcst as cst
 
-from . import apimap
+from . import apimap, hub_facts
 from .analysis.bindings import Bindings
 from .analysis.deliberate_imports import DeliberateImports
 from .analysis.import_uses import ImportUses
@@ -25,6 +25,7 @@ from .analysis.names import Names
 from .analysis.receivers import StrategyReceivers
 from .diagnostics import Diagnostic, Ensure, Fix
 from .import_scan import ScannedImport, scan_imports
+from .hub_facts import HubTarget
 from .imports import ImportedName, collect_imports, import_statements_in_order
 from .positions import Locator, Span
 from .tf_alias import TensorflowAlias
@@ -70,6 +71,18 @@ class LintContext:
         self._value_graph: Optional[ModelScan] = None
         self._tensorflow_alias: Optional[TensorflowAlias] = None
         self._deliberate_imports: Optional[DeliberateImports] = None
+
+    @property
+    def target_hub(self) -> Optional[HubTarget]:
+        """The tensorflow_hub release messages are for: the file's pin, else what pip
+        installs beside the TensorFlow target; None when the file pins one older than the
+        hub data (nothing can be said of it)."""
+        pinned = self.config.target_hub
+        if pinned is None:
+            return hub_facts.for_tensorflow(self.target)
+        if not pinned:
+            return None
+        return HubTarget(pinned, self.config.target_hub_reason or f"tensorflow-hub {pinned} (configured)")
 
     # -- the file ----------------------------------------------------------------------
     @property
