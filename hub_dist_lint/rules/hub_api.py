@@ -17,7 +17,7 @@ from typing import Iterable, List, Optional, Set, Tuple
 import libcst as cst
 
 from .. import hub_facts
-from ..checking import LintContext
+from ..checking import ImportScan, LintContext
 from ..diagnostics import Diagnostic
 from ..hub_facts import HubTarget
 from .base import Checker, Invalid, Rule
@@ -161,6 +161,10 @@ def _spelled() -> re.Pattern:
 class HubApiChecker(Checker):
     rules = (RemovedHubApi,)
     gate = re.compile(r"tensorflow_hub")
+    reads_imports = True
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        return not _reads_to_check(_hub_imports(scan), scan.text)
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         hub = ctx.target_hub
@@ -169,17 +173,16 @@ class HubApiChecker(Checker):
         if hub_facts.PACKAGE in re.split(r"[\\/]", ctx.path)[:-1]:
             return  # tensorflow_hub's own source tree has every module its wheels left out
         package = hub_facts.PACKAGE
-        imports = [imp for imp in ctx.imports
-                   if imp.path == package or imp.path.startswith(package + ".")]
+        imports = _hub_imports(ctx)
         if not imports:
             return
         for imp in imports:
-            if imp.site.in_try or (imp.path == package and not imp.is_star):
-                continue  # a guarded import is a fallback the file handles
+            if imp.path == package and not imp.is_star:
+                continue
             message = self._import_message(imp, hub)
-            if message:
+            if message and not ctx.deliberate(imp, broken=True):  # e.g. a handled fallback
                 yield ctx.diagnostic(RemovedHubApi, message, ctx.import_span(imp))
-        if all(_is_from_import(imp) for imp in imports) or not _spelled().search(ctx.text):
+        if not _reads_to_check(imports, ctx.text):
             return  # nothing to read from the package, or no name a release lacks is spelled
         reads = _HubReads()
         ctx.module.visit(reads)
@@ -209,7 +212,7 @@ class HubApiChecker(Checker):
                     f"'{package}' has no attribute '{missing[0]}' {_where(hub)}; import the "
                     "names you use")
         parts = imp.path.split(".")
-        if imp.alias is not None and _is_from_import(imp) and len(parts) == 2:
+        if imp.alias is not None and not imp.is_plain_import and len(parts) == 2:
             return name_message(f"import of {imp.path}", parts[1], hub, "ImportError")
         for cut in range(2, len(parts) + 1):  # the first module on the path that is gone
             module = ".".join(parts[:cut])
@@ -219,8 +222,14 @@ class HubApiChecker(Checker):
         return None
 
 
-def _is_from_import(imp) -> bool:
-    return isinstance(imp.statement, cst.ImportFrom)
+def _hub_imports(ctx: LintContext) -> list:
+    package = hub_facts.PACKAGE
+    return [imp for imp in ctx.imports if imp.path == package or imp.path.startswith(package + ".")]
+
+
+def _reads_to_check(imports, text: str) -> bool:
+    """A module import of the package, and a name some release lacks spelled in the text."""
+    return any(imp.is_plain_import for imp in imports) and bool(_spelled().search(text))
 
 
 def _dotted(node: cst.BaseExpression) -> str:
