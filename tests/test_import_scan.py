@@ -1,0 +1,125 @@
+"""Import findings decided from `ast` (import_scan.py, checking.ImportScan) are the very
+findings the libcst route makes: same codes, messages and spans."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from goldens import FIXTURES, settings
+from hub_dist_lint.config import Config
+from hub_dist_lint.engine import LintError, analyze
+from hub_dist_lint.import_scan import scan_imports
+from hub_dist_lint.imports import collect_imports
+from hub_dist_lint.rules import all_rules
+
+import ast
+
+
+def _found(analysis):
+    return [(d.code, d.message, d.line, d.column, d.end_line, d.end_column)
+            for d in analysis.diagnostics]
+
+
+def _both_routes(source: str, path: str = "x.py", config: Config = None):
+    """(findings by whichever route the engine picks, findings by the libcst route)."""
+    config = config or Config()
+    chosen = analyze(source, path, config)
+    full = analyze(source, path, config, module=cst.parse_module(source))
+    return chosen, full
+
+
+_GOLDENS = sorted(p for p in FIXTURES.glob("*/lint/*.py"))
+
+
+@pytest.mark.parametrize("path", _GOLDENS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_the_scan_finds_what_libcst_finds_on_every_golden(path):
+    chosen, full = _both_routes(path.read_text(), str(path), settings(path))
+    assert _found(chosen) == _found(full)
+
+
+def _examples():
+    for rule in all_rules():
+        for source in rule.VALID:
+            yield rule.code, source
+        for example in rule.INVALID:
+            yield rule.code, example.code
+
+
+@pytest.mark.parametrize("code,source", list(_examples()))
+def test_the_scan_finds_what_libcst_finds_on_every_rule_example(code, source):
+    chosen, full = _both_routes(source)
+    assert _found(chosen) == _found(full)
+
+
+SOURCE = """\
+import os, tensorflow.python.framework.ops as ops
+from . import sibling
+from .pkg import thing
+from tensorflow.python.keras import *
+try:
+    from tensorflow.contrib import slim
+except ImportError:
+    slim = None
+if os.environ.get("X"):
+    import tensorflow.python.eager.context
+elif True:
+    from tensorflow.python.ops import array_ops as aops, math_ops
+else:
+    import tensorflow.compat.v1 as tf1
+class Model:
+    from tensorflow.python.util import nest
+    def f(self):
+        with open("x") as f:
+            import tensorflow.python.platform.gfile
+        for _ in ():
+            import keras.src.engine.training
+        while False:
+            pass
+        else:
+            from keras.engine import base_layer
+match os.name:
+    case "nt":
+        import tensorflow.python.client.device_lib
+    case _:
+        pass
+if True: import tensorflow.python.training.saver
+"""
+
+
+def test_the_scan_lists_the_imports_collect_imports_lists():
+    scanned = [(i.path, i.bound, i.ordinal, i.is_star, i.is_plain_import)
+               for i in scan_imports(ast.parse(SOURCE))]
+    walked = [(i.path, i.bound, i.ordinal, i.is_star, i.is_plain_import)
+              for i in collect_imports(cst.parse_module(SOURCE))]
+    assert scanned == walked
+    assert len(scanned) == 14  # relative imports skipped, but counted in the ordinals
+    assert scanned[2][2] == 3  # the star import, after two relative ones
+
+
+def test_a_file_with_import_findings_only_is_not_parsed_by_libcst():
+    source = ("from tensorflow.python.distribute.mirrored_strategy import MirroredStrategy\n"
+              "MirroredStrategy()\n")
+    scanned = analyze(source, "x.py")
+    assert [d.code for d in scanned.diagnostics] == ["HDL101"]
+    assert not scanned.parsed and scanned.module is None
+    # with fixes asked for, the file is parsed and the fix planned as before
+    fixed = analyze(source, "x.py", fixes=True)
+    assert fixed.parsed and fixed.diagnostics[0].fix is not None
+
+
+def test_code_the_scan_cannot_rule_out_goes_to_libcst():
+    source = ("import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n"
+              "strategy.experimental_run_v2(print)\n")
+    analysis = analyze(source, "x.py")
+    assert analysis.parsed
+    assert [d.code for d in analysis.diagnostics] == ["HDL301"]
+
+
+def test_a_syntax_error_is_reported_as_before():
+    source = "from tensorflow.python.framework import ops\nif True\n"
+    with pytest.raises(LintError) as scanned:
+        analyze(source, "x.py")
+    with pytest.raises(LintError) as full:
+        analyze(source, "x.py", fixes=True)
+    assert (scanned.value.reason, scanned.value.line) == (full.value.reason, full.value.line)
