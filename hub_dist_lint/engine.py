@@ -7,6 +7,7 @@ come through `analyze`/`lint`, so their findings cannot drift apart.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -100,11 +101,51 @@ def _run(checkers: List[Checker], ctx: LintContext, config: Config, text: str,
     found: List[Diagnostic] = []
     for checker in checkers:
         found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
-    if noqa and found and _NOQA.search(text):
+    if noqa and found and _NOQA.search(text) and _noqa_may_apply(found, text, ctx.locator.parsed_tree()):
         lines = _noqa_lines(text)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
     return found
+
+
+def _noqa_may_apply(found: List[Diagnostic], text: str, tree: Optional[ast.Module]) -> bool:
+    """Whether a `# noqa` comment lies in a statement holding a finding: only then is the
+    file tokenized for flake8's logical lines (in Python, a tokenize of a large file costs
+    more than its `ast` parse). A finding's logical line lies within the innermost
+    statement holding it, with the statements that share its lines (`a = (1,\n 2); b`).
+    True, to be exact, where no `ast` tree is at hand."""
+    if tree is None:
+        return True
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    noqa = {bisect.bisect_right(breaks, m.start()) + 1 for m in _NOQA.finditer(text)}
+    extent = {}  # statement -> (first line, decorators included; last line)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+            extent[node] = (first, node.end_lineno or node.lineno)
+    for line in {d.line for d in found}:
+        around, body = set(), tree.body  # the statements holding the line, outermost first
+        innermost = None
+        while body:
+            holding = next((s for s in body if extent[s][0] <= line <= extent[s][1]), None)
+            if holding is None:
+                break
+            around.add(holding)
+            innermost = holding
+            body = [s for s in ast.iter_child_nodes(holding) if isinstance(s, ast.stmt)]
+        if innermost is None:
+            return True  # not in a statement (cannot be): the exact route
+        low, high = extent[innermost]
+        grown = True
+        while grown:  # statements sharing lines with it, except those around it
+            grown = False
+            for statement, (start, end) in extent.items():
+                if start <= high and end >= low and (start < low or end > high) \
+                        and statement not in around:
+                    low, high, grown = min(low, start), max(high, end), True
+        if any(low <= n <= high for n in noqa):
+            return True
+    return False
 
 
 def _ast_tree(text: str) -> Optional[ast.Module]:

@@ -123,3 +123,22 @@ def test_a_syntax_error_is_reported_as_before():
     with pytest.raises(LintError) as full:
         analyze(source, "x.py", fixes=True)
     assert (scanned.value.reason, scanned.value.line) == (full.value.reason, full.value.line)
+
+
+@pytest.mark.parametrize("source,kept", [
+    # a `# noqa` on another line of the finding's line group covers it (flake8 groups the
+    # tokens between NL/NEWLINE: a backslash continuation, a multi-line string)
+    ("from tensorflow.python.distribute.values import (  # noqa\n    PerReplica)\n", False),
+    ("from tensorflow.python.distribute.values \\\n    import PerReplica  # noqa\n", False),
+    ("x = '''a\n# noqa'''; from tensorflow.python.distribute.values import PerReplica\n", False),
+    # flake8 ends the group at a line break inside brackets (checked with flake8 itself)
+    ("x = (1,  # noqa\n     2); from tensorflow.python.distribute.values import PerReplica\n", True),
+    # one in a statement of its own does not
+    ("x = 1  # noqa\nfrom tensorflow.python.distribute.values import PerReplica\n", True),
+    ("def f():\n    x = 1  # noqa: HDL101\n    from tensorflow.python.distribute.values import "
+     "PerReplica\n", True),
+])
+def test_noqa_is_read_on_the_findings_logical_line_only(source, kept):
+    chosen, full = _both_routes(source)
+    assert _found(chosen) == _found(full)
+    assert bool(chosen.diagnostics) == kept
