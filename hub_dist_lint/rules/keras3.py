@@ -178,7 +178,8 @@ class Keras3Checker(Checker):
             late = late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
-        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.made):
+        if scan is not None and (any(h.api == "hub.KerasLayer" for h in scan.made)
+                                 or scan.hub_subclasses()):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
             legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
@@ -266,7 +267,11 @@ def _reach_message(reach: Reach, target: str) -> str:
                "of keras.Layer can be added to a Sequential model",
         "functional": f"called on a Keras 3 input tensor (TF {target}): TypeError: a KerasTensor "
                       "cannot be used as input to a TensorFlow function",
+        "wrapped": f"wrapped in {reach.spelled}, a Keras 3 layer (TF {target}): ValueError: Please "
+                   "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
     }[reach.how]
+    if reach.how == "functional" and isinstance(reach.call.args[0].value, (cst.List, cst.Tuple, cst.Dict, cst.Call)):
+        where = where.replace("a Keras 3 input tensor", "Keras 3 input tensors (in a list or dict)")
     return "hub.KerasLayer (a tf-keras layer) " + where
 
 
