@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..imports import dotted_name
-from .scoped_values import ValueGraph, Unit
+from .scoped_values import ValueGraph, Unit, method_owner
 from .names import DEFINITION, LOOP, VALUE, Names
 from .receivers import StrategyReceivers
 
@@ -34,9 +34,22 @@ MODEL_NAMES = ("Model", "models.Model")
 # Keras 3 wrappers that take a layer (measured under TF 2.21: `TimeDistributed(hub.KerasLayer(...))`
 # raises "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance")
 WRAPPER_NAMES = ("layers.TimeDistributed",)
+LAYER_NAMES = ("Layer", "layers.Layer")
 # Callees a model can be handed to without leaving the file's own Keras.
 _SAFE_ROOTS = ("tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub")
 _MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class HeldHubLayer:
+    """`self.x = hub.KerasLayer(..., trainable=True)` in a method of a Keras 3 model or layer
+    subclass: Keras 3 does not track the tf-keras layer's variables."""
+
+    call: cst.Call  # the hub.KerasLayer(...) call
+    value: cst.CSTNode  # what is assigned (the call, or a name bound to it)
+    unit: Unit  # the method
+    cls: cst.ClassDef
+    base: str  # how the Keras 3 base is spelled in messages: tf.keras.Model, keras.layers.Layer
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ class ModelScan(ValueGraph):
         self.handed: Dict[Tuple[int, str], List[Tuple[str, Optional[cst.Call]]]] = {}
         self.body_of_call: Dict[int, cst.CSTNode] = {}  # id(call) -> the body its statement is in
         self._assumed: Dict[Tuple[int, str], Optional[str]] = {}
+        # `self.x = value` in a method: (value, the method's unit, the `self.x` node)
+        self.self_attributes: List[Tuple[cst.CSTNode, Unit, cst.Attribute]] = []
 
     # -- values handed away ----------------------------------------------------
     def visit_Assign(self, node):
@@ -73,6 +88,9 @@ class ModelScan(ValueGraph):
         for target in node.targets:
             if isinstance(target.target, cst.Attribute) and isinstance(node.value, cst.Name):
                 self._hand(node.value.value, "attr", None)
+            if (isinstance(target.target, cst.Attribute) and isinstance(target.target.value, cst.Name)
+                    and target.target.value.value == "self"):
+                self.self_attributes.append((node.value, self.stack[-1], target.target))
 
     # -- returns, calls, entry points ----------------------------------------------
     def visit_Return(self, node):
@@ -293,6 +311,54 @@ class ModelScan(ValueGraph):
             return reach.hub
         return reach.call
 
+    # -- hub layers held by Keras 3 subclasses ------------------------------------------
+    def held_hub_layers(self, spell: Callable[[Optional[str]], str]) -> List[HeldHubLayer]:
+        """Trainable hub layers stored on `self` by a Keras 3 Model or Layer subclass."""
+        found = []
+        for value, unit, _ in self.self_attributes:
+            cls = method_owner(unit)
+            call = self._hub_call(value)
+            if cls is None or call is None or not _trainable_true(call):
+                continue
+            base = self._keras3_base(cls)
+            if base is not None:
+                found.append(HeldHubLayer(call, value, unit, cls, spell(base)))
+        return found
+
+    def _hub_call(self, value) -> Optional[cst.Call]:
+        if isinstance(value, cst.Name):
+            found = self.lookup(value)
+            value = found[0] if isinstance(found, tuple) else None
+        if isinstance(value, cst.Call) and (self.path(value.func) in KERAS_LAYER_PATHS
+                                            or self._hub_subclass(value.func)):
+            return value
+        return None
+
+    def _keras3_base(self, cls: cst.ClassDef, depth: int = 0) -> Optional[str]:
+        """The path of the Keras 3 Model or Layer a class of the file derives from."""
+        for base in cls.bases:
+            if base.keyword is not None or depth > 4:
+                continue
+            path = self.path(base.value)
+            if self.keras3(path) in MODEL_NAMES + LAYER_NAMES:
+                return path
+            sites = self.names.sites(base.value) if isinstance(base.value, cst.Name) else None
+            if sites and len(sites) == 1 and isinstance(sites[0].value, cst.ClassDef):
+                inherited = self._keras3_base(sites[0].value, depth + 1)
+                if inherited is not None:
+                    return inherited
+        return None
+
+    def instances(self, cls: cst.ClassDef) -> List[Tuple[cst.Call, Unit]]:
+        """The calls of this file that make an instance of `cls`."""
+        found = []
+        for call, unit, _ in self.calls:
+            if isinstance(call.func, cst.Name):
+                sites = self.names.sites(call.func)
+                if sites and len(sites) == 1 and sites[0].value is cls:
+                    found.append((call, unit))
+        return found
+
     # -- where models go -------------------------------------------------------------
     def models_of(self, reach: Reach) -> List[Tuple[cst.Call, Unit]]:
         """The Keras 3 model calls a finding belongs to: its Sequential, or every Model(...)
@@ -353,6 +419,11 @@ class ModelScan(ValueGraph):
                 return True
             return found is None and func.value in vars(builtins) and self.names.is_unbound(func)
         return False
+
+
+def _trainable_true(call: cst.Call) -> bool:
+    return any(arg.keyword is not None and arg.keyword.value == "trainable"
+               and isinstance(arg.value, cst.Name) and arg.value.value == "True" for arg in call.args)
 
 
 def _structure_values(expr) -> List[cst.CSTNode]:
