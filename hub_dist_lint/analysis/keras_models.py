@@ -79,12 +79,17 @@ class ModelScan(ValueGraph):
         self.handed: Dict[Tuple[int, str], List[Tuple[str, Optional[cst.Call]]]] = {}
         self.body_of_call: Dict[int, cst.CSTNode] = {}  # id(call) -> the body its statement is in
         self._assumed: Dict[Tuple[int, str], Optional[str]] = {}
+        # statement order and body of a name read, and of an assigned value
+        self.place_of_read: Dict[int, Tuple[int, cst.CSTNode]] = {}
+        self.place_of_value: Dict[int, Tuple[int, cst.CSTNode]] = {}
         # `self.x = value` in a method: (value, the method's unit, the `self.x` node)
         self.self_attributes: List[Tuple[cst.CSTNode, Unit, cst.Attribute]] = []
 
     # -- values handed away ----------------------------------------------------
     def visit_Assign(self, node):
         super().visit_Assign(node)
+        if self.statements:
+            self.place_of_value[id(node.value)] = (self.order, self.block_of.get(self.statements[-1]))
         for target in node.targets:
             if isinstance(target.target, cst.Attribute) and isinstance(node.value, cst.Name):
                 self._hand(node.value.value, "attr", None)
@@ -112,6 +117,11 @@ class ModelScan(ValueGraph):
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._hand(arg.value.value, "arg", node)
+
+    def visit_Name(self, node):
+        super().visit_Name(node)
+        if self.statements:
+            self.place_of_read[id(node)] = (self.order, self.block_of.get(self.statements[-1]))
 
     def visit_If(self, node):
         if self.stack[-1].kind == "module" and _is_main_guard(node.test):
@@ -145,6 +155,9 @@ class ModelScan(ValueGraph):
             return None
         if isinstance(expr, cst.Name):
             return self._name_kind(expr, depth)
+        if isinstance(expr, cst.Attribute):
+            held = self._self_attribute(expr, unit)
+            return self.kind(held[0], held[1], depth + 1) if held is not None else None
         if isinstance(expr, (cst.List, cst.Tuple, cst.Dict)) or self._is_dict_call(expr):
             # a structure of Keras tensors goes to a TensorFlow function as it is: one
             # KerasTensor in it is enough to fail there
@@ -172,6 +185,17 @@ class ModelScan(ValueGraph):
                 return self._returned_kind(found, depth + 1)
         return None
 
+    def _self_attribute(self, expr: cst.Attribute, unit: Unit) -> Optional[Tuple[cst.CSTNode, Unit]]:
+        """`self.x` in a method: the value the class assigns to `self.x`, when it does so once."""
+        if not (isinstance(expr.value, cst.Name) and expr.value.value == "self"):
+            return None
+        cls = method_owner(unit)
+        if cls is None:
+            return None
+        stored = [(value, where) for value, where, target in self.self_attributes
+                  if target.attr.value == expr.attr.value and method_owner(where) is cls]
+        return stored[0] if len(stored) == 1 else None
+
     def _name_kind(self, name: cst.Name, depth: int) -> Optional[str]:
         """The kind every binding of this read gives it. A name rebound from itself (`x =
         layer(x)`) is judged by its other bindings first, then checked with that answer."""
@@ -189,6 +213,9 @@ class ModelScan(ValueGraph):
             bound.append((site.value, unit))
         if len(bound) == 1:
             return self.kind(bound[0][0], bound[0][1], depth + 1)
+        last = self._last_before(name, [value for value, _ in bound])
+        if last is not None:
+            return self.kind(last, next(unit for value, unit in bound if value is last), depth + 1)
         seeds = {self.kind(value, unit, depth + 1) for value, unit in bound
                  if name.value not in _names_read(value)}
         if len(seeds) != 1 or None in seeds:
@@ -200,6 +227,19 @@ class ModelScan(ValueGraph):
         finally:
             del self._assumed[key]
         return guess if kinds == {guess} else None
+
+    def _last_before(self, name: cst.Name, values: List[cst.CSTNode]) -> Optional[cst.CSTNode]:
+        """The binding a read surely gets in straight-line code: the last one before it in
+        its own body, with no other binding of the name between them."""
+        read = self.place_of_read.get(id(name))
+        places = [self.place_of_value.get(id(value)) for value in values]
+        if read is None or None in places:
+            return None
+        before = [(place[0], value) for place, value in zip(places, values) if place[0] < read[0]]
+        if not before:
+            return None
+        order, value = max(before, key=lambda item: item[0])
+        return value if self.place_of_value[id(value)][1] is read[1] else None
 
     def _is_dict_call(self, expr) -> bool:
         return (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
@@ -282,9 +322,17 @@ class ModelScan(ValueGraph):
                 if hub is not None:
                     found.append(Reach("add", hub, call, unit, "Sequential"))
             elif (first is not None and first.keyword is None and self.kind(func, unit) == HUB
-                  and self.kind(first.value, unit) == SYMBOLIC):
+                  and self.kind(first.value, unit) == SYMBOLIC and not self._hub_output(first.value, unit)):
                 found.append(Reach("functional", func, call, unit, "Input"))
         return found
+
+    def _hub_output(self, value, unit: Unit) -> bool:
+        """What only a hub layer's call gives: that call fails first (and is reported)."""
+        if isinstance(value, cst.Name):
+            sites = self.names.sites(value)
+            return bool(sites) and all(site.kind == VALUE and self._hub_output(site.value, unit)
+                                       for site in sites)
+        return isinstance(value, cst.Call) and self.kind(value.func, unit) == HUB
 
     def _added_hub(self, call: cst.Call, added, unit: Unit) -> Optional[cst.CSTNode]:
         """The hub layer `.add(x)` adds: x itself, or for `for x in [...]: model.add(x)` (the

@@ -350,7 +350,9 @@ def _reach_message(reach: Reach, target: str) -> str:
         "wrapped": f"wrapped in {reach.spelled}, a Keras 3 layer (TF {target}): ValueError: Please "
                    "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
     }[reach.how]
-    if reach.how == "functional" and isinstance(reach.call.args[0].value, (cst.List, cst.Tuple, cst.Dict, cst.Call)):
+    argument = reach.call.args[0].value
+    if reach.how == "functional" and (isinstance(argument, (cst.List, cst.Tuple, cst.Dict)) or isinstance(
+            argument, cst.Call) and isinstance(argument.func, cst.Name) and argument.func.value == "dict"):
         where = where.replace("a Keras 3 input tensor", "Keras 3 input tensors (in a list or dict)")
     return "hub.KerasLayer (a tf-keras layer) " + where
 
