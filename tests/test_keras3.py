@@ -77,6 +77,13 @@ REACHING = {
     "add in a loop": "m = tf.keras.Sequential()\nfor layer in [hub.KerasLayer('u'), tf.keras.layers.Dense(1)]:\n"
                      "    m.add(layer)\n",
     "keras alias": "keras = tf.keras\nm = keras.Sequential([hub.KerasLayer('u')])\n",
+    "the binding just before the read": "x = tf.keras.Input((4,))\nif x.shape[0]:\n"
+                                        "    e = hub.KerasLayer('u')\n    y = e(x)\nelse:\n"
+                                        "    e = tf.keras.layers.Dense(3)\n    y = e(x)\n",
+    "self attribute set once": "class M(tf.keras.Model):\n    def __init__(self):\n"
+                               "        super().__init__()\n        self.pre = hub.KerasLayer('u')\n\n"
+                               "    def build_encoder(self):\n        text = tf.keras.Input((), dtype=tf.string)\n"
+                               "        return self.pre(text)\n",
     "Sequential alias": "Sequential = tf.keras.Sequential\n\n\ndef build():\n"
                           "    return Sequential([hub.KerasLayer('u')])\n",
 }
@@ -107,6 +114,10 @@ NOT_REACHING = {
     "list of plain tensors": "y = hub.KerasLayer('u')([tf.ones((1, 4)), tf.zeros((1, 4))])\n",
     "tf_keras wrapper": "import tf_keras\nw = tf_keras.layers.TimeDistributed(hub.KerasLayer('u'))\n",
     "alias bound twice": "keras = tf.keras\nkeras = None\nm = keras.Sequential([hub.KerasLayer('u')])\n",
+    "a binding in a branch between": "x = tf.keras.Input((4,))\ne = hub.KerasLayer('u')\n"
+                                     "if x.shape[0]:\n    e = tf.keras.layers.Dense(3)\ny = e(x)\n",
+    "a hub layer on another's output": "x = tf.keras.Input((), dtype=tf.string)\npre = hub.KerasLayer('u')\n"
+                                       "enc = hub.KerasLayer('v')\ny = enc(pre(x))\n",  # one finding: pre(x)
     "a class not from hub": "class Enc(tf.keras.layers.Layer):\n    pass\n\n\n"
                             "m = tf.keras.Sequential([Enc(), hub.KerasLayer('u')(tf.ones((1, 4)))])\n",
 }
@@ -115,7 +126,41 @@ NOT_REACHING = {
 @pytest.mark.parametrize("body", [b for b in NOT_REACHING.values() if b],
                          ids=[k for k, b in NOT_REACHING.items() if b])
 def test_not_reaching(body):
-    assert codes(HEAD + body) == []
+    found = codes(HEAD + body)
+    assert found == ([] if "pre(x)" not in body else [(6, "HDL501")]), found
+
+
+# -- HDL504: a trainable hub layer held by a Keras 3 subclass ----------------------------
+
+def _subclass(base, layer, head=""):
+    return (head + HEAD + f"\n\nclass M({base}):\n    def __init__(self, handle, trainable):\n"
+            f"        super().__init__()\n        self.encoder = {layer}\n")
+
+
+@pytest.mark.parametrize("base,layer", [
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=True)"),
+    ("tf.keras.layers.Layer", "hub.KerasLayer(handle, trainable=True)"),
+    ("keras.Model", "hub.KerasLayer(handle, trainable=True)"),
+])
+def test_untracked_hub_layer(base, layer):
+    head = "import keras\n" if base.startswith("keras.") else ""
+    assert [code for _, code in codes(_subclass(base, layer, head))] == ["HDL504"]
+
+
+@pytest.mark.parametrize("base,layer", [
+    ("tf.keras.Model", "hub.KerasLayer(handle)"),  # trainable=False: measured to work
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=False)"),
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=trainable)"),  # not known here
+    ("object", "hub.KerasLayer(handle, trainable=True)"),
+])
+def test_untracked_hub_layer_not_reported(base, layer):
+    assert codes(_subclass(base, layer)) == []
+
+
+def test_untracked_hub_layer_in_a_library_class_has_no_fix():
+    assert reasons(_subclass("tf.keras.Model", "hub.KerasLayer(handle, trainable=True)")) == [
+        "the model leaves this file (this file makes no M: other modules do): move its users to "
+        "tf-keras too"]
 
 
 def test_switch_before_tensorflow_silences_tf_keras_but_not_the_keras_package():
