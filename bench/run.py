@@ -98,8 +98,9 @@ def _gate_report(paths) -> str:
     from hub_dist_lint.rules import CHECKERS
 
     texts = [Path(p).read_bytes().decode("utf-8", "replace") for p in paths]
-    passes = {type(c).__name__: sum(1 for t in texts if c.gate.search(t)) for c in CHECKERS}
-    parsed = sum(1 for t in texts if any(c.gate.search(t) for c in CHECKERS))
+    passes = {type(c).__name__: sum(1 for t, p in zip(texts, paths) if c.admits(t, str(p)))
+              for c in CHECKERS}
+    parsed = sum(1 for t, p in zip(texts, paths) if any(c.admits(t, str(p)) for c in CHECKERS))
     detail = ", ".join(f"{name} {count}" for name, count in passes.items())
     return (f"text gates: {len(paths) - parsed} of {len(paths)} files never parsed; "
             f"files let through per checker: {detail}")

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, List, NamedTuple, Op
 
 import libcst as cst
 
-from . import apimap
+from . import apimap, hub_facts
 from .analysis.bindings import Bindings
+from .analysis.deliberate_imports import DeliberateImports
 from .analysis.import_uses import ImportUses
 from .analysis.keras_models import ModelScan
 from .analysis.names import Names
 from .analysis.receivers import StrategyReceivers
 from .diagnostics import Diagnostic, Ensure, Fix
+from .import_scan import ScannedImport, scan_imports
+from .hub_facts import HubTarget
 from .imports import ImportedName, collect_imports, import_statements_in_order
 from .positions import Locator, Span
 from .tf_alias import TensorflowAlias
@@ -67,6 +70,19 @@ class LintContext:
         self._receivers: Optional[StrategyReceivers] = None
         self._value_graph: Optional[ModelScan] = None
         self._tensorflow_alias: Optional[TensorflowAlias] = None
+        self._deliberate_imports: Optional[DeliberateImports] = None
+
+    @property
+    def target_hub(self) -> Optional[HubTarget]:
+        """The tensorflow_hub release messages are for: the file's pin, else what pip
+        installs beside the TensorFlow target; None when the file pins one older than the
+        hub data (nothing can be said of it)."""
+        pinned = self.config.target_hub
+        if pinned is None:
+            return hub_facts.for_tensorflow(self.target)
+        if not pinned:
+            return None
+        return HubTarget(pinned, self.config.target_hub_reason or f"tensorflow-hub {pinned} (configured)")
 
     # -- the file ----------------------------------------------------------------------
     @property
@@ -136,6 +152,26 @@ class LintContext:
             self._tensorflow_alias = TensorflowAlias(self)
         return self._tensorflow_alias
 
+    @property
+    def deliberate_imports(self) -> DeliberateImports:
+        """Which imports the file handles, gates to other releases or makes of its own
+        package (one notion for every import family): from `ast`, once."""
+        if self._deliberate_imports is None:
+            self._deliberate_imports = DeliberateImports(self.locator.ast_tree, self.path,
+                                                         self.target)
+        return self._deliberate_imports
+
+    def deliberate(self, imported: ImportedName, broken: bool, raises: bool = True) -> Optional[str]:
+        """Why this import is deliberate (not to be reported), or None. `broken`: it fails
+        or is missing on the target; `raises`: a failure of it would raise ImportError."""
+        deliberate = self.deliberate_imports
+        own = deliberate.own(imported.path)  # no tree needed
+        if own is not None:
+            return own
+        statements = self.locator.ast_imports(self._import_statements_in_order())
+        statement = statements[imported.ordinal] if statements else None
+        return deliberate.reason(statement, imported.path, broken, raises)
+
     # -- reporting ---------------------------------------------------------------------
     def fix_extent(self, imp: ImportedName, reads: Sequence[cst.CSTNode] = (),
                    ensures: Sequence[Ensure] = ()) -> Dict[str, object]:
@@ -151,6 +187,32 @@ class LintContext:
                    no_fix_reason: Optional[str] = None) -> Diagnostic:
         line, col, end_line, end_col = span
         return Diagnostic(rule.code, message, line, col, end_line, end_col, fix, no_fix_reason)
+
+
+class ImportScan(LintContext):
+    """What a checker that decides from imports alone (`Checker.decides_from_imports`) sees of
+    a file linted without fixes: its imports read from `ast`, no libcst tree. The engine
+    uses it when every checker the file admits is such a checker; the findings are those
+    the libcst walk gives (`import_scan`), at a fraction of the parse."""
+
+    def __init__(self, text: str, tree: ast.Module, path: str, config: "Config",
+                 source_kind: str = "file"):
+        super().__init__(text, None, path, config, False, tree, source_kind)  # type: ignore[arg-type]
+        self.tree = tree
+        self._scanned: Optional[List[ScannedImport]] = None
+
+    @property
+    def imports(self) -> List[ScannedImport]:  # type: ignore[override]
+        if self._scanned is None:
+            self._scanned = scan_imports(self.tree)
+        return self._scanned
+
+    def import_span(self, imported: ScannedImport) -> Span:  # type: ignore[override]
+        return self.locator.span_of_ast(imported.statement)
+
+    def deliberate(self, imported: ScannedImport, broken: bool,  # type: ignore[override]
+                   raises: bool = True) -> Optional[str]:
+        return self.deliberate_imports.reason(imported.statement, imported.path, broken, raises)
 
 
 class Gate(Protocol):
@@ -169,9 +231,25 @@ class Checker:
     """
 
     rules: ClassVar[Tuple[Type["Rule"], ...]]
+    # Its findings may be decided from the file's imports alone (`ctx.imports`,
+    # `import_span`, `deliberate`, the `ast` tree, the text): where `decides_from_imports`
+    # says so for a file linted without fixes, it runs on an `ImportScan`, no libcst tree.
+    reads_imports: ClassVar[bool] = False
     # The file text must match this for the checker to run: files that cannot
     # contain a finding are never parsed.
     gate: ClassVar[Gate] = re.compile("")
+
+    def admits(self, text: str, path: str) -> bool:
+        """May this file have a finding? The gate on its text; a checker whose findings
+        depend on where the file lies (its own package) may read `path` too."""
+        return bool(self.gate.search(text))
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        """For a checker that `reads_imports`: are this file's findings decided by its
+        imports, `ast` tree and text (then `check` runs on the scan and reads nothing
+        else)? The import families always are; others only where the scan rules their
+        code checks out."""
+        return self.reads_imports
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         raise NotImplementedError

@@ -72,6 +72,10 @@ class Config:
     # Why that release when the project's requirements chose it (None: configured, or the
     # default); a notebook's own `!pip install tensorflow==...` overrides such a choice.
     target_reason: Optional[str] = None
+    # The tensorflow-hub release the project (or a notebook's `!pip install`) pins, and why;
+    # None: the one pip installs beside target_tf; "": a release older than the hub data.
+    target_hub: Optional[str] = None
+    target_hub_reason: Optional[str] = None
     # per-file-ignores matching this file: these codes are off whatever select says.
     per_file_ignore: Tuple[str, ...] = ()
     # which findings' fixes hub-dist-fix applies (ruff's fixable/unfixable/unsafe-fixes)
@@ -462,6 +466,8 @@ class Resolver:
             settings = self._settings(found)
             if settings.config.target_tf is None and not self.overrides.isolated:
                 settings = _with_project_pin(settings, directory)
+            if not self.overrides.isolated:
+                settings = _with_project_hub_pin(settings, directory)
             self._by_dir[directory] = settings
         return settings
 
@@ -511,11 +517,29 @@ def _with_project_pin(settings: Settings, directory: str) -> Settings:
     from .tf_pins import project_pin
 
     found = project_pin(directory)
-    if found is None or found.pin.too_old:
-        return settings  # a TensorFlow older than the data: the default target, as before
+    if found is not None and found.pin.too_old:
+        # a TensorFlow older than the data: the default target, as before; but not the
+        # hub release pip installs beside TF 2 (TF 1.15 runs on Pythons tf-keras, which
+        # hub 0.16 requires, does not: pip takes an older hub), unless hub is pinned too
+        return replace(settings, config=replace(settings.config, target_hub=""))
+    if found is None:
+        return settings
     where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path
     config = replace(settings.config, target_tf=found.pin.target,
                      target_reason=f"{found.pin.reason} ({where})")
+    return replace(settings, config=config)
+
+
+def _with_project_hub_pin(settings: Settings, directory: str) -> Settings:
+    """The tensorflow-hub release the project's requirements install, if they pin one."""
+    from .tf_pins import project_hub_pin
+
+    found = project_hub_pin(directory)
+    if found is None:
+        return settings
+    where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path
+    config = replace(settings.config, target_hub=found.pin.target or "",
+                     target_hub_reason=f"{found.pin.reason} ({where})")
     return replace(settings, config=config)
 
 

@@ -18,7 +18,7 @@ import libcst as cst
 
 from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
-from .checking import LintContext
+from .checking import ImportScan, LintContext
 from .rules import CHECKERS, all_rules, rule_by_code
 from .rules.base import Checker, Rule
 
@@ -70,14 +70,33 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     `source_kind`: "notebook" for the code cells of a notebook (notebooks.py)."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
-    checkers = [c for c in CHECKERS if _wanted(c, config) and c.gate.search(text)]
+    checkers = [c for c in CHECKERS if _wanted(c, config) and c.admits(text, path)]
     if not checkers:
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
         return Analysis(path, text, None, config=config)
+    if module is None and all(c.reads_imports for c in checkers):
+        # Import findings need no libcst tree: decide them from `ast`, and parse with
+        # libcst only when the code needs a closer look or there is something to fix.
+        scanned_tree = tree if tree is not None else _ast_tree(text)
+        if scanned_tree is not None:
+            scan = ImportScan(text, scanned_tree, path, config, source_kind)
+            if all(c.decides_from_imports(scan) for c in checkers):
+                found = _run(checkers, scan, config, text, noqa)
+                if not (fixes and found):
+                    return Analysis(path, text, None, found, tree=scanned_tree, config=config)
+            tree = scanned_tree
     if module is None:
         module = parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
+    found = _run(checkers, ctx, config, text, noqa)
+    return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
+                    config=config)
+
+
+def _run(checkers: List[Checker], ctx: LintContext, config: Config, text: str,
+         noqa: bool) -> List[Diagnostic]:
+    """The checkers' findings on one file: selected, not suppressed by `# noqa`, in order."""
     found: List[Diagnostic] = []
     for checker in checkers:
         found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
@@ -85,8 +104,18 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         lines = _noqa_lines(text)
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
-    return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config)
+    return found
+
+
+def _ast_tree(text: str) -> Optional[ast.Module]:
+    """The `ast` tree of a file, or None where Python's parser rejects it (the libcst
+    route then says why, or reads a grammar newer than this Python)."""
+    try:
+        with warnings.catch_warnings():  # the user's code warnings are not ours to print
+            warnings.simplefilter("ignore")
+            return ast.parse(text, "<unknown>")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def parse(source: Union[bytes, str], text: str, path: str) -> cst.Module:

@@ -16,7 +16,7 @@ import re
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-from . import apimap, history
+from . import apimap, history, hub_facts
 from .console import OneLineParser, write_stdout
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -286,6 +286,8 @@ def _not_found(query: str, name: str) -> dict:
 
 def explain(query: str) -> dict:
     """The answer for one name, as a JSON-ready dict (``found`` says whether it is known)."""
+    if hub_facts.is_hub_query(query):  # tensorflow_hub's own history (hub.Module)
+        return hub_facts.explain(query, _latest())
     public = _as_public(query)
     if public is not None:
         rec = _explain_public(query, public)

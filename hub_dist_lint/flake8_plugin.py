@@ -52,6 +52,7 @@ class HubDistLintChecker:
         return Config(select=("HDL",) + opted, target_tf=ours.target_tf)
 
     def _findings(self):
+        from .analysis.deliberate_imports import own_package
         from .runner import Cache, default_cache_dir
 
         source = "".join(self._lines)
@@ -61,7 +62,9 @@ class HubDistLintChecker:
         cache = None
         if not os.environ.get("HUB_DIST_LINT_NO_CACHE"):
             cache = Cache(os.environ.get("HUB_DIST_LINT_CACHE_DIR") or default_cache_dir())
-            key = cache.key(source.encode("utf-8", "surrogatepass"), "flake8" + repr(config), False)
+            # findings depend on the file's own package (deliberate imports) too
+            settings = f"flake8{config!r} package={own_package(self._filename)}"
+            key = cache.key(source.encode("utf-8", "surrogatepass"), settings, False)
             hit = cache.get(key)
             if hit is not None:
                 return [tuple(f) for f in hit]

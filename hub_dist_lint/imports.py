@@ -66,6 +66,11 @@ class ImportedName:
     def is_star(self) -> bool:
         return self.alias is None
 
+    @property
+    def is_plain_import(self) -> bool:
+        """`import a.b` (not `from a import b`)."""
+        return isinstance(self.statement, cst.Import)
+
 
 def iter_statement_lines(
     module: cst.Module,

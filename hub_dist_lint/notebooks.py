@@ -19,7 +19,7 @@ from typing import Dict, Hashable, List, Optional, Sequence, Tuple, Union
 from .diagnostics import Diagnostic, Fix, LintError
 from .ipython_syntax import Cell, CellModule, WrittenModule, program_module, to_module
 from .notebook_file import Notebook, NotebookError, read, with_sources
-from .tf_pins import Pin, pin_in_commands
+from .tf_pins import Pin, hub_pin_in_commands, pin_in_commands
 
 NOTEBOOK_SUFFIX = ".ipynb"
 
@@ -92,6 +92,17 @@ def cells_pin(cells: Sequence[Cell]) -> Optional[Tuple[Hashable, Pin]]:
     return found
 
 
+def cells_hub_pin(cells: Sequence[Cell]) -> Optional[Tuple[Hashable, Pin]]:
+    """(cell key, pin) of the last tensorflow-hub pin the code cells install."""
+    found = None
+    for cell in cells:
+        if "install" in cell.text and "hub" in cell.text:
+            pin = hub_pin_in_commands(cell.text)
+            if pin is not None:
+                found = (cell.key, pin)
+    return found
+
+
 def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fixes: bool = False,
                   into: Optional[CellsAnalysis] = None, describe=str) -> CellsAnalysis:
     """Lint code cells run in order by one kernel. Raises LintError (its `cell` the key)
@@ -115,6 +126,11 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
         result.target_note = config.target_reason
     elif config.target_tf is not None:
         result.target_note = f"TF {config.target_tf} (configured)"
+    hub_pinned = cells_hub_pin(cells)
+    if hub_pinned is not None:  # the notebook's own tensorflow-hub pin wins over its project's
+        key, pin = hub_pinned
+        config = dataclasses.replace(config, target_hub=pin.target or "",
+                                     target_hub_reason=f"{pin.reason} ({describe(key)})")
     result.config = config
     modules = []
     for session in kernel_sessions(cells):

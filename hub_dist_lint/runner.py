@@ -101,6 +101,7 @@ def default_cache_dir() -> str:
 def check_one(display: str, path: Optional[str], config, fixes: bool,
               cache_dir: Optional[str], stdin: Optional[bytes] = None) -> Outcome:
     """Lint one file. Never raises for a bad file: the outcome carries the reason."""
+    from .analysis.deliberate_imports import own_package
     from .diagnostics import LintError
     from .notebooks import is_notebook
 
@@ -110,7 +111,9 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
         return Outcome(display, error=_error(exc))
     notebook = is_notebook(display)
     cache = Cache(cache_dir) if cache_dir else None
-    key = cache.key(source, repr(config) + ("ipynb" if notebook else ""), fixes) if cache else None
+    # findings depend on the file's own package (deliberate imports), not on its text alone
+    settings = repr(config) + ("ipynb" if notebook else "") + f" package={own_package(display)}"
+    key = cache.key(source, settings, fixes) if cache else None
     if cache:
         hit = cache.get(key)
         if hit is not None:

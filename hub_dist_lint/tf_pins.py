@@ -80,16 +80,22 @@ def _normalized(name: str) -> str:
 def pin_in_commands(text: str) -> Optional[Pin]:
     """The last TensorFlow pin of the `pip install` commands (or `%tensorflow_version
     1.x`) in a notebook cell's text, if any."""
+    found = _last_pin(text, target_of)
+    magic = _TF_VERSION_MAGIC.search(text)
+    if magic and magic.group("major") == "1":
+        found = Pin(magic.group(0).strip(), None, "`%tensorflow_version 1.x` selects TensorFlow 1")
+    return found
+
+
+def _last_pin(text: str, pin_of) -> Optional[Pin]:
+    """The last pin `pin_of` finds in the requirements of the `pip install` commands."""
     found = None
     text = re.sub(r"\\\r?\n", " ", text)  # a command continued on the next line
     for match in _PIP.finditer(text):
         for requirement in _requirements(match.group("args")):
-            pin = target_of(requirement)
+            pin = pin_of(requirement)
             if pin is not None:
                 found = pin
-    magic = _TF_VERSION_MAGIC.search(text)
-    if magic and magic.group("major") == "1":
-        found = Pin(magic.group(0).strip(), None, "`%tensorflow_version 1.x` selects TensorFlow 1")
     return found
 
 
@@ -119,15 +125,16 @@ _REQUIREMENTS_TXT = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 _ROOT_MARKERS = (".git", ".hg", ".svn")
 
 
-def project_pin(directory: str) -> Optional["FoundPin"]:
+def project_pin(directory: str, combine=None) -> Optional["FoundPin"]:
     """The TensorFlow pin of the nearest project files at or above `directory`
     (pyproject.toml's [project] dependencies, setup.cfg's install_requires,
-    requirements*.txt), up to the repository's root; None when they pin no TensorFlow."""
+    requirements*.txt), up to the repository's root; None when they pin no TensorFlow.
+    `combine` reads another package's pin from the same files (`combined_hub_pin`)."""
     import os
 
     current = os.path.abspath(directory)
     while True:
-        found = _pin_in_directory(current)
+        found = _pin_in_directory(current, combine or combined_pin)
         if found is not None:
             return found
         parent = os.path.dirname(current)
@@ -142,7 +149,7 @@ class FoundPin:
     pin: Pin
 
 
-def _pin_in_directory(directory: str) -> Optional[FoundPin]:
+def _pin_in_directory(directory: str, combine) -> Optional[FoundPin]:
     import os
 
     try:
@@ -164,7 +171,7 @@ def _pin_in_directory(directory: str) -> Optional[FoundPin]:
         requirements = (_pyproject_requirements(text) if name == "pyproject.toml" else
                         _setup_cfg_requirements(text) if name == "setup.cfg" else
                         _requirements_txt(text))
-        pin = combined_pin(requirements)
+        pin = combine(requirements)
         if pin is not None:
             return FoundPin(path, pin)
     return None
@@ -233,3 +240,68 @@ def _requirements_txt(text: str) -> List[str]:
         if line and not line.startswith(("#", "-")):
             out.append(line)
     return out
+
+
+# -- tensorflow-hub ---------------------------------------------------------------------------
+# The hub release a file meets is the one its project (or notebook) pins, else the one pip
+# installs beside the TensorFlow target (hub_facts.for_tensorflow).
+
+HUB_DISTRIBUTIONS = frozenset({"tensorflow-hub"})
+
+
+def hub_target_of(requirement: str) -> Optional[Pin]:
+    """The hub release one requirement installs (`tensorflow-hub==0.12.0` -> 0.12.0), None
+    when it is not a tensorflow-hub requirement or pins no version."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        parsed = Requirement(requirement)
+    except InvalidRequirement:
+        return None
+    if _normalized(parsed.name) not in HUB_DISTRIBUTIONS or not str(parsed.specifier):
+        return None
+    return _hub_pin(parsed.specifier, f"`{requirement}`", requirement)
+
+
+def _hub_pin(spec, shown: str, written: str) -> Pin:
+    from . import hub_facts
+
+    known = hub_facts.releases()
+    release = hub_facts.release_allowed(spec)
+    if release is not None:
+        return Pin(written, release, f"tensorflow-hub {release}, the newest release {shown} allows")
+    older = [f"0.{minor}.{patch}" for minor in range(int(known[0].split(".")[1])) for patch in range(4)]
+    if any(spec.contains(v, prereleases=True) for v in older):
+        return Pin(written, None, f"{shown} installs a tensorflow-hub older than {known[0]}, "
+                                  "which the data does not cover")
+    return Pin(written, known[-1], f"tensorflow-hub {known[-1]}, the newest release known "
+                                   f"({shown} allows only newer ones)")
+
+
+def hub_pin_in_commands(text: str) -> Optional[Pin]:
+    """The last tensorflow-hub pin of the `pip install` commands in a notebook cell's text."""
+    return _last_pin(text, hub_target_of)
+
+
+def combined_hub_pin(requirements: Iterable[str]) -> Optional[Pin]:
+    """The pin of every tensorflow-hub requirement among these, taken together."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import SpecifierSet
+
+    spec, written = SpecifierSet(), []
+    for text in requirements:
+        try:
+            parsed = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if _normalized(parsed.name) in HUB_DISTRIBUTIONS and str(parsed.specifier):
+            spec &= parsed.specifier
+            written.append(text.strip())
+    if not written:
+        return None
+    return _hub_pin(spec, ", ".join(f"`{w}`" for w in written), ", ".join(written))
+
+
+def project_hub_pin(directory: str) -> Optional[FoundPin]:
+    """The tensorflow-hub pin of the nearest project files at or above `directory`."""
+    return project_pin(directory, combined_hub_pin)

@@ -2,7 +2,7 @@
 
 `<family>/lint/x.py` -> `x.expected`; `<family>/fix/x.in.py` -> `x.out.py`, one folder
 per rule family; notebooks likewise (`x.ipynb` -> `x.expected`, `x.in.ipynb` ->
-`x.out.ipynb`). A first-line header `# hdl: target-tf=2.10 unsafe-fixes=true` sets the
+`x.out.ipynb`). A first-line header `# hdl: target-tf=2.10 target-hub=0.12.0 unsafe-fixes=true` sets the
 settings a Python golden is checked with, on its first line (or second, after `#!`) (a notebook pins its target in a `!pip install`
 cell).
 """
@@ -36,10 +36,11 @@ def settings(path: Path) -> Config:
             key, _, value = item.partition("=")
             values[key.strip()] = value.strip()
     target = values.pop("target-tf", None)
+    hub = values.pop("target-hub", None)  # a tensorflow-hub pin, as a requirements file makes it
     unsafe = values.pop("unsafe-fixes", "false") == "true"
     if values:
         raise ValueError(f"{path.name}: unknown golden settings {sorted(values)}")
-    return Config(target_tf=target, unsafe_fixes=unsafe)
+    return Config(target_tf=target, unsafe_fixes=unsafe, target_hub=hub)
 
 
 def lint_fixtures() -> List[Path]:

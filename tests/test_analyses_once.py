@@ -6,7 +6,8 @@ import collections
 import pytest
 
 from hub_dist_lint import checking
-from hub_dist_lint.analysis import bindings, import_uses, keras_models, names, receivers
+from hub_dist_lint.analysis import bindings, deliberate_imports, import_uses, keras_models, names, \
+    receivers
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import analyze
 from hub_dist_lint import tf_alias
@@ -33,7 +34,7 @@ def spec(tf, shape):
 
 BUILT = [(bindings, "Bindings"), (import_uses, "ImportUses"), (names, "Names"),
          (receivers, "StrategyReceivers"), (keras_models, "ModelScan"),
-         (tf_alias, "TensorflowAlias")]
+         (tf_alias, "TensorflowAlias"), (deliberate_imports, "DeliberateImports")]
 
 
 @pytest.mark.parametrize("fixes", [False, True])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple
 
 from .base import Checker, Rule
+from .hub_api import HubApiChecker
 from .hub_scope import HubScopeChecker
 from .keras3 import Keras3Checker, PrivateKerasImportChecker
 from .namespace_imports import NamespaceImportChecker
@@ -15,6 +16,7 @@ from .private_imports import PrivateImportChecker
 from .removed_apis import RemovedApiChecker
 
 CHECKERS: Tuple[Checker, ...] = (PrivateImportChecker(), HubScopeChecker(), RemovedApiChecker(),
+                                 HubApiChecker(),
                                  NamespaceImportChecker(), Keras3Checker(),
                                  PrivateKerasImportChecker())
 

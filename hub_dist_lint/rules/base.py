@@ -34,6 +34,8 @@ class Rule:
     unsafe_when: ClassVar[str] = ""
     # Off by default: enabled only by its full code (`extend-select = ["HDL105"]`).
     opt_in: ClassVar[bool] = False
+    # Reports imports, and so not deliberate ones (analysis/deliberate_imports.py): the docs say so
+    reports_imports: ClassVar[bool] = False
     VALID: ClassVar[Tuple[str, ...]] = ()
     INVALID: ClassVar[Tuple[Invalid, ...]] = ()
 

@@ -24,6 +24,7 @@ from typing import Iterable, List, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
+from ..analysis.deliberate_imports import own_package
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
@@ -36,6 +37,7 @@ from .private_imports import is_private
 class NamespaceModuleImport(Rule):
     code = "HDL401"
     name = "namespace-module-import"
+    reports_imports = True
     summary = "`import tensorflow.x.y` of an API name that is not an importable module"
     explanation = """\
 `import tensorflow.distribute.cluster_resolver as cluster_resolver` raises
@@ -56,6 +58,8 @@ already go through attributes."""
         "import tensorflow.distribute as tfd  # bound by attribute: the API module\n",
         "import tensorflow.compat.v1 as tf\n",
         "import tensorflow.keras.layers as layers\n",
+        "try:\n    import tensorflow.distribute.cluster_resolver as cluster_resolver\n"
+        "except ImportError:\n    cluster_resolver = None\n",
     )
     INVALID = (
         Invalid("import tensorflow.distribute.cluster_resolver as cluster_resolver\n"
@@ -73,6 +77,7 @@ already go through attributes."""
 class NamespaceFromImport(Rule):
     code = "HDL402"
     name = "namespace-from-import"
+    reports_imports = True
     summary = "`from tensorflow.x import Name` where tensorflow.x is an empty placeholder package"
     explanation = """\
 `from tensorflow.distribute import MirroredStrategy` imports the module
@@ -92,6 +97,8 @@ after `import tensorflow as tf` (added, or reused)."""
         "from tensorflow.data import Dataset\n",
         "from tensorflow.keras.layers import Dense\n",
         "from tensorflow import distribute\n",
+        "try:\n    from tensorflow.distribute import MirroredStrategy\nexcept ImportError:\n"
+        "    MirroredStrategy = None\n",
     )
     INVALID = (
         Invalid("from tensorflow.distribute import MirroredStrategy\n"
@@ -109,6 +116,7 @@ after `import tensorflow as tf` (added, or reused)."""
 class MissingImport(Rule):
     code = "HDL403"
     name = "import-missing-in-target"
+    reports_imports = True
     summary = "Import of a TensorFlow or Keras module or name the target release does not have"
     explanation = """\
 `from tensorflow.gfile import GFile`, `import tensorflow.contrib.slim as slim`,
@@ -134,6 +142,10 @@ be the same object."""
         "import tensorflow.compat.v1 as tf\n",
         "from tensorflow.keras.layers import Dense\n",
         "from keras.layers import Dense\n",
+        "try:\n    from tensorflow.contrib import slim\nexcept ImportError:\n    slim = None\n",
+        "import tensorflow as tf\nif tf.__version__.startswith('1.'):\n    from tensorflow.contrib import slim\n",
+        "try:\n    from tensorflow.keras.layers import Dense\nexcept ImportError:  # never runs on the target\n"
+        "    from keras.layers.core import Dense\n",
     )
     INVALID = (
         Invalid("from tensorflow.gfile import GFile\n"),
@@ -191,16 +203,19 @@ class _Gate:
     import ...`, `keras...`, `tf_keras...` import that fails in some release of the
     layout (HDL403 reports it where it fails in the target)."""
 
-    _any = re.compile(r"\b(?:import|from)\s+(?:tensorflow|keras|tf_keras)\b")
+    _any = re.compile(r"\b(?:import|from)\s+(tensorflow|keras|tf_keras)\b")
     _tf_submodule = re.compile(r"(?:import|from)\s+tensorflow\.")
     _compat_line = re.compile(
         r"[ \t]*import[ \t]+tensorflow\.compat\.v[12](?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$)")
     _from = re.compile(r"from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n;#]*)")
     _import = re.compile(r"import\s+([^\n;#]*)")
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, package: Optional[str] = None) -> bool:
+        """`package`: the file's own top-level package, whose imports are its own business."""
         for match in self._any.finditer(text):
             start = match.start()
+            if match.group(1) == package and self._only_own(text, start):
+                continue
             if self._tf_submodule.match(text, start):
                 line = text.rfind("\n", 0, start) + 1
                 if not self._compat_line.match(text, line):
@@ -209,6 +224,13 @@ class _Gate:
             if self._may_fail(text, start):
                 return True
         return False
+
+    @staticmethod
+    def _only_own(text: str, start: int) -> bool:
+        """The statement imports from one module only (`from p... import`, or `import p...`
+        of one name): of the file's own package."""
+        end = text.find("\n", start)
+        return text.startswith("from", start) or "," not in text[start:end if end >= 0 else None]
 
     def _may_fail(self, text: str, start: int) -> bool:
         statement = self._from.match(text, start)
@@ -236,7 +258,11 @@ def _fails_somewhere(module: str, name: Optional[str]) -> bool:
 
 class NamespaceImportChecker(Checker):
     rules = (NamespaceModuleImport, NamespaceFromImport, MissingImport)
+    reads_imports = True
     gate = _Gate()
+
+    def admits(self, text: str, path: str) -> bool:
+        return self.gate.search(text, own_package(path))
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
@@ -244,13 +270,13 @@ class NamespaceImportChecker(Checker):
         for imp in ctx.imports:
             found = None
             if not imp.is_star and imp.path.startswith("tensorflow.") and not is_private(imp.path):
-                if isinstance(imp.statement, cst.Import):
+                if imp.is_plain_import:
                     found = self._module_import(ctx, imp, target, planner)
                 else:
                     found = self._from_import(ctx, imp, target, planner)
             if found is None:
                 missing = _missing(imp, target)
-                if missing is not None:
+                if missing is not None and not ctx.deliberate(imp, broken=True):
                     found = ctx.diagnostic(MissingImport, import_failures.message(missing, target),
                                            ctx.import_span(imp))
             if found is not None:
@@ -261,6 +287,8 @@ class NamespaceImportChecker(Checker):
         found = _module_failure(imp.path, target)
         public = _public(imp.path)
         if found is None or not apimap.public_exists(public, target):
+            return None
+        if ctx.deliberate(imp, broken=True):
             return None
         _, hidden = found
         since = _fails_since(lambda r: _module_failure(imp.path, r) is not None
@@ -283,6 +311,9 @@ class NamespaceImportChecker(Checker):
         if found is None or not apimap.public_exists(public, target):
             return None
         error, hidden, placeholder = found
+        # a placeholder import succeeds: no `except ImportError` catches what follows
+        if ctx.deliberate(imp, broken=True, raises=not placeholder):
+            return None
         since = _fails_since(lambda r: _from_failure(module, name, r) is not None
                              and apimap.public_exists(public, r), target)
         if placeholder:
@@ -307,7 +338,7 @@ def _missing(imp: ImportedName, target: str) -> Optional[import_failures.Failure
         return None  # HDL503's: a private Keras import, with its public name
     if imp.is_star:
         return import_failures.check(imp.path, None, target)
-    if isinstance(imp.statement, cst.Import):
+    if imp.is_plain_import:
         return import_failures.check(imp.path, None, target)
     module, _, name = imp.path.rpartition(".")
     if is_private(module):

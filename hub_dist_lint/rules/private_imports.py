@@ -30,6 +30,7 @@ is_private = apimap.is_private
 class PrivateImport(Rule):
     code = "HDL101"
     name = "private-import"
+    reports_imports = True
     summary = "Import of a private TensorFlow symbol that has a public name"
     explanation = """\
 Modules under `tensorflow.python` (and `tensorflow.core`, `tensorflow.lite.python`, ...)
@@ -63,6 +64,8 @@ one file do not go together)."""
         "import tensorflow as tf\nstrategy = tf.distribute.MirroredStrategy()\n",
         "from tensorflow.keras.layers import Dense\nlayer = Dense(3)\n",
         "from .python.framework import ops  # relative: not TensorFlow's\nops.x\n",
+        "try:  # handled: a deliberate import\n    from tensorflow.python.keras.layers import Dense\n"
+        "except ImportError:\n    from tf_keras.layers import Dense\n",
     )
     INVALID = (
         Invalid(
@@ -85,13 +88,18 @@ one file do not go together)."""
 class PrivateImportWithoutPublicName(Rule):
     code = "HDL102"
     name = "private-import-no-public-name"
+    reports_imports = True
     summary = "Import of a private TensorFlow symbol that has no public name"
     explanation = """\
 The imported name is TensorFlow-internal and no public `tf.*` name exports it in the
 target release: it may have been removed altogether (`AutoPolicy` existed in 2.3-2.4
 only) or never been API. The message says which releases had it. There is nothing
 to rewrite it to, so there is no fix; the code has to stop depending on it."""
-    VALID = ("import tensorflow as tf\ntf.distribute.get_strategy()\n",)
+    VALID = (
+        "import tensorflow as tf\ntf.distribute.get_strategy()\n",
+        "try:\n    from tensorflow.python.distribute.values import AutoPolicy\nexcept ImportError:\n"
+        "    AutoPolicy = None\n",
+    )
     INVALID = (
         Invalid("from tensorflow.python.distribute.values import AutoPolicy\n"),
     )
@@ -100,6 +108,7 @@ to rewrite it to, so there is no fix; the code has to stop depending on it."""
 class PrivateModuleImport(Rule):
     code = "HDL103"
     name = "private-module-import"
+    reports_imports = True
     summary = "Import of a private TensorFlow module"
     explanation = """\
 A private module (`from tensorflow.python.framework import ops`) is imported and its
@@ -109,7 +118,11 @@ public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
     fix_availability = "sometimes"
     fix_summary = "rewrites each use of the module's members to its public tf.* name and removes the import"
     unsafe_when = "the module is in TensorFlow's legacy Keras copy (`tensorflow.python.keras`): its members' public names are another Keras"
-    VALID = ("import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",)
+    VALID = (
+        "import tensorflow as tf\nx = tf.convert_to_tensor([1.0])\n",
+        "import tensorflow as tf\nif tf.__version__ < '2.14':  # gated: gone on the target\n"
+        "    from tensorflow.python.training.tracking import base\n",
+    )
     INVALID = (
         Invalid(
             "from tensorflow.python.framework import ops as tf_ops\n"
@@ -128,6 +141,7 @@ public `tf.*` names. The fix rewrites each use (`ops.convert_to_tensor` becomes
 class PrivateStarImport(Rule):
     code = "HDL104"
     name = "private-star-import"
+    reports_imports = True
     summary = "Star import from a private TensorFlow module"
     explanation = """\
 `from tensorflow.python.x import *` pulls an unknown, release-dependent set of
@@ -140,6 +154,7 @@ you use from `tensorflow` instead."""
 class ProtobufImport(Rule):
     code = "HDL105"
     name = "protobuf-module-import"
+    reports_imports = True
     summary = "Import from a TensorFlow protobuf module (`*_pb2`), opt-in"
     opt_in = True
     explanation = """\
@@ -178,12 +193,21 @@ def protobuf_module(path: str) -> Optional[str]:
 class PrivateImportChecker(Checker):
     rules = (PrivateImport, PrivateImportWithoutPublicName, PrivateModuleImport, PrivateStarImport,
              ProtobufImport)
+    reads_imports = True
     gate = re.compile(
         r"tensorflow(?:\.|\s+import\s+)(?:python|core|lite|compiler|dtensor|tsl)\b"
     )
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         privates = [imp for imp in ctx.imports if is_private(imp.path)]
+        if not privates:
+            return
+        # handled, gated to other releases, or the file's own package: not reported
+        deliberate, reported = [], []
+        for imp in privates:
+            broken = ctx.target not in history.exists_in(imp.path)
+            (deliberate if ctx.deliberate(imp, broken) else reported).append(imp)
+        privates = reported
         if not privates:
             return
         hub_layers = uses_hub_layer(ctx)
@@ -194,7 +218,8 @@ class PrivateImportChecker(Checker):
                 yield self._protobuf(ctx, imp, planner, ctx.target, ctx.import_span(imp))
                 continue
             found.append((imp, *self._finding(imp, ctx.target, planner, hub_layers)))
-        for imp, rule, message, fix, reason in _one_keras_copy(found):
+        kept = any(imp.path.startswith(_OLD_KERAS + ".") for imp in deliberate)
+        for imp, rule, message, fix, reason in _one_keras_copy(found, kept):
             yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
 
     @staticmethod
@@ -260,12 +285,13 @@ class PrivateImportChecker(Checker):
 _OLD_KERAS = "tensorflow.python.keras"
 
 
-def _one_keras_copy(found):
+def _one_keras_copy(found, kept: bool = False):
     """`tensorflow.python.keras` is a frozen copy of old Keras, not tf.keras: rewriting
     some of a file's imports of it and not others would mix two Keras copies, whose
-    layers and models do not go together. All of them, or none."""
+    layers and models do not go together. All of them, or none (`kept`: the file has one
+    that is not reported, a deliberate import, and so stays)."""
     keras = [row for row in found if row[0].path.startswith(_OLD_KERAS + ".")]
-    if not keras or all(row[3] is not None for row in keras):
+    if not keras or not kept and all(row[3] is not None for row in keras):
         return found
     why = ("other tensorflow.python.keras imports of this file cannot be rewritten: switching "
            "only some would mix two Keras copies")
@@ -313,7 +339,7 @@ def _another_object(fix: Optional[Fix], public: str, path: str) -> Optional[Fix]
 
 
 def _is_module_import(imp: ImportedName) -> bool:
-    return isinstance(imp.statement, cst.Import) or apimap.is_module(imp.path)
+    return imp.is_plain_import or apimap.is_module(imp.path)
 
 
 def _exported_names(module: cst.Module) -> Optional[set]:

@@ -21,7 +21,7 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
 
 import libcst as cst
 
-from ..checking import FixPlan, LintContext
+from ..checking import FixPlan, ImportScan, LintContext
 from .. import apimap, changes
 from ..diagnostics import Diagnostic, Fix
 from ..imports import OutsideImports, dotted_name
@@ -244,6 +244,10 @@ def _spelled(text: str) -> bool:
     return False
 
 
+def _imports_tensorflow(imports) -> bool:
+    return any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.") for imp in imports)
+
+
 def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
     """Whether the file has an attribute the CST scan could report (an over-approximation
     of `_method`/`_symbol`, on the `ast` tree the locator parses anyway; first on the
@@ -405,14 +409,17 @@ class RemovedApiChecker(Checker):
     rules = (RemovedStrategyMethod, DeprecatedStrategyMethod, DeprecatedDistributeName,
              RemovedContribDistribute)
     gate = _LazyGate()
+    reads_imports = True
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        return not _imports_tensorflow(scan.imports) or not _may_match(scan.tree, scan.imports,
+                                                                       scan.text)
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         imports = ctx.imports
-        if not any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.")
-                   for imp in imports):
+        if not _imports_tensorflow(imports):
             return
         target = ctx.target
-        names = ctx.names
         for imp in imports:
             if changes.contrib_distribute_import(imp.path, imp.bound):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
@@ -420,6 +427,7 @@ class RemovedApiChecker(Checker):
         tree = ctx.locator.ast_tree()
         if tree is not None and not _may_match(tree, imports, ctx.text):
             return  # an expression walk costs about a parse: skip it when ast rules it out
+        names = ctx.names
         scan = _Scan()
         ctx.module.visit(scan)
         maybe_v1 = "compat.v1" in ctx.text
