@@ -56,6 +56,36 @@ REACHING = {
                                     "m = keras.Sequential([hub.KerasLayer('u')])\n",
     "keras package": "import keras\nm = keras.Sequential([hub.KerasLayer('u')])\n",
     "hub alias": "from tensorflow_hub import KerasLayer\nm = tf.keras.Sequential([KerasLayer('u')])\n",
+    # issue 22: the forms real code writes (each measured failing under TF 2.21 by
+    # tests/programs/keras3_dataflow.py)
+    "list of inputs": "a = tf.keras.Input((4,))\nb = tf.keras.layers.Input((4,))\n"
+                      "y = hub.KerasLayer('u')([a, b])\n",
+    "dict(...) of inputs": "a = tf.keras.Input((4,))\ny = hub.KerasLayer('u')(dict(input_word_ids=a))\n",
+    "dict display through a name": "a = tf.keras.Input((4,))\nfeed = {'input_word_ids': a}\n"
+                                   "e = hub.KerasLayer('u')\ny = e(feed)\n",
+    "input through a name": "inputs = tf.keras.Input((4,))\nx = inputs\ny = hub.KerasLayer('u')(x)\n",
+    "rebound through layers": "inputs = tf.keras.Input((4,))\nx = tf.keras.layers.Dense(4)(inputs)\n"
+                              "e = hub.KerasLayer('u')\nx = e(x)\nx = tf.keras.layers.Dense(1)(x)\n",
+    "lambda first": "inputs = tf.keras.Input((4,))\n"
+                    "y = hub.KerasLayer('u')(tf.keras.layers.Lambda(lambda t: t)(inputs))\n",
+    "subclass of hub.KerasLayer": "class Enc(hub.KerasLayer):\n    pass\n\n\nclass Deeper(Enc):\n"
+                                  "    pass\n\n\nm = tf.keras.Sequential([Deeper('u')])\n",
+    "TimeDistributed": "w = tf.keras.layers.TimeDistributed(hub.KerasLayer('u'))\n",
+    "list joined with +": "head = [tf.keras.layers.Dense(1)]\n"
+                          "m = tf.keras.Sequential([tf.keras.Input((4,))] + [hub.KerasLayer('u')] + head)\n",
+    "comprehension": "encs = [hub.KerasLayer(h) for h in ['u', 'v']]\nm = tf.keras.Sequential(encs)\n",
+    "add in a loop": "m = tf.keras.Sequential()\nfor layer in [hub.KerasLayer('u'), tf.keras.layers.Dense(1)]:\n"
+                     "    m.add(layer)\n",
+    "keras alias": "keras = tf.keras\nm = keras.Sequential([hub.KerasLayer('u')])\n",
+    "the binding just before the read": "x = tf.keras.Input((4,))\nif x.shape[0]:\n"
+                                        "    e = hub.KerasLayer('u')\n    y = e(x)\nelse:\n"
+                                        "    e = tf.keras.layers.Dense(3)\n    y = e(x)\n",
+    "self attribute set once": "class M(tf.keras.Model):\n    def __init__(self):\n"
+                               "        super().__init__()\n        self.pre = hub.KerasLayer('u')\n\n"
+                               "    def build_encoder(self):\n        text = tf.keras.Input((), dtype=tf.string)\n"
+                               "        return self.pre(text)\n",
+    "Sequential alias": "Sequential = tf.keras.Sequential\n\n\ndef build():\n"
+                          "    return Sequential([hub.KerasLayer('u')])\n",
 }
 
 
@@ -75,6 +105,19 @@ NOT_REACHING = {
     "hub.load is not a layer": "m = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
                                "x = hub.load('u')\n",
     "tf.keras switched in time": "",  # see test_switch_before_tensorflow_silences
+    "comprehension over a parameter": "def build(handles):\n"
+                                      "    return tf.keras.Sequential([hub.KerasLayer(h) for h in handles])\n",
+    "add under a condition in a loop": "m = tf.keras.Sequential()\nfor layer in [hub.KerasLayer('u')]:\n"
+                                       "    if layer.trainable:\n        m.add(layer)\n",
+    "rebound to a plain tensor": "x = tf.keras.Input((4,))\nx = tf.ones((1, 4))\n"
+                                 "y = hub.KerasLayer('u')(x)\n",
+    "list of plain tensors": "y = hub.KerasLayer('u')([tf.ones((1, 4)), tf.zeros((1, 4))])\n",
+    "tf_keras wrapper": "import tf_keras\nw = tf_keras.layers.TimeDistributed(hub.KerasLayer('u'))\n",
+    "alias bound twice": "keras = tf.keras\nkeras = None\nm = keras.Sequential([hub.KerasLayer('u')])\n",
+    "a binding in a branch between": "x = tf.keras.Input((4,))\ne = hub.KerasLayer('u')\n"
+                                     "if x.shape[0]:\n    e = tf.keras.layers.Dense(3)\ny = e(x)\n",
+    "a class not from hub": "class Enc(tf.keras.layers.Layer):\n    pass\n\n\n"
+                            "m = tf.keras.Sequential([Enc(), hub.KerasLayer('u')(tf.ones((1, 4)))])\n",
 }
 
 
@@ -82,6 +125,46 @@ NOT_REACHING = {
                          ids=[k for k, b in NOT_REACHING.items() if b])
 def test_not_reaching(body):
     assert codes(HEAD + body) == []
+
+
+def test_a_hub_layer_on_another_hub_layers_output_is_reported_once():
+    # only pre(x) (line 6): it fails first, enc(...) is never reached
+    body = ("x = tf.keras.Input((), dtype=tf.string)\npre = hub.KerasLayer('u')\n"
+            "enc = hub.KerasLayer('v')\ny = enc(pre(x))\n")
+    assert codes(HEAD + body) == [(6, "HDL501")]
+
+
+# -- HDL504: a trainable hub layer held by a Keras 3 subclass ----------------------------
+
+def _subclass(base, layer, head=""):
+    return (head + HEAD + f"\n\nclass M({base}):\n    def __init__(self, handle, trainable):\n"
+            f"        super().__init__()\n        self.encoder = {layer}\n")
+
+
+@pytest.mark.parametrize("base,layer", [
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=True)"),
+    ("tf.keras.layers.Layer", "hub.KerasLayer(handle, trainable=True)"),
+    ("keras.Model", "hub.KerasLayer(handle, trainable=True)"),
+])
+def test_untracked_hub_layer(base, layer):
+    head = "import keras\n" if base.startswith("keras.") else ""
+    assert [code for _, code in codes(_subclass(base, layer, head))] == ["HDL504"]
+
+
+@pytest.mark.parametrize("base,layer", [
+    ("tf.keras.Model", "hub.KerasLayer(handle)"),  # trainable=False: measured to work
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=False)"),
+    ("tf.keras.Model", "hub.KerasLayer(handle, trainable=trainable)"),  # not known here
+    ("object", "hub.KerasLayer(handle, trainable=True)"),
+])
+def test_untracked_hub_layer_not_reported(base, layer):
+    assert codes(_subclass(base, layer)) == []
+
+
+def test_untracked_hub_layer_in_a_library_class_has_no_fix():
+    assert reasons(_subclass("tf.keras.Model", "hub.KerasLayer(handle, trainable=True)")) == [
+        "the model leaves this file (this file makes no M: other modules do): move its users to "
+        "tf-keras too"]
 
 
 def test_switch_before_tensorflow_silences_tf_keras_but_not_the_keras_package():

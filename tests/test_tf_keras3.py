@@ -107,3 +107,62 @@ def test_fixed_private_keras_imports_are_the_same_objects(tmp_path):
     ran = run_python(program, cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert ran.stdout.split() == ["True"] * 4
+
+
+# -- issue 22: the forms real code writes (tests/programs/keras3_dataflow.py) ----------------
+
+DATAFLOW = "keras3_dataflow.py"
+FORMS = ["list_inputs", "dict_call", "dict_literal", "through_name", "through_layers", "lambda_first",
+         "subclass", "wrapped", "plus", "comprehension", "loop_add", "alias_keras", "alias_sequential",
+         "subclassed_model"]
+
+
+@pytest.fixture(scope="module")
+def multi_input_models(tmp_path_factory):
+    """The list- and dict-input SavedModels (make_multi_input_hub_model.py)."""
+    made = {}
+    for kind in ("list", "dict"):
+        path = tmp_path_factory.mktemp("hub") / kind
+        ran = run_python(PROGRAMS / "make_multi_input_hub_model.py", path, kind)
+        assert ran.returncode == 0, ran.stderr[-2000:]
+        made[kind] = path
+    return made
+
+
+def _forms(ran):
+    return {line.split(":")[0]: line.split(": ", 1)[1] for line in ran.stdout.splitlines()
+            if line.split(":")[0] in FORMS and "trainable variables" not in line}
+
+
+@pytest.mark.parametrize("as_module", [False, True], ids=["script", "module-imported-after-tensorflow"])
+def test_every_form_fails_or_trains_nothing_before_and_trains_after_the_fix(tmp_path, hub_model,
+                                                                           multi_input_models, as_module):
+    source = (PROGRAMS / DATAFLOW).read_text()
+    if as_module:  # a library: a training script imports it after TensorFlow, the switch cannot help
+        source = source[:source.index('if __name__ == "__main__":')]
+        run = ["-c", "import sys\nimport tensorflow\nimport keras3_dataflow\n"
+               "sys.exit(keras3_dataflow.main(*sys.argv[1:]))"]
+    else:
+        run = [DATAFLOW]
+    program = tmp_path / DATAFLOW
+    program.write_text(source)
+    args = [*run, hub_model, multi_input_models["list"], multi_input_models["dict"]]
+    assert _lint_codes(program) == ["HDL501"] * 13 + ["HDL504"]
+
+    before = run_python(*args, cwd=tmp_path)
+    assert before.returncode == 1, before.stderr[-3000:]
+    forms = _forms(before)
+    assert sorted(forms) == sorted(FORMS) and all(r.startswith("failed") for r in forms.values()), forms
+    # the silent one: it ran, but the hub weights did not train
+    assert forms["subclassed_model"] == "failed: AssertionError: 'the hub weights did not change'"
+    assert "subclassed_model: trainable variables: 2" in before.stdout
+
+    fixed = run_cli(program, "--unsafe-fixes", fix=True, env=ENV)
+    assert fixed.returncode == 1 and "fixed 14 finding(s)" in fixed.stderr.decode()
+    assert ("tf_keras" in program.read_text()) is as_module
+    assert _lint_codes(program) == []
+
+    after = run_python(*args, cwd=tmp_path)
+    assert after.returncode == 0, after.stdout + after.stderr[-3000:]
+    assert set(_forms(after).values()) == {"ok"} and len(_forms(after)) == len(FORMS)
+    assert "subclassed_model: trainable variables: 3" in after.stdout

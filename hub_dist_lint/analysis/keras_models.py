@@ -22,8 +22,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..imports import dotted_name
-from .scoped_values import ValueGraph, Unit
-from .names import DEFINITION, VALUE, Names
+from .scoped_values import ValueGraph, Unit, method_owner
+from .names import DEFINITION, LOOP, VALUE, Names
 from .receivers import StrategyReceivers
 
 HUB, SEQUENTIAL, SYMBOLIC, LAYER = "hub", "sequential", "symbolic", "layer"
@@ -31,9 +31,25 @@ KERAS_LAYER_PATHS = ("tensorflow_hub.KerasLayer", "tensorflow_hub.keras_layer.Ke
 SEQUENTIAL_NAMES = ("Sequential", "models.Sequential")
 INPUT_NAMES = ("Input", "layers.Input")
 MODEL_NAMES = ("Model", "models.Model")
+# Keras 3 wrappers that take a layer (measured under TF 2.21: `TimeDistributed(hub.KerasLayer(...))`
+# raises "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance")
+WRAPPER_NAMES = ("layers.TimeDistributed",)
+LAYER_NAMES = ("Layer", "layers.Layer")
 # Callees a model can be handed to without leaving the file's own Keras.
 _SAFE_ROOTS = ("tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub")
 _MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class HeldHubLayer:
+    """`self.x = hub.KerasLayer(..., trainable=True)` in a method of a Keras 3 model or layer
+    subclass: Keras 3 does not track the tf-keras layer's variables."""
+
+    call: cst.Call  # the hub.KerasLayer(...) call
+    value: cst.CSTNode  # what is assigned (the call, or a name bound to it)
+    unit: Unit  # the method
+    cls: cst.ClassDef
+    base: str  # how the Keras 3 base is spelled in messages: tf.keras.Model, keras.layers.Layer
 
 
 @dataclass(frozen=True)
@@ -61,13 +77,25 @@ class ModelScan(ValueGraph):
         self.module_calls = False  # a call statement at module level
         # (id(unit), name) -> how the value leaves: ("arg", call), ("return", None), ("attr", None)
         self.handed: Dict[Tuple[int, str], List[Tuple[str, Optional[cst.Call]]]] = {}
+        self.body_of_call: Dict[int, cst.CSTNode] = {}  # id(call) -> the body its statement is in
+        self._assumed: Dict[Tuple[int, str], Optional[str]] = {}
+        # statement order and body of a name read, and of an assigned value
+        self.place_of_read: Dict[int, Tuple[int, cst.CSTNode]] = {}
+        self.place_of_value: Dict[int, Tuple[int, cst.CSTNode]] = {}
+        # `self.x = value` in a method: (value, the method's unit, the `self.x` node)
+        self.self_attributes: List[Tuple[cst.CSTNode, Unit, cst.Attribute]] = []
 
     # -- values handed away ----------------------------------------------------
     def visit_Assign(self, node):
         super().visit_Assign(node)
+        if self.statements:
+            self.place_of_value[id(node.value)] = (self.order, self.block_of.get(self.statements[-1]))
         for target in node.targets:
             if isinstance(target.target, cst.Attribute) and isinstance(node.value, cst.Name):
                 self._hand(node.value.value, "attr", None)
+            if (isinstance(target.target, cst.Attribute) and isinstance(target.target.value, cst.Name)
+                    and target.target.value.value == "self"):
+                self.self_attributes.append((node.value, self.stack[-1], target.target))
 
     # -- returns, calls, entry points ----------------------------------------------
     def visit_Return(self, node):
@@ -84,9 +112,16 @@ class ModelScan(ValueGraph):
         super().visit_Call(node)
         self.calls.append((node, self.stack[-1], ordinal))
         self.ordinal_of[id(node)] = ordinal
+        if self.statements:
+            self.body_of_call[id(node)] = self.block_of.get(self.statements[-1])
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._hand(arg.value.value, "arg", node)
+
+    def visit_Name(self, node):
+        super().visit_Name(node)
+        if self.statements:
+            self.place_of_read[id(node)] = (self.order, self.block_of.get(self.statements[-1]))
 
     def visit_If(self, node):
         if self.stack[-1].kind == "module" and _is_main_guard(node.test):
@@ -111,18 +146,27 @@ class ModelScan(ValueGraph):
             return self.unit_of.get(site.value)
         return None
 
+    def path(self, node) -> Optional[str]:
+        """The import path a callee spells, through aliases (`keras = tf.keras`)."""
+        return self.names.value_path_of(node)
+
     def kind(self, expr, unit: Unit, depth: int = 0) -> Optional[str]:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Name):
-            found = self.lookup(expr)
-            if isinstance(found, tuple):
-                return self.kind(found[0], found[1], depth + 1)
-            return None
+            return self._name_kind(expr, depth)
+        if isinstance(expr, cst.Attribute):
+            held = self._self_attribute(expr, unit)
+            return self.kind(held[0], held[1], depth + 1) if held is not None else None
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Dict)) or self._is_dict_call(expr):
+            # a structure of Keras tensors goes to a TensorFlow function as it is: one
+            # KerasTensor in it is enough to fail there
+            return SYMBOLIC if any(self.kind(value, unit, depth + 1) == SYMBOLIC
+                                   for value in _structure_values(expr)) else None
         if not isinstance(expr, cst.Call):
             return None
-        path = self.names.path_of(expr.func)
-        if path in KERAS_LAYER_PATHS:
+        path = self.path(expr.func)
+        if path in KERAS_LAYER_PATHS or self._hub_subclass(expr.func):
             return HUB
         name = self.keras3(path)
         applied_to_symbolic = any(arg.keyword is None and self.kind(arg.value, unit, depth + 1)
@@ -130,14 +174,92 @@ class ModelScan(ValueGraph):
         if name is not None:
             if name in SEQUENTIAL_NAMES:
                 return SEQUENTIAL
+            if name in MODEL_NAMES:
+                return LAYER  # a model: called on tensors, it gives tensors
             return SYMBOLIC if name in INPUT_NAMES or applied_to_symbolic else LAYER
-        if applied_to_symbolic and self.kind(expr.func, unit, depth + 1) == LAYER:
-            return SYMBOLIC
+        if applied_to_symbolic and self.kind(expr.func, unit, depth + 1) in (LAYER, HUB):
+            return SYMBOLIC  # a hub layer on a Keras tensor fails there: after it, a tensor
         if isinstance(expr.func, cst.Name):
             found = self.lookup(expr.func)
             if isinstance(found, Unit) and found.kind == "function":
                 return self._returned_kind(found, depth + 1)
         return None
+
+    def _self_attribute(self, expr: cst.Attribute, unit: Unit) -> Optional[Tuple[cst.CSTNode, Unit]]:
+        """`self.x` in a method: the value the class assigns to `self.x`, when it does so once."""
+        if not (isinstance(expr.value, cst.Name) and expr.value.value == "self"):
+            return None
+        cls = method_owner(unit)
+        if cls is None:
+            return None
+        stored = [(value, where) for value, where, target in self.self_attributes
+                  if target.attr.value == expr.attr.value and method_owner(where) is cls]
+        return stored[0] if len(stored) == 1 else None
+
+    def _name_kind(self, name: cst.Name, depth: int) -> Optional[str]:
+        """The kind every binding of this read gives it. A name rebound from itself (`x =
+        layer(x)`) is judged by its other bindings first, then checked with that answer."""
+        sites = self.names.sites(name)
+        if not sites or any(site.kind != VALUE for site in sites):
+            return None
+        key = (id(sites[0].scope), name.value)
+        if key in self._assumed:
+            return self._assumed[key]
+        bound = []
+        for site in sites:
+            unit = self.unit_of.get(self.names.scope_node(site.scope))
+            if unit is None:
+                return None
+            bound.append((site.value, unit))
+        if len(bound) == 1:
+            return self.kind(bound[0][0], bound[0][1], depth + 1)
+        last = self._last_before(name, [value for value, _ in bound])
+        if last is not None:
+            return self.kind(last, next(unit for value, unit in bound if value is last), depth + 1)
+        seeds = {self.kind(value, unit, depth + 1) for value, unit in bound
+                 if name.value not in _names_read(value)}
+        if len(seeds) != 1 or None in seeds:
+            return None
+        guess = seeds.pop()
+        self._assumed[key] = guess
+        try:
+            kinds = {self.kind(value, unit, depth + 1) for value, unit in bound}
+        finally:
+            del self._assumed[key]
+        return guess if kinds == {guess} else None
+
+    def _last_before(self, name: cst.Name, values: List[cst.CSTNode]) -> Optional[cst.CSTNode]:
+        """The binding a read surely gets in straight-line code: the last one before it in
+        its own body, with no other binding of the name between them."""
+        read = self.place_of_read.get(id(name))
+        places = [self.place_of_value.get(id(value)) for value in values]
+        if read is None or None in places:
+            return None
+        before = [(place[0], value) for place, value in zip(places, values) if place[0] < read[0]]
+        if not before:
+            return None
+        order, value = max(before, key=lambda item: item[0])
+        return value if self.place_of_value[id(value)][1] is read[1] else None
+
+    def _is_dict_call(self, expr) -> bool:
+        return (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+                and expr.func.value == "dict" and self.names.is_unbound(expr.func))
+
+    def _hub_subclass(self, func, depth: int = 0) -> bool:
+        """A class of this file deriving from hub.KerasLayer (through its classes)."""
+        if not isinstance(func, cst.Name) or depth > 4:
+            return False
+        sites = self.names.sites(func)
+        if not sites or len(sites) != 1 or not isinstance(sites[0].value, cst.ClassDef):
+            return False
+        return any(self.path(base.value) in KERAS_LAYER_PATHS or self._hub_subclass(base.value, depth + 1)
+                   for base in sites[0].value.bases if base.keyword is None)
+
+    def hub_subclasses(self) -> bool:
+        """The file defines a class deriving from hub.KerasLayer."""
+        return any(isinstance(unit.node, cst.ClassDef) and any(
+            self.path(base.value) in KERAS_LAYER_PATHS for base in unit.node.bases)
+            for unit in self.units if unit.kind == "class")
 
     def _returned_kind(self, function: Unit, depth: int) -> Optional[str]:
         values = self.returns.get(id(function), [])
@@ -145,18 +267,36 @@ class ModelScan(ValueGraph):
                  for value in values}
         return kinds.pop() if len(kinds) == 1 and values else None
 
+    def elements(self, value, unit: Unit, depth: int = 0) -> List[cst.CSTNode]:
+        """What a layer list surely holds: the elements of a literal list or tuple, of lists
+        joined with `+`, the element of a comprehension over a literal non-empty sequence, of a
+        name bound once to one of these; [] when unknown."""
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(value, cst.Name):
+            found = self.lookup(value)
+            return self.elements(found[0], found[1], depth + 1) if isinstance(found, tuple) else []
+        if isinstance(value, (cst.List, cst.Tuple)):
+            found = []
+            for element in value.elements:
+                if isinstance(element, cst.StarredElement):
+                    found += self.elements(element.value, unit, depth + 1)
+                else:
+                    found.append(element.value)
+            return found
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            return self.elements(value.left, unit, depth + 1) + self.elements(value.right, unit, depth + 1)
+        if (isinstance(value, cst.ListComp) and value.for_in.inner_for_in is None
+                and not value.for_in.ifs and self.elements(value.for_in.iter, unit, depth + 1)):
+            return [value.elt]
+        return []
+
     def layer_list(self, call: cst.Call, unit: Unit) -> List[cst.CSTNode]:
-        """The elements of a Sequential's literal layer list (positional or `layers=`)."""
+        """The elements of a Sequential's layer list (positional or `layers=`), where known."""
         arg = next((a for a in call.args if a.keyword is None or a.keyword.value == "layers"), None)
         if arg is None or arg.star:
             return []
-        value = arg.value
-        if isinstance(value, cst.Name):
-            found = self.lookup(value)
-            value = found[0] if isinstance(found, tuple) else None
-        if isinstance(value, (cst.List, cst.Tuple)):
-            return [e.value for e in value.elements if isinstance(e, cst.Element)]
-        return []
+        return self.elements(arg.value, unit)
 
     # -- findings ------------------------------------------------------------------
     def reaches(self, spell: Callable[[Optional[str]], str]) -> List[Reach]:
@@ -165,26 +305,107 @@ class ModelScan(ValueGraph):
         seen = set()
         for call, unit, _ in self.calls:
             func = call.func
-            path = self.names.path_of(func)
-            if self.keras3(path) in SEQUENTIAL_NAMES:
+            path = self.path(func)
+            keras3 = self.keras3(path)
+            first = call.args[0] if call.args else None
+            if keras3 in SEQUENTIAL_NAMES:
                 for element in self.layer_list(call, unit):
                     if id(element) not in seen and self.kind(element, unit) == HUB:
                         seen.add(id(element))
                         found.append(Reach("sequential", element, call, unit, spell(path)))
-            elif (isinstance(func, cst.Attribute) and func.attr.value == "add" and call.args
-                  and self.kind(func.value, unit) == SEQUENTIAL
-                  and self.kind(call.args[0].value, unit) == HUB):
-                found.append(Reach("add", call.args[0].value, call, unit, "Sequential"))
-            elif (call.args and call.args[0].keyword is None and self.kind(func, unit) == HUB
-                  and self.kind(call.args[0].value, unit) == SYMBOLIC):
+            elif keras3 in WRAPPER_NAMES and first is not None and first.keyword is None:
+                if self.kind(first.value, unit) == HUB:
+                    found.append(Reach("wrapped", first.value, call, unit, spell(path)))
+            elif (isinstance(func, cst.Attribute) and func.attr.value == "add" and first is not None
+                  and self.kind(func.value, unit) == SEQUENTIAL):
+                hub = self._added_hub(call, first.value, unit)
+                if hub is not None:
+                    found.append(Reach("add", hub, call, unit, "Sequential"))
+            elif (first is not None and first.keyword is None and self.kind(func, unit) == HUB
+                  and self.kind(first.value, unit) == SYMBOLIC and not self._hub_output(first.value, unit)):
                 found.append(Reach("functional", func, call, unit, "Input"))
         return found
+
+    def _hub_output(self, value, unit: Unit) -> bool:
+        """What only a hub layer's call gives: that call fails first (and is reported)."""
+        if isinstance(value, cst.Name):
+            sites = self.names.sites(value)
+            return bool(sites) and all(site.kind == VALUE and self._hub_output(site.value, unit)
+                                       for site in sites)
+        return isinstance(value, cst.Call) and self.kind(value.func, unit) == HUB
+
+    def _added_hub(self, call: cst.Call, added, unit: Unit) -> Optional[cst.CSTNode]:
+        """The hub layer `.add(x)` adds: x itself, or for `for x in [...]: model.add(x)` (the
+        call right in the loop's body) the first hub layer of the list."""
+        if self.kind(added, unit) == HUB:
+            return added
+        sites = self.names.sites(added) if isinstance(added, cst.Name) else None
+        if not sites or len(sites) != 1 or sites[0].kind != LOOP:
+            return None
+        if self.unit_of.get(self.names.scope_node(sites[0].scope)) is not unit:
+            return None
+        if not self._directly_in_loop(call, sites[0].value):
+            return None
+        return next((e for e in self.elements(sites[0].value, unit) if self.kind(e, unit) == HUB), None)
+
+    def _directly_in_loop(self, call: cst.Call, iterable) -> bool:
+        body = self.body_of_call.get(id(call))
+        return any(isinstance(node, cst.For) and node.iter is iterable and node.body is body
+                   for node in self.block_of)
 
     def span_call(self, reach: Reach) -> cst.Call:
         """The call a finding is shown on: the hub layer's own call when it is one."""
         if isinstance(reach.hub, cst.Call) and id(reach.hub) in self.ordinal_of:
             return reach.hub
         return reach.call
+
+    # -- hub layers held by Keras 3 subclasses ------------------------------------------
+    def held_hub_layers(self, spell: Callable[[Optional[str]], str]) -> List[HeldHubLayer]:
+        """Trainable hub layers stored on `self` by a Keras 3 Model or Layer subclass."""
+        found = []
+        for value, unit, _ in self.self_attributes:
+            cls = method_owner(unit)
+            call = self._hub_call(value)
+            if cls is None or call is None or not _trainable_true(call):
+                continue
+            base = self._keras3_base(cls)
+            if base is not None:
+                found.append(HeldHubLayer(call, value, unit, cls, spell(base)))
+        return found
+
+    def _hub_call(self, value) -> Optional[cst.Call]:
+        if isinstance(value, cst.Name):
+            found = self.lookup(value)
+            value = found[0] if isinstance(found, tuple) else None
+        if isinstance(value, cst.Call) and (self.path(value.func) in KERAS_LAYER_PATHS
+                                            or self._hub_subclass(value.func)):
+            return value
+        return None
+
+    def _keras3_base(self, cls: cst.ClassDef, depth: int = 0) -> Optional[str]:
+        """The path of the Keras 3 Model or Layer a class of the file derives from."""
+        for base in cls.bases:
+            if base.keyword is not None or depth > 4:
+                continue
+            path = self.path(base.value)
+            if self.keras3(path) in MODEL_NAMES + LAYER_NAMES:
+                return path
+            sites = self.names.sites(base.value) if isinstance(base.value, cst.Name) else None
+            if sites and len(sites) == 1 and isinstance(sites[0].value, cst.ClassDef):
+                inherited = self._keras3_base(sites[0].value, depth + 1)
+                if inherited is not None:
+                    return inherited
+        return None
+
+    def instances(self, cls: cst.ClassDef) -> List[Tuple[cst.Call, Unit]]:
+        """The calls of this file that make an instance of `cls`."""
+        found = []
+        for call, unit, _ in self.calls:
+            if isinstance(call.func, cst.Name):
+                sites = self.names.sites(call.func)
+                if sites and len(sites) == 1 and sites[0].value is cls:
+                    found.append((call, unit))
+        return found
 
     # -- where models go -------------------------------------------------------------
     def models_of(self, reach: Reach) -> List[Tuple[cst.Call, Unit]]:
@@ -197,7 +418,7 @@ class ModelScan(ValueGraph):
             found = self.lookup(receiver) if isinstance(receiver, cst.Name) else None
             return [found] if isinstance(found, tuple) and isinstance(found[0], cst.Call) else []
         return [(call, unit) for call, unit, _ in self.calls
-                if unit is reach.unit and self.keras3(self.names.path_of(call.func)) in MODEL_NAMES]
+                if unit is reach.unit and self.keras3(self.path(call.func)) in MODEL_NAMES]
 
     def hands_away(self, model: cst.Call, unit: Unit, entry_point: bool) -> Optional[str]:
         """How a model leaves this file's code, or None when it stays in it."""
@@ -246,6 +467,31 @@ class ModelScan(ValueGraph):
                 return True
             return found is None and func.value in vars(builtins) and self.names.is_unbound(func)
         return False
+
+
+def _trainable_true(call: cst.Call) -> bool:
+    return any(arg.keyword is not None and arg.keyword.value == "trainable"
+               and isinstance(arg.value, cst.Name) and arg.value.value == "True" for arg in call.args)
+
+
+def _structure_values(expr) -> List[cst.CSTNode]:
+    """The values of a list, tuple or dict display, or of `dict(k=v, ...)`."""
+    if isinstance(expr, cst.Dict):
+        return [e.value for e in expr.elements if isinstance(e, cst.DictElement)]
+    if isinstance(expr, cst.Call):
+        return [a.value for a in expr.args if a.keyword is not None]
+    return [e.value for e in expr.elements if isinstance(e, cst.Element)]
+
+
+def _names_read(node: cst.CSTNode) -> set:
+    found = set()
+
+    class Reads(cst.CSTVisitor):
+        def visit_Name(self, name):
+            found.add(name.value)
+
+    node.visit(Reads())
+    return found
 
 
 def _statement_of(call: cst.Call, unit: Unit) -> Optional[cst.CSTNode]:

@@ -30,6 +30,7 @@ from .import_uses import ImportUses
 
 # what a binding site holds
 IMPORT, DEFINITION, VALUE, ANNOTATION, OTHER = "import", "definition", "value", "annotation", "other"
+LOOP = "loop"  # the target of a `for` statement: `value` is what it iterates over
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -38,7 +39,8 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class Site:
     """One binding of a name: `kind` says what `value` is (a CST node, or None): the
     assigned expression (VALUE), the annotation (ANNOTATION: `x: T`, a parameter `x: T`),
-    the def/class statement (DEFINITION); IMPORT and OTHER (loop targets, unpacking,
+    the def/class statement (DEFINITION), the iterable of a `for` whose target is the name
+    (LOOP); IMPORT and OTHER (comprehension and tuple loop targets, unpacking,
     unannotated parameters, ...) carry none. `scope` is the scope binding it."""
 
     kind: str
@@ -90,6 +92,19 @@ class Names:
             if path is not None:
                 return ".".join([path] + parts[cut:])
         return None
+
+    def value_path_of(self, node: cst.CSTNode, _depth: int = 0) -> Optional[str]:
+        """`path_of`, also through names bound once to such a chain: `keras = tf.keras` makes
+        `keras.Sequential` `tensorflow.keras.Sequential`; so does `Sequential = tf.keras.Sequential`."""
+        path = self.path_of(node)
+        name = dotted_name(node)
+        if path is not None or name is None or _depth > 4:
+            return path
+        sites = self.sites(_root(node))
+        if not sites or len(sites) != 1 or sites[0].kind != VALUE:
+            return None
+        base = self.value_path_of(sites[0].value, _depth + 1)
+        return ".".join([base] + name.split(".")[1:]) if base is not None else None
 
     def scope_of(self, name: cst.Name) -> Optional[Scope]:
         """The scope whose binding this read of `name` gets (None: unbound, a builtin, or
@@ -172,6 +187,8 @@ class Names:
             if isinstance(statement, ast.Assign) and isinstance(small, cst.Assign):
                 if any(target is node for target in statement.targets):
                     return Site(VALUE, small.value, scope)
+            elif isinstance(statement, ast.For) and statement.target is node and isinstance(small, cst.For):
+                return Site(LOOP, small.iter, scope)
             elif (isinstance(statement, ast.AnnAssign) and statement.target is node
                   and isinstance(small, cst.AnnAssign)):
                 if small.value is not None:

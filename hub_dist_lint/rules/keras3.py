@@ -10,7 +10,7 @@ analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, NamedTuple, Optional, Tuple
+from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -18,7 +18,7 @@ from ..checking import FixPlan, LintContext
 from .. import apimap, import_failures
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
-from ..analysis.keras_models import ModelScan, Reach
+from ..analysis.keras_models import HeldHubLayer, ModelScan, Reach
 from ..analysis.names import Names
 from ..analysis.deliberate_imports import own_package
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
@@ -159,8 +159,80 @@ a value TensorFlow ignores. A setting inside a function or block is reported wit
     )
 
 
+class UntrackedHubLayer(Rule):
+    code = "HDL504"
+    name = "untracked-hub-layer"
+    summary = "A trainable hub.KerasLayer held by a Keras 3 Model or Layer subclass: fit() trains nothing of it"
+    explanation = """\
+`self.encoder = hub.KerasLayer(handle, trainable=True)` in a subclass of `tf.keras.Model` (or
+`tf.keras.layers.Layer`) raises nothing from TF 2.16, where `tf.keras` is Keras 3: the model
+builds, calls the hub layer and trains. But Keras 3 tracks only Keras 3 layers and variables,
+and `hub.KerasLayer` is a tf-keras layer: its variables are missing from
+`model.trainable_variables` and `fit()` leaves them unchanged, so the fine-tuning silently does
+nothing (measured under TF 2.21: 2 trainable variables instead of 3, the hub weights unchanged
+after `fit`; with tf-keras they train). Reported for a `hub.KerasLayer(..., trainable=True)`
+call (or a name bound once to one) stored on `self` in a method of a class deriving from a
+Keras 3 `Model` or `Layer`. With `trainable=False` (the default) nothing is reported: the
+measured inference, `fit` of the other layers, `predict`, `evaluate` and weight saving all
+work.
+
+The fix is HDL501's: `TF_USE_LEGACY_KERAS=1` at the top of an entry point, else the file's
+Keras moved to tf-keras; none when the class is only instantiated by other modules."""
+    fix_availability = "sometimes"
+    fix_summary = "sets TF_USE_LEGACY_KERAS=1 before anything loads Keras (an entry point), or moves the file's Keras to tf_keras"
+    unsafe_when = HubLayerInKeras3Model.unsafe_when
+    VALID = (
+        "import tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+        "class Classifier(tf.keras.Model):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.encoder = hub.KerasLayer('m')\n",
+        "import tensorflow_hub as hub\nimport tf_keras\n\n\n"
+        "class Classifier(tf_keras.Model):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.encoder = hub.KerasLayer('m', trainable=True)\n",
+    )
+    INVALID = (
+        Invalid(
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+            "class Classifier(tf.keras.Model):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.encoder = hub.KerasLayer('m', trainable=True)\n"
+            "        self.head = tf.keras.layers.Dense(1)\n\n"
+            "    def call(self, inputs):\n"
+            "        return self.head(self.encoder(inputs))\n\n\n"
+            "def train(data):\n"
+            "    model = Classifier()\n"
+            "    model.compile(optimizer='adam', loss='mse')\n"
+            "    model.fit(data)\n",
+            "import tf_keras\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+            "class Classifier(tf_keras.Model):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.encoder = hub.KerasLayer('m', trainable=True)\n"
+            "        self.head = tf_keras.layers.Dense(1)\n\n"
+            "    def call(self, inputs):\n"
+            "        return self.head(self.encoder(inputs))\n\n\n"
+            "def train(data):\n"
+            "    model = Classifier()\n"
+            "    model.compile(optimizer='adam', loss='mse')\n"
+            "    model.fit(data)\n",
+            unsafe=True,
+        ),
+        Invalid(
+            "import tensorflow as tf\nimport tensorflow_hub as hub\n\n\n"
+            "class Classifier(tf.keras.Model):\n"
+            "    def __init__(self, handle):\n"
+            "        super().__init__()\n"
+            "        self.encoder = hub.KerasLayer(handle, trainable=True)\n",
+        ),
+    )
+
+
 class Keras3Checker(Checker):
-    rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch)
+    rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch, UntrackedHubLayer)
     gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
@@ -179,7 +251,8 @@ class Keras3Checker(Checker):
             late = late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
-        if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.made):
+        if scan is not None and (any(h.api == "hub.KerasLayer" for h in scan.made)
+                                 or scan.hub_subclasses()):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
             legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
@@ -191,14 +264,22 @@ class Keras3Checker(Checker):
     def _hub_findings(self, ctx: LintContext, names: Names, target: str,
                       scan: ModelScan) -> Iterable[Diagnostic]:
         reaches = scan.reaches(_spelled)
-        if not reaches:
+        held = scan.held_hub_layers(_spelled)
+        if not reaches and not held:
             return
-        plan = _plan_hub_fix(ctx, names, target, scan, reaches)
+        plan = _plan_hub_fix(ctx, names, target, scan, reaches, held)
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
             yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + plan.remedy,
                                  span, plan.fix if ctx.want_fixes else None, plan.reason)
+        for layer in held:
+            message = (f"trainable hub.KerasLayer (a tf-keras layer) held by {layer.cls.name.value}, a "
+                       f"{layer.base} subclass (Keras 3 in TF {target}): Keras 3 does not track a "
+                       "tf-keras layer's variables, so they are missing from trainable_variables "
+                       "and fit() leaves them unchanged")
+            yield ctx.diagnostic(UntrackedHubLayer, message + plan.remedy, ctx.span(layer.call),
+                                 plan.fix if ctx.want_fixes else None, plan.reason)
 
     # -- HDL502 ------------------------------------------------------------------------
     def _switch_finding(self, ctx: LintContext, switch: Switch, late) -> Diagnostic:
@@ -267,7 +348,13 @@ def _reach_message(reach: Reach, target: str) -> str:
                "of keras.Layer can be added to a Sequential model",
         "functional": f"called on a Keras 3 input tensor (TF {target}): TypeError: a KerasTensor "
                       "cannot be used as input to a TensorFlow function",
+        "wrapped": f"wrapped in {reach.spelled}, a Keras 3 layer (TF {target}): ValueError: Please "
+                   "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
     }[reach.how]
+    argument = reach.call.args[0].value
+    if reach.how == "functional" and (isinstance(argument, (cst.List, cst.Tuple, cst.Dict)) or isinstance(
+            argument, cst.Call) and isinstance(argument.func, cst.Name) and argument.func.value == "dict"):
+        where = where.replace("a Keras 3 input tensor", "Keras 3 input tensors (in a list or dict)")
     return "hub.KerasLayer (a tf-keras layer) " + where
 
 
@@ -280,9 +367,10 @@ class HubFixPlan(NamedTuple):
 
 
 def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
-                  reaches: List[Reach]) -> HubFixPlan:
+                  reaches: List[Reach], held: Sequence[HeldHubLayer] = ()) -> HubFixPlan:
     """The switch for an entry point spelling only tf.keras, else the whole-file tf-keras
-    rewrite, else nothing (and why)."""
+    rewrite, else nothing (and why). `held`: HDL504's findings, whose models are the
+    instances the file makes of their classes."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
     entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
@@ -303,12 +391,18 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
             return HubFixPlan(fix.unsafe(_ENTRY_POINT_CAVEAT), None,
                               "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of "
                               "this entry-point script, before TensorFlow is imported")
-    for reach in reaches:
-        for model, unit in scan.models_of(reach):
-            why = scan.hands_away(model, unit, entry)
-            if why:
-                return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
-                                  "tf-keras too", _NO_FIX_REMEDY)
+    models = [model for reach in reaches for model in scan.models_of(reach)]
+    for layer in held:
+        instances = scan.instances(layer.cls)
+        if not instances:
+            return HubFixPlan(None, f"the model leaves this file (this file makes no {layer.cls.name.value}: "
+                              "other modules do): move its users to tf-keras too", _NO_FIX_REMEDY)
+        models += instances
+    for model, unit in models:
+        why = scan.hands_away(model, unit, entry)
+        if why:
+            return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
+                              "tf-keras too", _NO_FIX_REMEDY)
     plan = plan_rewrite(ctx, names, target)
     if plan.fix is None:
         return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
