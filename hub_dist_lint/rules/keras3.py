@@ -20,14 +20,13 @@ from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
 from ..analysis.names import Names
+from ..analysis.entry_point import why_not_entry_point
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
-                            late_because, set_some_other_way, switch_statement)
+                                     late_because, set_some_other_way, switch_lines,
+                                     switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
 from ..keras_facts import TF_KERAS, keras3_at, keras_public
 from .base import Checker, Invalid, Rule
-
-_SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
-
 
 class HubLayerInKeras3Model(Rule):
     code = "HDL501"
@@ -72,8 +71,8 @@ another module)."""
         Invalid(
             "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
             "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
-            _SWITCH_LINES + "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
-            "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+            "import tf_keras\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+            "model = tf_keras.Sequential([hub.KerasLayer('m'), tf_keras.layers.Dense(1)])\n",
             unsafe=True,
         ),
         Invalid(
@@ -137,9 +136,6 @@ a value TensorFlow ignores. A setting inside a function or block is reported wit
         Invalid(
             "import os\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n"
             "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n",
-            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
-            "import tensorflow as tf\nimport tensorflow_hub as hub\n",
-            unsafe=True,
         ),
         Invalid(
             "import os\nos.putenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n",
@@ -283,7 +279,11 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
     """The switch for an entry point spelling only tf.keras, else the whole-file tf-keras
     rewrite, else nothing (and why)."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
-    entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    runs = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    # a __main__ block does not make a .py file the program's entry point: its project may
+    # import it after TensorFlow (analysis/entry_point.py says what proves it)
+    not_entry = None if notebook or not runs else why_not_entry_point(ctx.path)
+    entry = runs and not_entry is None
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
@@ -292,7 +292,7 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
         why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
         if why is None and isinstance(anchor, cst.SimpleStatementLine):
-            text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_statement()
+            text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_lines()
             order = (list(ctx.module.body).index(anchor), -1)
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
                       ensure=(Ensure(anchor, text, ctx.module, order),))
@@ -306,8 +306,9 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
         for model, unit in scan.models_of(reach):
             why = scan.hands_away(model, unit, entry)
             if why:
+                switch = f"; not the switch at its top, since {not_entry}" if not_entry else ""
                 return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
-                                  "tf-keras too", _NO_FIX_REMEDY)
+                                  f"tf-keras too{switch}", _NO_FIX_REMEDY)
     plan = plan_rewrite(ctx, names, target)
     if plan.fix is None:
         return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
@@ -344,23 +345,55 @@ def _plan_switch_fix(ctx: LintContext, switch: Switch, late) -> FixPlan:
     if not switch.top_level:
         return FixPlan(None, ("it is set inside a function or block: set it at the top of the "
                               "program's entry point, before TensorFlow is imported"))
+    not_entry = None if ctx.source_kind == "notebook" else why_not_entry_point(ctx.path)
+    if not_entry:
+        return FixPlan(None, (f"moving it up proves nothing here: {not_entry}; set it at the top "
+                              "of the program's entry point, before TensorFlow is imported"))
     anchor = earliest_anchor(ctx.module)
     if not isinstance(anchor, cst.SimpleStatementLine):
         return FixPlan(None, "the first import that may load TensorFlow is inside a compound statement")
+    if switch.guard is not None:
+        return _move_guarded(ctx, switch, anchor, value)
     text = ctx.module.code_for_node(switch.small).strip()
-    if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
+    if switch.how in ("assign", "setdefault", "putenv"):
+        text = switch_lines(value)  # E402-clean among the imports it lands in
+    elif value != switch.value or not text.startswith("os."):
         text = switch_statement(value)
     removed = switch.small
     if len(switch.line.body) == 1:  # the whole line moves, with its comments
         removed = switch.line
         comments = [line.comment.value for line in switch.line.leading_lines if line.comment]
         trailing = switch.line.trailing_whitespace.comment
-        text = "\n".join([*comments, text + (f"  {trailing.value}" if trailing else "")])
+        text = "\n".join([*comments, _with_trailing(text, trailing)])
     if not binds_os_before(ctx.module, anchor):
         text = "import os\n" + text
     order = (list(ctx.module.body).index(anchor), -1)
     return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
                        replace=((removed, cst.RemoveFromParent()),),
+                       ensure=(Ensure(anchor, text, ctx.module, order),)), None)
+
+
+def _with_trailing(text: str, comment) -> str:
+    """The line's trailing comment after the statement's first line (the guard's)."""
+    if comment is None:
+        return text
+    first, sep, rest = text.partition("\n")
+    return f"{first}  {comment.value}{sep}{rest}"
+
+
+def _move_guarded(ctx: LintContext, switch: Switch, anchor, value: str) -> FixPlan:
+    """The guarded setting moves whole, `if` and all."""
+    guard = switch.guard
+    if len(guard.body.body) != 1 or len(switch.line.body) != 1:
+        return FixPlan(None, "the `if` guarding it does more than set it: move it by hand")
+    text = switch_lines(value)
+    comments = [line.comment.value for line in guard.leading_lines if line.comment]
+    text = "\n".join([*comments, text])
+    if not binds_os_before(ctx.module, anchor):
+        text = "import os\n" + text
+    order = (list(ctx.module.body).index(anchor), -1)
+    return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
+                       replace=((guard, cst.RemoveFromParent()),),
                        ensure=(Ensure(anchor, text, ctx.module, order),)), None)
 
 
