@@ -381,3 +381,34 @@ def test_private_keras_gate(text, through):
     from hub_dist_lint.rules.keras3 import PrivateKerasImportChecker
 
     assert PrivateKerasImportChecker.gate.search(text) == through
+
+
+# -- the switch a fix writes: no new warning from flake8 ----------------------------------
+
+def _e402(tmp_path, source):
+    import subprocess
+    import sys
+    pytest.importorskip("flake8")
+    path = tmp_path / "e402.py"
+    path.write_text(source)
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    run = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "E402", str(path)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode in (0, 1), run.stderr
+    return run.stdout.splitlines()
+
+
+@pytest.mark.parametrize("source", [
+    '"""Train."""\nimport argparse\n\n' + HEAD + "\n\ndef main():\n"
+    "    m = tf.keras.Sequential([hub.KerasLayer('u')])\n    m.fit()\n\n\n"
+    "if __name__ == '__main__':\n    main()\n",
+    "import os\n" + HEAD + "\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nprint(hub)\n",
+])
+def test_the_switch_brings_no_e402(tmp_path, source):
+    # pycodestyle lets `if` blocks stand among the imports, not an assignment or a call
+    assert _e402(tmp_path, source) == []
+    new, done, _ = fixed(source)
+    assert done and 'if "TF_USE_LEGACY_KERAS" not in os.environ:' in new
+    assert _e402(tmp_path, new) == []
+    plain = new.replace('if "TF_USE_LEGACY_KERAS" not in os.environ:\n    ', "")
+    assert _e402(tmp_path, plain)  # the plain assignment would flag every import below it

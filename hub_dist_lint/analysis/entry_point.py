@@ -63,7 +63,7 @@ def why_not_entry_point(path: str) -> Optional[str]:
     if importers:
         shown = os.path.relpath(importers[0], root)
         more = f" and {len(importers) - 1} more" if len(importers) > 1 else ""
-        return (f"{shown}{more} imports it (a program may have imported TensorFlow before it)")
+        return f"{shown}{more} imports it, and may have imported TensorFlow first"
     package_import = _package_import(os.path.dirname(absolute))
     if package_import:
         return package_import

@@ -41,12 +41,16 @@ function`. Reported when the file shows the hub layer (a call, a name bound once
 a function of the file returning one) reaching such a model, and `tf.keras` is Keras 3 at
 the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
 
-The fix is one of two, both whole-file: in a script that is a program's entry point (an
-`if __name__ == "__main__":` block, or statements that run at module level), or a Jupyter
-notebook (a kernel runs it from its start; a running kernel must be restarted), that spells
-Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything imports
-TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
-`tensorflow.keras`). Otherwise move every Keras spelling of the file to tf-keras: `import
+The fix is one of two, both whole-file: in a Jupyter notebook (a kernel runs it from its
+start; a running kernel must be restarted) or a script proven to be a program's entry point,
+that spells Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything
+imports TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
+`tensorflow.keras`), as `if "TF_USE_LEGACY_KERAS" not in os.environ:` and the assignment
+(flake8's E402 allows an `if` among the imports; a value the environment gives is kept).
+A script is proven an entry point when it runs as a program (an `if __name__ ==
+"__main__":` block, or statements at module level), no file of the project imports it, and
+no package `__init__.py` above it imports anything first: a `__main__` block alone may be a
+model module's smoke test, imported by a training script after TensorFlow. Otherwise move every Keras spelling of the file to tf-keras: `import
 tf_keras`, `tf.keras.X` -> `tf_keras.X`, `from tensorflow.keras import X` -> `from tf_keras
 import X`, `import keras` -> `import tf_keras as keras`. Half a migration would mix the two
 Keras again (a Keras 3 optimizer or callback on a tf-keras model fails too), so there is no
@@ -120,8 +124,11 @@ reported: `os.putenv(...)` (TensorFlow reads `os.environ`, which putenv does not
 values other than "1", "true", "True" (`"TRUE"` has no effect).
 
 The fix moves a module-level setting (with `import os`) above the first statement that
-could import TensorFlow, turns `os.putenv` into `os.environ[...] = ...`, and writes "1" for
-a value TensorFlow ignores. A setting inside a function or block is reported without a fix."""
+could import TensorFlow, as `if "TF_USE_LEGACY_KERAS" not in os.environ:` and the assignment
+(no E402 from flake8 on the imports below it), in a file no other file of the project
+imports (elsewhere moving it up proves nothing); it turns `os.putenv` into `os.environ[...] =
+...`, and writes "1" for a value TensorFlow ignores. A setting inside a function or block is
+reported without a fix."""
     fix_availability = "sometimes"
     fix_summary = 'moves the setting (and `import os`) above the first statement that loads Keras'
     unsafe_when = ("in a .py file: it takes effect only where the file is what first imports "
@@ -312,9 +319,11 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
     plan = plan_rewrite(ctx, names, target)
     if plan.fix is None:
         return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
+    switch = f" (not the switch at its top: {not_entry})" if not_entry else ""
     return HubFixPlan(plan.fix.unsafe("it moves the file's Keras to another implementation (tf-keras): "
                                       "Keras objects other code passes in or takes out must be tf-keras too"),
-                      None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import tf_keras)")
+                      None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import "
+                      f"tf_keras){switch}")
 
 
 def _late_text(ctx: LintContext, load) -> str:
