@@ -53,6 +53,7 @@ class Analysis:
     # the `ast` tree, when an analysis parsed one (fix rendering reuses its line numbers)
     tree: Optional[ast.Module] = None
     config: Config = field(default_factory=Config)  # the settings it was checked with
+    read_project: bool = False  # its findings read other files of the project too
 
 
 def _wanted(checker: Checker, config: Config) -> bool:
@@ -86,7 +87,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         found = [d for d in found if not _suppressed(d, lines)]
     found.sort(key=lambda d: d.sort_key)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config)
+                    config=config, read_project=ctx.read_project)
 
 
 def parse(source: Union[bytes, str], text: str, path: str) -> cst.Module:

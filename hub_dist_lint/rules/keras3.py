@@ -20,7 +20,6 @@ from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
 from ..analysis.names import Names
-from ..analysis.entry_point import why_not_entry_point
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
@@ -177,14 +176,16 @@ class Keras3Checker(Checker):
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
                                              for h in scan.made))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
+        # legacy-keras: the project's entry point or environment set it before this file ran
+        configured = ctx.config.legacy_keras
         for switch in switches:
-            late = late_because(switch, makes_hub_layers, imports_tf_keras)
+            late = None if configured else late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
         if scan is not None and any(h.api == "hub.KerasLayer" for h in scan.made):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
-            legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
+            legacy = configured or bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
                                         and set_some_other_way(ctx.module, names))
             scan.keras3 = _keras3_names(legacy)
             yield from self._hub_findings(ctx, names, target, scan)
@@ -289,7 +290,7 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
     runs = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
     # a __main__ block does not make a .py file the program's entry point: its project may
     # import it after TensorFlow (analysis/entry_point.py says what proves it)
-    not_entry = None if notebook or not runs else why_not_entry_point(ctx.path)
+    not_entry = ctx.not_entry_point() if runs else None
     entry = runs and not_entry is None
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
@@ -354,7 +355,7 @@ def _plan_switch_fix(ctx: LintContext, switch: Switch, late) -> FixPlan:
     if not switch.top_level:
         return FixPlan(None, ("it is set inside a function or block: set it at the top of the "
                               "program's entry point, before TensorFlow is imported"))
-    not_entry = None if ctx.source_kind == "notebook" else why_not_entry_point(ctx.path)
+    not_entry = ctx.not_entry_point()
     if not_entry:
         return FixPlan(None, (f"moving it up proves nothing here: {not_entry}; set it at the top "
                               "of the program's entry point, before TensorFlow is imported"))
