@@ -412,3 +412,20 @@ def test_the_switch_brings_no_e402(tmp_path, source):
     assert _e402(tmp_path, new) == []
     plain = new.replace('if "TF_USE_LEGACY_KERAS" not in os.environ:\n    ', "")
     assert _e402(tmp_path, plain)  # the plain assignment would flag every import below it
+
+
+# -- the packages tf.keras resolves to (tests/test_tf_keras3.py checks them under TF) --------
+
+@pytest.mark.parametrize("line,target,use", [
+    ("from keras._tf_keras.keras.layers import Dense", "2.21", "; use keras.layers.Dense"),
+    ("import keras._tf_keras.keras as tk", "2.21", "; use keras"),
+    ("from tf_keras.api._v2.keras.layers import Dense", "2.21", "; use tf_keras.layers.Dense"),
+    ("from keras.api._v2.keras.layers import Dense", "2.15", "; use keras.layers.Dense"),
+    ("from keras.api._v2.keras.layers import Dense", "2.21",
+     "; use tf_keras.layers.Dense (tf-keras carries Keras 2 on)"),
+])
+def test_keras_api_trees_are_private(line, target, use):
+    [found] = lint(line + "\n", config=Config(select=("HDL503",), target_tf=target))
+    assert "is a generated API package" in found.message and found.message.endswith(use), found.message
+    new, done, left = fix_source((line + "\n").encode(), config=HDL5)
+    assert done == [] and "generated API tree" in left[0].no_fix_reason

@@ -139,3 +139,28 @@ def test_fixed_private_keras_imports_are_the_same_objects(tmp_path):
     ran = run_python(program, cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert ran.stdout.split() == ["True"] * 4
+
+
+def test_the_packages_tf_keras_resolves_to_are_what_hdl503_says(tmp_path):
+    # keras._tf_keras.keras is tf.keras without the switch, and holds Keras 3's objects;
+    # with TF_USE_LEGACY_KERAS=1 tf.keras is tf-keras, whose tf_keras.api._v2.keras tree
+    # holds tf-keras's objects
+    from tf_support import LEGACY_ENV
+
+    program = tmp_path / "trees.py"
+    program.write_text(
+        "import os\nimport tensorflow as tf\nimport keras\nimport tf_keras\n"
+        "import keras._tf_keras.keras as tree\n"
+        "from tf_keras.api._v2.keras import layers as v2_layers\n"
+        "legacy = os.environ.get('TF_USE_LEGACY_KERAS') == '1'\n"
+        "print(tree.layers.Dense is keras.layers.Dense,\n"
+        "      tree.utils.to_categorical is keras.utils.to_categorical,\n"
+        "      v2_layers.Dense is tf_keras.layers.Dense,\n"
+        "      tf.keras.layers.Dense is (tf_keras if legacy else keras).layers.Dense,\n"
+        "      tf.keras.__name__)\n")
+    plain = run_python(program, cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert plain.stdout.split() == ["True", "True", "True", "True", "keras._tf_keras.keras"]
+    legacy = run_python(program, cwd=tmp_path, env=LEGACY_ENV)
+    assert legacy.returncode == 0, legacy.stderr[-3000:]
+    assert legacy.stdout.split()[:4] == ["True"] * 4

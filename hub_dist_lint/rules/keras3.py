@@ -24,7 +24,7 @@ from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, f
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
-from ..keras_facts import TF_KERAS, keras3_at, keras_public
+from ..keras_facts import TF_KERAS, api_tree_public, keras3_at, keras_api_trees, keras_public
 from .base import Checker, Invalid, Rule
 
 class HubLayerInKeras3Model(Rule):
@@ -461,7 +461,10 @@ message names the public name per release from the shipped data (the release ran
 this path was the home of that public name) and spells it for the file: `keras.X` for the
 keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
 `hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
-HDL101's. Keras's generated API modules ("DO NOT EDIT" files) are not checked; its own
+HDL101's. Also reported: imports from the generated API packages `tf.keras` resolves to
+(read from the `__path__` TensorFlow sets up: `keras._tf_keras.keras`, Keras 3 in tf.keras's
+layout; `keras.api._v2.keras`, Keras 2's; `tf_keras.api._v2.keras`, tf-keras's), with the
+public name of the same Keras (`keras.X`, or `tf_keras.X`), without a fix. Keras's generated API modules ("DO NOT EDIT" files) are not checked; its own
 `src` tree is, like any code (exclude it as you would TensorFlow's).
 
 The fix rewrites `from <private module> import Name` to the public module when the private
@@ -530,6 +533,12 @@ class PrivateKerasImportChecker(Checker):
                 yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
                                      ctx.import_span(imp))
                 continue
+            if imp.path in keras_api_trees() or api_tree_public(imp.path):
+                yield ctx.diagnostic(PrivateKerasImport, _api_tree_message(imp.path, target),
+                                     ctx.import_span(imp), None,
+                                     "an import from a generated API tree: import the public "
+                                     "name it spells (check which Keras the file needs)")
+                continue
             if hub_layers is None:
                 hub_layers = uses_hub_layer(ctx)
             public, spelled = _keras_public_name(imp.path, target, hub_layers)
@@ -544,6 +553,32 @@ class PrivateKerasImportChecker(Checker):
             if ctx.want_fixes:
                 fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
             yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _api_tree_message(path: str, target: str) -> str:
+    """HDL503's message for a path in one of the packages tf.keras resolves to."""
+    found = api_tree_public(path)
+    tree = path if found is None else path[:len(path) - len(found[0]) + len("tf.keras")]
+    public, package = found or ("tf.keras", path.split(".")[0])
+    rest = public[len("tf.keras"):]
+    spelled = None
+    if package == TF_KERAS:
+        kind = "tf-keras, what tf.keras is with TF_USE_LEGACY_KERAS=1"
+        if not rest or apimap.tf_keras_exports(public, target):
+            spelled = TF_KERAS + rest
+    elif tree.startswith("keras._"):
+        kind = "Keras 3 in tf.keras's layout, what tf.keras is from TF 2.16 without the switch"
+        if keras3_at(target) and (not rest or apimap.keras3_exports(public, target)):
+            spelled = "keras" + rest
+    else:
+        kind = "Keras 2's tf.keras, before TF 2.16"
+        if not keras3_at(target) and (not rest or apimap.keras3_exports(public, target)):
+            spelled = "keras" + rest
+        elif keras3_at(target) and (not rest or apimap.tf_keras_exports(public, target)):
+            spelled = TF_KERAS + rest + " (tf-keras carries Keras 2 on)"
+    text = f"private Keras import {path}: {tree} is a generated API package ({kind})"
+    return text + (f"; use {spelled}" if spelled else
+                   f"; the shipped data knows no public name for it in TF {target}")
 
 
 def _star_message(module: str, target: str) -> str:
@@ -565,6 +600,8 @@ def is_private_keras(path: str) -> bool:
     parts = path.split(".")
     if parts[0] in ("keras", "tf_keras") and len(parts) > 1 and parts[1] == "src":
         return True
+    if path in keras_api_trees() or api_tree_public(path):
+        return True  # keras._tf_keras.keras, keras.api._v2.keras, tf_keras.api._v2.keras
     keras = _as_keras(path)
     if keras is None:
         return False
