@@ -69,4 +69,4 @@ def test_findings_that_read_the_project_are_not_cached(tmp_path):
     assert "sets TF_USE_LEGACY_KERAS=1 at the top of this entry-point script" in first
     (tmp_path / "train.py").write_text("import tensorflow as tf\nimport model\n")
     second = run_cli(*cache, "model.py", cwd=tmp_path).stdout.decode()
-    assert "not the switch at its top: train.py imports it" in second
+    assert "not the switch at its top: train.py imports a module named model (this file" in second

@@ -84,7 +84,7 @@ def test_a_model_module_with_a_smoke_test_is_not_the_entry_point(tmp_path, hub_m
     module.write_text(source)
 
     lint = run_cli(module, "--no-cache", env=ENV).stdout.decode()
-    assert "not the switch at its top: keras3_model_train.py imports it" in lint, lint
+    assert "not the switch at its top: keras3_model_train.py imports a module named keras3_model_module" in lint, lint
     fixed = run_cli(module, "--unsafe-fixes", fix=True, env=ENV)
     assert "fixed 1 finding(s)" in fixed.stderr.decode()
     assert "os.environ" not in module.read_text()

@@ -63,7 +63,8 @@ def why_not_entry_point(path: str) -> Optional[str]:
     if importers:
         shown = os.path.relpath(importers[0], root)
         more = f" and {len(importers) - 1} more" if len(importers) > 1 else ""
-        return f"{shown}{more} imports it, and may have imported TensorFlow first"
+        return (f"{shown}{more} import{'' if more else 's'} a module named {module} (this file, "
+                "perhaps after TensorFlow)")
     package_import = _package_import(os.path.dirname(absolute))
     if package_import:
         return package_import
