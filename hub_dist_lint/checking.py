@@ -19,6 +19,7 @@ import libcst as cst
 from . import apimap, hub_facts
 from .analysis.bindings import Bindings
 from .analysis.deliberate_imports import DeliberateImports
+from .analysis.entry_point import why_not_entry_point
 from .analysis.import_uses import ImportUses
 from .analysis.keras_models import ModelScan
 from .analysis.names import Names
@@ -71,6 +72,9 @@ class LintContext:
         self._value_graph: Optional[ModelScan] = None
         self._tensorflow_alias: Optional[TensorflowAlias] = None
         self._deliberate_imports: Optional[DeliberateImports] = None
+        # findings that read the project around the file (other files may change them: a
+        # cache keyed by this file's content must not keep them)
+        self.read_project = False
 
     @property
     def target_hub(self) -> Optional[HubTarget]:
@@ -83,6 +87,14 @@ class LintContext:
         if not pinned:
             return None
         return HubTarget(pinned, self.config.target_hub_reason or f"tensorflow-hub {pinned} (configured)")
+
+    def not_entry_point(self) -> Optional[str]:
+        """None when the file is proven what first imports TensorFlow in the programs that
+        run it (a notebook; a .py file: analysis/entry_point.py), else why not."""
+        if self.source_kind == "notebook":
+            return None
+        self.read_project = True
+        return why_not_entry_point(self.path)
 
     # -- the file ----------------------------------------------------------------------
     @property

@@ -52,6 +52,9 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
                         help="apply safe fixes only, whatever the configuration says")
     parser.add_argument("--target-tf", metavar="RELEASE", default=None,
                         help="TF release whose public names to suggest (default: newest known, e.g. 2.21)")
+    parser.add_argument("--legacy-keras", action="store_const", const=True, default=None,
+                        help="the project runs with TF_USE_LEGACY_KERAS=1 (set by its entry point "
+                        "or environment): tf.keras is tf-keras, as in legacy-keras = true")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="use this pyproject.toml or setup.cfg instead of the nearest one")
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
@@ -84,7 +87,8 @@ def _resolver(args):
         select=codes["select"], extend_select=codes["extend_select"] or (), ignore=codes["ignore"],
         exclude=args.exclude, extend_exclude=tuple(args.extend_exclude),
         target_tf=target, config_file=args.config, isolated=args.isolated,
-        fixable=codes["fixable"], unfixable=codes["unfixable"], unsafe_fixes=args.unsafe_fixes))
+        fixable=codes["fixable"], unfixable=codes["unfixable"], unsafe_fixes=args.unsafe_fixes,
+        legacy_keras=args.legacy_keras))
 
 
 def _usage_error(message: str) -> int:

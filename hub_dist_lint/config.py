@@ -16,6 +16,8 @@ the table does not count and the search goes on upward); command-line flags win.
     fixable = ["HDL"]                # codes or prefixes hub-dist-fix may fix (default: all)
     unfixable = ["HDL501"]           # ... and those it leaves alone (the most specific wins)
     unsafe-fixes = false             # apply unsafe fixes too (as --unsafe-fixes does)
+    legacy-keras = false             # the project runs with TF_USE_LEGACY_KERAS=1 set (its
+                                     # entry point or environment): tf.keras is tf-keras
 
 In setup.cfg the same keys take comma- or newline-separated values, and
 per-file-ignores is flake8's `glob: codes` one per line.
@@ -36,7 +38,8 @@ from .rules import all_rules, known_codes
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
-        "target-tf", "fixable", "unfixable", "unsafe-fixes")
+        "target-tf", "fixable", "unfixable", "unsafe-fixes", "legacy-keras")
+_FLAGS = ("unsafe-fixes", "legacy-keras")
 _CODE_LISTS = ("select", "extend-select", "ignore", "fixable", "unfixable")
 _CODE = re.compile(r"[A-Z]+[0-9]*")
 
@@ -82,6 +85,9 @@ class Config:
     fixable: Tuple[str, ...] = ("HDL",)
     unfixable: Tuple[str, ...] = ()
     unsafe_fixes: bool = False
+    # the project runs with TF_USE_LEGACY_KERAS=1 (set by its entry point or environment):
+    # tf.keras is tf-keras in every file, as HDL5xx read it
+    legacy_keras: bool = False
 
     def is_selected(self, code: str) -> bool:
         """ruff's rule: the most specific matching prefix decides; a tie ignores."""
@@ -177,6 +183,7 @@ class Settings:
     fixable: Optional[Tuple[str, ...]] = None
     unfixable: Optional[Tuple[str, ...]] = None
     unsafe_fixes: Optional[bool] = None
+    legacy_keras: Optional[bool] = None
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,7 @@ def _toml_value(key: str, value):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"must be a list of strings, e.g. [\"HDL1\"] (got {value!r})")
         return tuple(value) if "exclude" in key else check_codes(value)
-    if key == "unsafe-fixes":
+    if key in _FLAGS:
         if not isinstance(value, bool):
             raise ValueError(f"must be true or false (got {value!r})")
         return value
@@ -235,7 +242,7 @@ def _ini_value(key: str, value: str):
         return check_codes(split_list(value))
     if key == "per-file-ignores":
         return parse_per_file_ignores(value)
-    if key == "unsafe-fixes":
+    if key in _FLAGS:
         return check_flag(value)
     return check_target(value.strip())
 
@@ -505,7 +512,8 @@ class Resolver:
         config = Config(select=enabled, ignore=(), target_tf=o.target_tf or base.target_tf,
                         fixable=_first(o.fixable, base.fixable, ("HDL",)),
                         unfixable=_first(o.unfixable, base.unfixable, ()),
-                        unsafe_fixes=_first(o.unsafe_fixes, base.unsafe_fixes, False))
+                        unsafe_fixes=_first(o.unsafe_fixes, base.unsafe_fixes, False),
+                        legacy_keras=_first(o.legacy_keras, base.legacy_keras, False))
         settings = Settings(found.path if found else None, root, config, exclude, per_file)
         self._by_source[key] = settings
         return settings

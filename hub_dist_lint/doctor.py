@@ -516,12 +516,15 @@ def lint_target(directory: str = ".") -> str:
         config = Resolver(cwd=directory).settings_for_dir(directory).config
     except ConfigError as exc:
         return f"unknown: {exc}"
+    legacy = ("; tf.keras is read as tf-keras (legacy-keras: the project runs with "
+              "TF_USE_LEGACY_KERAS=1)" if config.legacy_keras else "")
     if config.target_reason:
-        return f"linting here checks against {config.target_reason}"
+        return f"linting here checks against {config.target_reason}{legacy}"
     if config.target_tf:
-        return f"linting here checks against TF {config.target_tf} (target-tf in the configuration)"
+        return (f"linting here checks against TF {config.target_tf} (target-tf in the "
+                f"configuration){legacy}")
     return (f"linting here checks against TF {apimap.latest_release()} (the newest release known; "
-            "no target-tf and no TensorFlow requirement in the project's files)")
+            f"no target-tf and no TensorFlow requirement in the project's files){legacy}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

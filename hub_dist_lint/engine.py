@@ -54,6 +54,7 @@ class Analysis:
     # the `ast` tree, when an analysis parsed one (fix rendering reuses its line numbers)
     tree: Optional[ast.Module] = None
     config: Config = field(default_factory=Config)  # the settings it was checked with
+    read_project: bool = False  # its findings read other files of the project too
 
 
 def _wanted(checker: Checker, config: Config) -> bool:
@@ -92,7 +93,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
     found = _run(checkers, ctx, config, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config)
+                    config=config, read_project=ctx.read_project)
 
 
 def _run(checkers: List[Checker], ctx: LintContext, config: Config, text: str,

@@ -40,7 +40,7 @@ class HubDistLintChecker:
             yield line, column - 1, f"{code} {message}", type(self)
 
     def _config(self):
-        """flake8 selects codes; from our configuration the target release applies, and
+        """flake8 selects codes; from our configuration the target release and legacy-keras apply, and
         the opt-in codes it enables (flake8 cannot tell an opt-in code from the rest)."""
         from .config import Config, ConfigError, Resolver, opt_in_codes
 
@@ -49,7 +49,8 @@ class HubDistLintChecker:
         except ConfigError:
             return Config()  # `hub-dist-lint` reports a bad configuration; flake8 goes on
         opted = tuple(sorted(c for c in opt_in_codes() if ours.is_selected(c)))
-        return Config(select=("HDL",) + opted, target_tf=ours.target_tf)
+        return Config(select=("HDL",) + opted, target_tf=ours.target_tf,
+                      legacy_keras=ours.legacy_keras)
 
     def _findings(self):
         from .analysis.deliberate_imports import own_package

@@ -5,7 +5,7 @@ queried by the Keras 3 rules (HDL5xx), the private-import fixes and the tf-keras
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 from . import apimap
 
@@ -62,3 +62,33 @@ def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optiona
             and apimap.tf_keras_exports(public, target)):
         return TF_KERAS + public[len("tf.keras"):]
     return public
+
+
+def keras_api_trees() -> Tuple[str, ...]:
+    """The packages `tf.keras` has been, read from the `__path__` TensorFlow's `__init__.py`
+    sets up per release and TF_USE_LEGACY_KERAS setting (data/import_layout.json.gz):
+    `keras.api._v2.keras` (Keras 2, TF 2.6-2.15), `keras._tf_keras.keras` (Keras 3 in
+    tf.keras's layout, TF 2.16+), `tf_keras.api._v2.keras` (tf-keras, with the switch).
+    Generated API trees behind underscore names: private spellings of public names."""
+    from .import_layout import data
+
+    trees = set()
+    for _, variants in data()["paths"].get("tensorflow", ()):
+        for variant in variants:
+            for directory in variant:
+                if directory.startswith("?ext:"):
+                    _, directory, child = directory.split(":", 2)
+                    if child != "keras":
+                        continue
+                if directory.split(".")[0] in ("keras", TF_KERAS):
+                    trees.add(directory + ".keras")
+    return tuple(sorted(trees, key=len, reverse=True))
+
+
+def api_tree_public(path: str) -> Optional[Tuple[str, str]]:
+    """(`tf.keras.<rest>`, the package the object belongs to: "keras" or "tf_keras") for a
+    path inside one of `keras_api_trees()`, else None."""
+    for tree in keras_api_trees():
+        if path.startswith(tree + "."):
+            return "tf.keras." + path[len(tree) + 1:], tree.split(".")[0]
+    return None

@@ -34,6 +34,7 @@ class Outcome:
     parsed: bool = False
     cached: bool = False
     note: Optional[str] = None  # which TensorFlow target was used, when not the default
+    read_project: bool = False  # it depends on other files too: not cached by this one's content
 
 
 def _error(exc) -> Error:
@@ -126,7 +127,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
         outcome = Outcome(display, error=_error(exc))
     except RecursionError:
         outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
-    if cache and path is not None:
+    if cache and path is not None and not outcome.read_project:
         cache.put(key, {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
                         "parsed": outcome.parsed, "note": outcome.note})
     return outcome
@@ -141,7 +142,19 @@ def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
                       fix_as_json(analysis, d) if fixes else None,
                       fix_status=fix_status(d, analysis.config))
                for d in analysis.diagnostics]
-    return Outcome(display, records, None, analysis.parsed, note=analysis.config.target_reason)
+    return Outcome(display, records, None, analysis.parsed, note=_note(analysis.config),
+                   read_project=analysis.read_project)
+
+
+def _note(config) -> Optional[str]:
+    """What -v says of a file's settings: the target when not the default, legacy-keras."""
+    if not config.legacy_keras:
+        return config.target_reason
+    from . import apimap
+
+    target = config.target_reason or f"TF {config.target_tf or apimap.latest_release()}"
+    return (f"{target}; tf.keras read as tf-keras (legacy-keras: the project runs with "
+            "TF_USE_LEGACY_KERAS=1)")
 
 
 def fix_status(diag, config) -> Optional[str]:

@@ -76,8 +76,9 @@ def lint_output(path: Path) -> str:
         return "".join(f"{path.name}:cell {f.cell}:{f.line}:{f.column}: {f.diagnostic.code} "
                        f"{f.diagnostic.message}\n" for f in found)
     return "".join(f"{path.name}:{d.line}:{d.column}: {d.code} {d.message}\n"
-                   for d in lint(path.read_bytes(), path.name, settings(path)))
+                   for d in lint(path.read_bytes(), str(path), settings(path)))
 
 
 def fixed_output(path: Path) -> bytes:
-    return fix_bytes(path.read_bytes(), path.name, settings(path))[0]
+    # the real path: HDL501/502 read the project around a file (analysis/entry_point.py)
+    return fix_bytes(path.read_bytes(), str(path), settings(path))[0]

@@ -35,14 +35,18 @@ def test_safe_fixes_only_by_default_and_the_reason_for_the_rest():
     assert "x = tf.convert_to_tensor([1.0])" in new.decode()
 
 
-def test_one_run_reaches_the_fixpoint():
-    # HDL501 waits for HDL101 (a legacy Keras import blocks it): one run does both
+def test_one_run_reaches_the_fixpoint(tmp_path):
+    # HDL501 waits for HDL101 (a legacy Keras import blocks it): one run does both; a
+    # script nothing imports gets the switch (analysis/entry_point.py)
     config = Config(unsafe_fixes=True)
-    new, fixed, left = fix_source(KERAS_AND_HUB.encode(), config=config)
+    path = str(tmp_path / "train.py")
+    (tmp_path / "train.py").write_text(KERAS_AND_HUB)
+    new, fixed, left = fix_source(KERAS_AND_HUB.encode(), path, config=config)
     assert sorted(d.code for d in fixed) == ["HDL101", "HDL103", "HDL501"]
     assert left == []
-    assert new.decode().startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
-    assert fix_source(new, config=config) == (new, [], [])
+    assert new.decode().startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+                                   '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
+    assert fix_source(new, path, config=config) == (new, [], [])
 
 
 def test_the_command_line_reaches_the_fixpoint_too(tmp_path):

@@ -155,7 +155,7 @@ def test_broken_configuration_is_named_once_per_run(tmp_path):
             f"hub-dist-lint (flake8 plugin): {cli_error}; its files are checked with the default settings",
             f"hub-dist-lint (flake8 plugin): {tmp_path / 'sub' / 'setup.cfg'}: error: [hub-dist-lint] "
             f"bogus: unknown key (known: select, extend-select, ignore, exclude, extend-exclude, "
-            f"per-file-ignores, target-tf, fixable, unfixable, unsafe-fixes); its files are checked with the default settings"]
+            f"per-file-ignores, target-tf, fixable, unfixable, unsafe-fixes, legacy-keras); its files are checked with the default settings"]
     # a file whose configuration is fine says nothing
     quiet = _flake8("--select", "HDL", "fine/m0.py", cwd=tmp_path)
     assert (quiet.returncode, quiet.stderr) == (1, "")

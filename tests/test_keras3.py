@@ -1,6 +1,9 @@
 """HDL5xx (hub.KerasLayer and Keras 3) on small sources; tests/test_tf_keras3.py runs the
 programs under real TensorFlow."""
 
+import os
+import tempfile
+
 import pytest
 
 from hub_dist_lint.config import Config
@@ -17,8 +20,14 @@ def codes(source, target=None):
     return [(d.line, d.code) for d in lint(source, config=config)]
 
 
-def fixed(source):
-    new, done, left = fix_source(source.encode(), config=HDL5)
+def fixed(source, config=HDL5):
+    """Fixed as a lone file on disk: a script nothing imports, so proven an entry point
+    (analysis/entry_point.py); on stdin nothing proves it."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "script.py")
+        with open(path, "w") as handle:
+            handle.write(source)
+        new, done, left = fix_source(source.encode(), path=path, config=config)
     return new.decode(), done, left
 
 
@@ -187,14 +196,16 @@ def test_entry_point_gets_the_switch_after_docstring_and_stdlib_imports():
               "\n\nif __name__ == '__main__':\n    main()\n")
     new, done, _ = fixed(source)
     assert new.startswith('"""Train."""\nfrom __future__ import annotations\nimport sys\n'
-                          'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
+                          'import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+                          '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
     assert [d.code for d in done] == ["HDL501"]
     assert codes(new) == []
 
 
 def test_entry_point_reuses_its_import_os():
     new, _, _ = fixed("import os\n" + HEAD + REACHING["inline"])
-    assert new.startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
+    assert new.startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+                          '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport tensorflow')
 
 
 def test_library_module_is_moved_to_tf_keras_whole():
@@ -304,7 +315,8 @@ def test_late_switch_forms_are_moved(setting):
               f"{setting}\nprint(hub)\n")
     new, done, left = fixed(source)
     assert [d.code for d in done] == ["HDL502"], left
-    assert new.count("TF_USE_LEGACY_KERAS") == 1
+    # the guarded form, E402-clean among the imports (update() moves as written)
+    assert new.count("TF_USE_LEGACY_KERAS") == (1 if "update" in setting else 2)
     assert new.index("TF_USE_LEGACY_KERAS") < new.index("import tensorflow_hub")
     assert codes(new) == []
 
@@ -414,8 +426,8 @@ def _readme_diff(name):
 
 def test_safe_only_leaves_a_script_switch_with_its_reason():
     source = HEAD + "\nmodel = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n"
-    new, done, left = fix_source(source.encode(), config=Config(select=("HDL5",)))
-    assert (new.decode(), done) == (source, [])
+    new, done, left = fixed(source, config=Config(select=("HDL5",)))
+    assert (new, done) == (source, [])
     assert left[0].no_fix_reason.startswith(
         "unsafe fix, applied with --unsafe-fixes: it takes effect only where this file is what "
         "first imports TensorFlow")
@@ -452,3 +464,51 @@ def test_private_keras_gate(text, through):
     from hub_dist_lint.rules.keras3 import PrivateKerasImportChecker
 
     assert PrivateKerasImportChecker.gate.search(text) == through
+
+
+# -- the switch a fix writes: no new warning from flake8 ----------------------------------
+
+def _e402(tmp_path, source):
+    import subprocess
+    import sys
+    pytest.importorskip("flake8")
+    path = tmp_path / "e402.py"
+    path.write_text(source)
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    run = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "E402", str(path)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode in (0, 1), run.stderr
+    return run.stdout.splitlines()
+
+
+@pytest.mark.parametrize("source", [
+    '"""Train."""\nimport argparse\n\n' + HEAD + "\n\ndef main():\n"
+    "    m = tf.keras.Sequential([hub.KerasLayer('u')])\n    m.fit()\n\n\n"
+    "if __name__ == '__main__':\n    main()\n",
+    "import os\n" + HEAD + "\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\nprint(hub)\n",
+])
+def test_the_switch_brings_no_e402(tmp_path, source):
+    # pycodestyle lets `if` blocks stand among the imports, not an assignment or a call
+    assert _e402(tmp_path, source) == []
+    new, done, _ = fixed(source)
+    assert done and 'if "TF_USE_LEGACY_KERAS" not in os.environ:' in new
+    assert _e402(tmp_path, new) == []
+    plain = new.replace('if "TF_USE_LEGACY_KERAS" not in os.environ:\n    ', "")
+    assert _e402(tmp_path, plain)  # the plain assignment would flag every import below it
+
+
+# -- the packages tf.keras resolves to (tests/test_tf_keras3.py checks them under TF) --------
+
+@pytest.mark.parametrize("line,target,use", [
+    ("from keras._tf_keras.keras.layers import Dense", "2.21", "; use keras.layers.Dense"),
+    ("import keras._tf_keras.keras as tk", "2.21", "; use keras"),
+    ("from tf_keras.api._v2.keras.layers import Dense", "2.21", "; use tf_keras.layers.Dense"),
+    ("from keras.api._v2.keras.layers import Dense", "2.15", "; use keras.layers.Dense"),
+    ("from keras.api._v2.keras.layers import Dense", "2.21",
+     "; use tf_keras.layers.Dense (tf-keras carries Keras 2 on)"),
+])
+def test_keras_api_trees_are_private(line, target, use):
+    [found] = lint(line + "\n", config=Config(select=("HDL503",), target_tf=target))
+    assert "is a generated API package" in found.message and found.message.endswith(use), found.message
+    new, done, left = fix_source((line + "\n").encode(), config=HDL5)
+    assert done == [] and "generated API tree" in left[0].no_fix_reason

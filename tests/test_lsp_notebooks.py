@@ -185,7 +185,7 @@ async def test_diagnostics_per_cell_and_a_quick_fix_across_cells(tmp_path):
         (fix,) = await code_actions(client, nb.uri_of(2), 0, only=[t.CodeActionKind.QuickFix],
                                     diagnostics=[hdl501])
         changed = nb.apply(fix.edit)
-        assert changed == {nb.uri_of(0): 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+        assert changed == {nb.uri_of(0): 'import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
                                          + SETUP.replace("from tensorflow.python.framework import ops\n", "")}
         assert summary(await published(client, nb.code_uris()), nb) == {0: [], 2: [], 3: []}
         assert not await code_actions(client, nb.uri_of(2), 0)  # nothing left to fix
@@ -257,7 +257,7 @@ async def test_fix_all_the_notebook(tmp_path):
         action = await client.code_action_resolve_async(action)
         nb.apply(action.edit)
         assert nb.texts() == [
-            'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n!pip install tensorflow-hub\n'
+            'import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n!pip install tensorflow-hub\n'
             "%matplotlib inline\nimport tensorflow as tf\nimport tensorflow_hub as hub\n",
             "text\n", MODEL, "x = tf.convert_to_tensor([1.0])\n",
             "strategy = tf.distribute.MirroredStrategy()\n"]

@@ -163,10 +163,11 @@ def test_fix_keeps_everything_but_the_changed_sources(tmp_path):
     nbformat.validate(after)
     changed = [i for i, (a, b) in enumerate(zip(before.cells, after.cells)) if a != b]
     assert changed == [1]  # the first code cell got the switch; outputs, ids, counts kept
-    assert after.cells[1].source.startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n!pip')
+    assert after.cells[1].source.startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n!pip')
     old, new = TUTORIAL.read_text().splitlines(True), path.read_text().splitlines(True)
     assert [line for line in difflib.ndiff(old, new) if line[0] in "+-"] == [
-        '+     "import os\\n",\n', '+     "os.environ[\\"TF_USE_LEGACY_KERAS\\"] = \\"1\\"\\n",\n']
+        '+     "import os\\n",\n', '+     "if \\"TF_USE_LEGACY_KERAS\\" not in os.environ:\\n",\n',
+        '+     "    os.environ[\\"TF_USE_LEGACY_KERAS\\"] = \\"1\\"\\n",\n']
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     again = run_cli("tutorial.ipynb", cwd=tmp_path, fix=True)
     assert again.returncode == 0 and again.stderr == b""
@@ -296,7 +297,7 @@ def test_a_kernel_restart_starts_a_new_program():
                     "model = tf.keras.Sequential([hub.KerasLayer('m')])")
     new = nbformat.reads(fix_notebook(text.encode())[0].decode(), 4)
     assert [c.source for c in new.cells][:2] == [c.source for c in nbformat.reads(text, 4).cells][:2]
-    assert new.cells[2].source.startswith('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
+    assert new.cells[2].source.startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n')
 
 
 def test_assignment_from_the_shell_keeps_its_spacing():

@@ -34,13 +34,15 @@ CASES = [
     # (files, the file to run, the file hub-dist-lint fixes, codes, error before the fix, fix text)
     (("keras3_sequential.py",), "keras3_sequential.py", ["HDL501"],
      "ValueError: Only instances of `keras.Layer` can be added to a Sequential model",
-     'os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport numpy'),
+     'if "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+     'import numpy'),
     (("keras3_functional_lib.py", "keras3_functional_run.py"), "keras3_functional_run.py", ["HDL501"],
      "A KerasTensor cannot be used as input to a TensorFlow function",
      "from tf_keras import layers"),
     (("keras3_late_switch.py",), "keras3_late_switch.py", ["HDL502"],
      "ValueError: Only instances of `keras.Layer` can be added to a Sequential model",
-     'import sys\n\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport numpy'),
+     'import sys\n\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+     '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport numpy'),
 ]
 
 
@@ -62,6 +64,36 @@ def test_fails_before_and_trains_mirrored_after_the_fix(tmp_path, hub_model, fil
     after = run_python(entry, hub_model, cwd=tmp_path)
     assert after.returncode == 0, after.stderr[-3000:]
     assert MIRRORED in after.stdout
+
+
+def test_a_model_module_with_a_smoke_test_is_not_the_entry_point(tmp_path, hub_model):
+    # the issue's module case: its __main__ block is a smoke test; the program is the
+    # training script, which imports TensorFlow before the module
+    module = _copy(tmp_path, "keras3_model_module.py", "keras3_model_train.py")
+    source = module.read_text()
+    before = run_python("keras3_model_train.py", hub_model, cwd=tmp_path)
+    assert "Only instances of `keras.Layer` can be added" in before.stderr, before.stderr[-3000:]
+
+    # the switch at the module's top (what the __main__ block used to earn) is too late there
+    module.write_text('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+                      '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n' + source)
+    switched = run_python("keras3_model_train.py", hub_model, cwd=tmp_path)
+    # (measured: tf.keras.Sequential is tf-keras there, tf.keras.layers.Dense still Keras 3)
+    assert switched.returncode != 0
+    assert "The added layer must be an instance of class Layer" in switched.stderr, switched.stderr[-3000:]
+    module.write_text(source)
+
+    lint = run_cli(module, "--no-cache", env=ENV).stdout.decode()
+    assert "not the switch at its top: keras3_model_train.py imports a module named keras3_model_module" in lint, lint
+    fixed = run_cli(module, "--unsafe-fixes", fix=True, env=ENV)
+    assert "fixed 1 finding(s)" in fixed.stderr.decode()
+    assert "os.environ" not in module.read_text()
+    assert "tf_keras.Sequential(" in module.read_text()
+    after = run_python("keras3_model_train.py", hub_model, cwd=tmp_path)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert MIRRORED in after.stdout
+    smoke = run_python(module, hub_model, cwd=tmp_path)  # and its smoke test still runs
+    assert smoke.returncode == 0 and MIRRORED in smoke.stdout, smoke.stderr[-3000:]
 
 
 def test_the_fixes_compose_with_the_hub_scope_fix(tmp_path, hub_model):
@@ -166,3 +198,28 @@ def test_every_form_fails_or_trains_nothing_before_and_trains_after_the_fix(tmp_
     assert after.returncode == 0, after.stdout + after.stderr[-3000:]
     assert set(_forms(after).values()) == {"ok"} and len(_forms(after)) == len(FORMS)
     assert "subclassed_model: trainable variables: 3" in after.stdout
+
+
+def test_the_packages_tf_keras_resolves_to_are_what_hdl503_says(tmp_path):
+    # keras._tf_keras.keras is tf.keras without the switch, and holds Keras 3's objects;
+    # with TF_USE_LEGACY_KERAS=1 tf.keras is tf-keras, whose tf_keras.api._v2.keras tree
+    # holds tf-keras's objects
+    from tf_support import LEGACY_ENV
+
+    program = tmp_path / "trees.py"
+    program.write_text(
+        "import os\nimport tensorflow as tf\nimport keras\nimport tf_keras\n"
+        "import keras._tf_keras.keras as tree\n"
+        "from tf_keras.api._v2.keras import layers as v2_layers\n"
+        "legacy = os.environ.get('TF_USE_LEGACY_KERAS') == '1'\n"
+        "print(tree.layers.Dense is keras.layers.Dense,\n"
+        "      tree.utils.to_categorical is keras.utils.to_categorical,\n"
+        "      v2_layers.Dense is tf_keras.layers.Dense,\n"
+        "      tf.keras.layers.Dense is (tf_keras if legacy else keras).layers.Dense,\n"
+        "      tf.keras.__name__)\n")
+    plain = run_python(program, cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert plain.stdout.split() == ["True", "True", "True", "True", "keras._tf_keras.keras"]
+    legacy = run_python(program, cwd=tmp_path, env=LEGACY_ENV)
+    assert legacy.returncode == 0, legacy.stderr[-3000:]
+    assert legacy.stdout.split()[:4] == ["True"] * 4

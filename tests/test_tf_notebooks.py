@@ -36,7 +36,7 @@ ENV.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
 
 SEQUENTIAL = "ValueError: Only instances of `keras.Layer` can be added to a Sequential model"
 KERAS_TENSOR = "A KerasTensor cannot be used as input to a TensorFlow function"
-SWITCH = 'os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+SWITCH = 'if "TF_USE_LEGACY_KERAS" not in os.environ:\n    os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
 TRAINED = "HDL-NB-TRAINED tf_keras.src."
 
 

@@ -15,6 +15,12 @@ own program (tests/test_tf_legacy_switch.py keeps the table true):
 
 Only what the file proves counts: statements that surely ran before the switch (the
 straight-line simple statements before it in each enclosing block, up to the module).
+
+The fixes write the switch as a module-level `if` (`switch_lines`): pycodestyle's E402
+("module level import not at top of file") allows `if`/`try` blocks among the imports, but
+not the assignment or `os.environ.setdefault(...)` call. The guard also keeps a value the
+environment already gives: whoever runs with `TF_USE_LEGACY_KERAS=0` asked for Keras 3.
+Such a guarded setting counts as a module-level one.
 """
 
 from __future__ import annotations
@@ -51,8 +57,9 @@ class Switch:
     line: cst.SimpleStatementLine
     how: str  # "assign", "setdefault", "update", "putenv"
     value: str
-    top_level: bool  # a statement of the module body itself
+    top_level: bool  # a statement of the module body itself (or of its `if` guard)
     before: Tuple[Load, ...]  # loads that surely ran before it
+    guard: Optional[cst.If] = field(default=None, repr=False)  # `if VARIABLE not in os.environ:`
 
     @property
     def accepted(self) -> bool:
@@ -167,20 +174,22 @@ def find_switches(module: cst.Module, names: Names) -> List[Switch]:
     """Every statement that turns the switch on, with the loads that surely ran before it."""
     found: List[Switch] = []
 
-    def walk(body: Sequence[cst.CSTNode], before: Tuple[Load, ...], top: bool):
+    def walk(body: Sequence[cst.CSTNode], before: Tuple[Load, ...], top: bool,
+             guard: Optional[cst.If] = None):
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     setting = _switch_value(small, names)
                     if setting is not None:
-                        found.append(Switch(small, stmt, setting[0], setting[1], top, before))
+                        found.append(Switch(small, stmt, setting[0], setting[1], top, before, guard))
                 load = _load_of(stmt, names)
                 if load is not None:
                     before = before + (load,)
                 continue
+            guarded = top and guard is None and is_unset_guard(stmt, names)
             for suite in _suites(stmt):
                 if isinstance(suite, cst.IndentedBlock):
-                    walk(suite.body, before, False)
+                    walk(suite.body, before, guarded, stmt if guarded else None)
 
     walk(module.body, (), True)
     return found
@@ -195,8 +204,8 @@ class _Mentions(cst.CSTVisitor):
         self.current: Optional[cst.CSTNode] = None
 
     def on_visit(self, node):
-        if isinstance(node, cst.BaseSmallStatement):
-            self.current = node
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self.current = node  # a compound one: the string is in its header
         elif isinstance(node, cst.SimpleString) and _string(node) == VARIABLE and self.current:
             self.small.append(self.current)
         return super().on_visit(node)
@@ -208,10 +217,27 @@ def set_some_other_way(module: cst.Module, names: Names) -> bool:
     mentions = _Mentions()
     module.visit(mentions)
     for small in mentions.small:
-        setting = _setting(small, names)
+        if is_unset_guard(small, names):
+            continue  # the guard of a setting, which is read on its own
+        setting = _setting(small, names) if isinstance(small, cst.BaseSmallStatement) else None
         if setting is None or setting[1] is None:
             return True
     return False
+
+
+def is_unset_guard(stmt, names: Names) -> bool:
+    """`if "TF_USE_LEGACY_KERAS" not in os.environ:` holding only simple statements, no else."""
+    if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+        return False
+    test = stmt.test
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.NotIn)
+            and _string(test.left) == VARIABLE
+            and names.path_of(test.comparisons[0].comparator) == "os.environ"):
+        return False
+    body = stmt.body
+    return isinstance(body, cst.IndentedBlock) and all(
+        isinstance(s, cst.SimpleStatementLine) for s in body.body)
 
 
 def _suites(stmt) -> Iterator[cst.BaseSuite]:
@@ -284,3 +310,8 @@ def binds_os_before(module: cst.Module, anchor: cst.CSTNode) -> bool:
 
 def switch_statement(value: str = "1") -> str:
     return f'os.environ["{VARIABLE}"] = "{value}"'
+
+
+def switch_lines(value: str = "1") -> str:
+    """The setting the fixes write: E402-clean, and a value the environment gives wins."""
+    return f'if "{VARIABLE}" not in os.environ:\n    {switch_statement(value)}'

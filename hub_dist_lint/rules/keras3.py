@@ -22,13 +22,11 @@ from ..analysis.keras_models import HeldHubLayer, ModelScan, Reach
 from ..analysis.names import Names
 from ..analysis.deliberate_imports import own_package
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
-                            late_because, set_some_other_way, switch_statement)
+                                     late_because, set_some_other_way, switch_lines,
+                                     switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
-from ..keras_facts import TF_KERAS, keras3_at, keras_public
+from ..keras_facts import TF_KERAS, api_tree_public, keras3_at, keras_api_trees, keras_public
 from .base import Checker, Invalid, Rule
-
-_SWITCH_LINES = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
-
 
 class HubLayerInKeras3Model(Rule):
     code = "HDL501"
@@ -43,12 +41,16 @@ function`. Reported when the file shows the hub layer (a call, a name bound once
 a function of the file returning one) reaching such a model, and `tf.keras` is Keras 3 at
 the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
 
-The fix is one of two, both whole-file: in a script that is a program's entry point (an
-`if __name__ == "__main__":` block, or statements that run at module level), or a Jupyter
-notebook (a kernel runs it from its start; a running kernel must be restarted), that spells
-Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything imports
-TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
-`tensorflow.keras`). Otherwise move every Keras spelling of the file to tf-keras: `import
+The fix is one of two, both whole-file: in a Jupyter notebook (a kernel runs it from its
+start; a running kernel must be restarted) or a script proven to be a program's entry point,
+that spells Keras only as `tf.keras`, set `TF_USE_LEGACY_KERAS=1` at its top, before anything
+imports TensorFlow (measured: later is too late, since `hub.KerasLayer` re-imports
+`tensorflow.keras`), as `if "TF_USE_LEGACY_KERAS" not in os.environ:` and the assignment
+(flake8's E402 allows an `if` among the imports; a value the environment gives is kept).
+A script is proven an entry point when it runs as a program (an `if __name__ ==
+"__main__":` block, or statements at module level), no file of the project imports it, and
+no package `__init__.py` above it imports anything first: a `__main__` block alone may be a
+model module's smoke test, imported by a training script after TensorFlow. Otherwise move every Keras spelling of the file to tf-keras: `import
 tf_keras`, `tf.keras.X` -> `tf_keras.X`, `from tensorflow.keras import X` -> `from tf_keras
 import X`, `import keras` -> `import tf_keras as keras`. Half a migration would mix the two
 Keras again (a Keras 3 optimizer or callback on a tf-keras model fails too), so there is no
@@ -73,8 +75,8 @@ another module)."""
         Invalid(
             "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
             "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
-            _SWITCH_LINES + "import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
-            "model = tf.keras.Sequential([hub.KerasLayer('m'), tf.keras.layers.Dense(1)])\n",
+            "import tf_keras\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+            "model = tf_keras.Sequential([hub.KerasLayer('m'), tf_keras.layers.Dense(1)])\n",
             unsafe=True,
         ),
         Invalid(
@@ -122,8 +124,11 @@ reported: `os.putenv(...)` (TensorFlow reads `os.environ`, which putenv does not
 values other than "1", "true", "True" (`"TRUE"` has no effect).
 
 The fix moves a module-level setting (with `import os`) above the first statement that
-could import TensorFlow, turns `os.putenv` into `os.environ[...] = ...`, and writes "1" for
-a value TensorFlow ignores. A setting inside a function or block is reported without a fix."""
+could import TensorFlow, as `if "TF_USE_LEGACY_KERAS" not in os.environ:` and the assignment
+(no E402 from flake8 on the imports below it), in a file no other file of the project
+imports (elsewhere moving it up proves nothing); it turns `os.putenv` into `os.environ[...] =
+...`, and writes "1" for a value TensorFlow ignores. A setting inside a function or block is
+reported without a fix."""
     fix_availability = "sometimes"
     fix_summary = 'moves the setting (and `import os`) above the first statement that loads Keras'
     unsafe_when = ("in a .py file: it takes effect only where the file is what first imports "
@@ -138,9 +143,6 @@ a value TensorFlow ignores. A setting inside a function or block is reported wit
         Invalid(
             "import os\nimport tensorflow as tf\nimport tensorflow_hub as hub\n\n"
             "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n",
-            "import os\nos.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
-            "import tensorflow as tf\nimport tensorflow_hub as hub\n",
-            unsafe=True,
         ),
         Invalid(
             "import os\nos.putenv('TF_USE_LEGACY_KERAS', '1')\nimport tensorflow as tf\n",
@@ -247,15 +249,17 @@ class Keras3Checker(Checker):
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
                                              for h in scan.made))
         imports_tf_keras = any(i.path.startswith("tensorflow.keras") for i in ctx.imports)
+        # legacy-keras: the project's entry point or environment set it before this file ran
+        configured = ctx.config.legacy_keras
         for switch in switches:
-            late = late_because(switch, makes_hub_layers, imports_tf_keras)
+            late = None if configured else late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
                 yield self._switch_finding(ctx, switch, late)
         if scan is not None and (any(h.api == "hub.KerasLayer" for h in scan.made)
                                  or scan.hub_subclasses()):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
             # so does one this file makes in a way it cannot be read
-            legacy = bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
+            legacy = configured or bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
                                         and set_some_other_way(ctx.module, names))
             scan.keras3 = _keras3_names(legacy)
             yield from self._hub_findings(ctx, names, target, scan)
@@ -372,7 +376,11 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
     rewrite, else nothing (and why). `held`: HDL504's findings, whose models are the
     instances the file makes of their classes."""
     notebook = ctx.source_kind == "notebook"  # a kernel runs it from a fresh start
-    entry = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    runs = notebook or scan.main_guard or scan.module_calls or any(r.unit.kind == "module" for r in reaches)
+    # a __main__ block does not make a .py file the program's entry point: its project may
+    # import it after TensorFlow (analysis/entry_point.py says what proves it)
+    not_entry = ctx.not_entry_point() if runs else None
+    entry = runs and not_entry is None
     package = [i for i in ctx.imports if i.path == "keras" or i.path.startswith("keras.")]
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
@@ -381,7 +389,7 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
         why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
         if why is None and isinstance(anchor, cst.SimpleStatementLine):
-            text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_statement()
+            text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_lines()
             order = (list(ctx.module.body).index(anchor), -1)
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
                       ensure=(Ensure(anchor, text, ctx.module, order),))
@@ -392,23 +400,27 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
                               "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of "
                               "this entry-point script, before TensorFlow is imported")
     models = [model for reach in reaches for model in scan.models_of(reach)]
+    switch = f"; not the switch at its top, since {not_entry}" if not_entry else ""
     for layer in held:
         instances = scan.instances(layer.cls)
         if not instances:
             return HubFixPlan(None, f"the model leaves this file (this file makes no {layer.cls.name.value}: "
-                              "other modules do): move its users to tf-keras too", _NO_FIX_REMEDY)
+                              f"other modules do): move its users to tf-keras too{switch}",
+                              _NO_FIX_REMEDY)
         models += instances
     for model, unit in models:
         why = scan.hands_away(model, unit, entry)
         if why:
             return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
-                              "tf-keras too", _NO_FIX_REMEDY)
+                              f"tf-keras too{switch}", _NO_FIX_REMEDY)
     plan = plan_rewrite(ctx, names, target)
     if plan.fix is None:
         return HubFixPlan(None, plan.reason, _NO_FIX_REMEDY)
+    switch = f" (not the switch at its top: {not_entry})" if not_entry else ""
     return HubFixPlan(plan.fix.unsafe("it moves the file's Keras to another implementation (tf-keras): "
                                       "Keras objects other code passes in or takes out must be tf-keras too"),
-                      None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import tf_keras)")
+                      None, "; hub-dist-fix --unsafe-fixes moves the file's Keras to tf-keras (import "
+                      f"tf_keras){switch}")
 
 
 def _late_text(ctx: LintContext, load) -> str:
@@ -439,23 +451,55 @@ def _plan_switch_fix(ctx: LintContext, switch: Switch, late) -> FixPlan:
     if not switch.top_level:
         return FixPlan(None, ("it is set inside a function or block: set it at the top of the "
                               "program's entry point, before TensorFlow is imported"))
+    not_entry = ctx.not_entry_point()
+    if not_entry:
+        return FixPlan(None, (f"moving it up proves nothing here: {not_entry}; set it at the top "
+                              "of the program's entry point, before TensorFlow is imported"))
     anchor = earliest_anchor(ctx.module)
     if not isinstance(anchor, cst.SimpleStatementLine):
         return FixPlan(None, "the first import that may load TensorFlow is inside a compound statement")
+    if switch.guard is not None:
+        return _move_guarded(ctx, switch, anchor, value)
     text = ctx.module.code_for_node(switch.small).strip()
-    if switch.how == "putenv" or value != switch.value or not text.startswith("os."):
+    if switch.how in ("assign", "setdefault", "putenv"):
+        text = switch_lines(value)  # E402-clean among the imports it lands in
+    elif value != switch.value or not text.startswith("os."):
         text = switch_statement(value)
     removed = switch.small
     if len(switch.line.body) == 1:  # the whole line moves, with its comments
         removed = switch.line
         comments = [line.comment.value for line in switch.line.leading_lines if line.comment]
         trailing = switch.line.trailing_whitespace.comment
-        text = "\n".join([*comments, text + (f"  {trailing.value}" if trailing else "")])
+        text = "\n".join([*comments, _with_trailing(text, trailing)])
     if not binds_os_before(ctx.module, anchor):
         text = "import os\n" + text
     order = (list(ctx.module.body).index(anchor), -1)
     return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
                        replace=((removed, cst.RemoveFromParent()),),
+                       ensure=(Ensure(anchor, text, ctx.module, order),)), None)
+
+
+def _with_trailing(text: str, comment) -> str:
+    """The line's trailing comment after the statement's first line (the guard's)."""
+    if comment is None:
+        return text
+    first, sep, rest = text.partition("\n")
+    return f"{first}  {comment.value}{sep}{rest}"
+
+
+def _move_guarded(ctx: LintContext, switch: Switch, anchor, value: str) -> FixPlan:
+    """The guarded setting moves whole, `if` and all."""
+    guard = switch.guard
+    if len(guard.body.body) != 1 or len(switch.line.body) != 1:
+        return FixPlan(None, "the `if` guarding it does more than set it: move it by hand")
+    text = switch_lines(value)
+    comments = [line.comment.value for line in guard.leading_lines if line.comment]
+    text = "\n".join([*comments, text])
+    if not binds_os_before(ctx.module, anchor):
+        text = "import os\n" + text
+    order = (list(ctx.module.body).index(anchor), -1)
+    return FixPlan(Fix("move the TF_USE_LEGACY_KERAS setting above the first import of TensorFlow",
+                       replace=((guard, cst.RemoveFromParent()),),
                        ensure=(Ensure(anchor, text, ctx.module, order),)), None)
 
 
@@ -514,8 +558,12 @@ message names the public name per release from the shipped data (the release ran
 this path was the home of that public name) and spells it for the file: `keras.X` for the
 keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
 `hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
-HDL101's. Keras's generated API modules ("DO NOT EDIT" files) are not checked, nor are a
-package's imports of itself (`tf_keras/src/...` importing `tf_keras.src`).
+HDL101's. Also reported: imports from the generated API packages `tf.keras` resolves to
+(read from the `__path__` TensorFlow sets up: `keras._tf_keras.keras`, Keras 3 in tf.keras's
+layout; `keras.api._v2.keras`, Keras 2's; `tf_keras.api._v2.keras`, tf-keras's), with the
+public name of the same Keras (`keras.X`, or `tf_keras.X`), without a fix. Keras's generated
+API modules ("DO NOT EDIT" files) are not checked, nor are a package's imports of itself
+(`tf_keras/src/...` importing `tf_keras.src`).
 
 The fix rewrites `from <private module> import Name` to the public module when the private
 path is, in the target release, the very object the public name exports; not across Keras 2
@@ -594,6 +642,12 @@ class PrivateKerasImportChecker(Checker):
                 yield ctx.diagnostic(PrivateKerasImport, _star_message(imp.path, target),
                                      ctx.import_span(imp))
                 continue
+            if imp.path in keras_api_trees() or api_tree_public(imp.path):
+                yield ctx.diagnostic(PrivateKerasImport, _api_tree_message(imp.path, target),
+                                     ctx.import_span(imp), None,
+                                     "an import from a generated API tree: import the public "
+                                     "name it spells (check which Keras the file needs)")
+                continue
             if hub_layers is None:
                 hub_layers = uses_hub_layer(ctx)
             public, spelled = _keras_public_name(imp.path, target, hub_layers)
@@ -618,6 +672,32 @@ def _fails(imp, target: str) -> bool:
     return import_failures.fails(module, name, target)
 
 
+def _api_tree_message(path: str, target: str) -> str:
+    """HDL503's message for a path in one of the packages tf.keras resolves to."""
+    found = api_tree_public(path)
+    tree = path if found is None else path[:len(path) - len(found[0]) + len("tf.keras")]
+    public, package = found or ("tf.keras", path.split(".")[0])
+    rest = public[len("tf.keras"):]
+    spelled = None
+    if package == TF_KERAS:
+        kind = "tf-keras, what tf.keras is with TF_USE_LEGACY_KERAS=1"
+        if not rest or apimap.tf_keras_exports(public, target):
+            spelled = TF_KERAS + rest
+    elif tree.startswith("keras._"):
+        kind = "Keras 3 in tf.keras's layout, what tf.keras is from TF 2.16 without the switch"
+        if keras3_at(target) and (not rest or apimap.keras3_exports(public, target)):
+            spelled = "keras" + rest
+    else:
+        kind = "Keras 2's tf.keras, before TF 2.16"
+        if not keras3_at(target) and (not rest or apimap.keras3_exports(public, target)):
+            spelled = "keras" + rest
+        elif keras3_at(target) and (not rest or apimap.tf_keras_exports(public, target)):
+            spelled = TF_KERAS + rest + " (tf-keras carries Keras 2 on)"
+    text = f"private Keras import {path}: {tree} is a generated API package ({kind})"
+    return text + (f"; use {spelled}" if spelled else
+                   f"; the shipped data knows no public name for it in TF {target}")
+
+
 def _star_message(module: str, target: str) -> str:
     text = f"star import from private Keras module {module}; import the public names you use"
     public = module.replace(".src.", ".", 1)
@@ -637,6 +717,8 @@ def is_private_keras(path: str) -> bool:
     parts = path.split(".")
     if parts[0] in ("keras", "tf_keras") and len(parts) > 1 and parts[1] == "src":
         return True
+    if path in keras_api_trees() or api_tree_public(path):
+        return True  # keras._tf_keras.keras, keras.api._v2.keras, tf_keras.api._v2.keras
     keras = _as_keras(path)
     if keras is None:
         return False
