@@ -57,6 +57,23 @@ def check(module: str, name: Optional[str], target: str) -> Optional[Failure]:
                    tuple(r for r, s in statuses.items() if s != import_layout.UNKNOWN))
 
 
+def check_imported(path: str, module_import: bool, target: str) -> Optional[Failure]:
+    """The Failure of the statement that imports ``path``: ``import path`` when
+    ``module_import``, else ``from <module> import <last name>``; None if it works or the
+    layout cannot tell."""
+    if module_import:
+        return check(path, None, target)
+    module, _, name = path.rpartition(".")
+    return check(module, name, target) if module else None
+
+
+def failure_text(failure: Failure, target: str) -> str:
+    """"from keras.utils import tf_utils fails on TF 2.21 with keras 3.15.1: No module
+    named ...": the verdict alone, for messages that say something else first."""
+    return (f"{failure.statement} fails on TF {target}{keras_note(failure.full, target)}: "
+            f"{failure.error}")
+
+
 def keras_note(path: str, target: str) -> str:
     """" with keras 3.15.1" where the verdict depends on the Keras wheels read."""
     versions = import_layout.versions(target)
@@ -131,8 +148,7 @@ def alternatives(full: str, target: str, limit: int = 3) -> List[str]:
 
 
 def message(failure: Failure, target: str) -> str:
-    text = (f"{failure.statement} fails on TF {target}{keras_note(failure.full, target)}: "
-            f"{failure.error}; {worked_text(failure)}")
+    text = f"{failure_text(failure, target)}; {worked_text(failure)}"
     found = alternatives(failure.full, target)
     if found:
         text += f"; TF {target} has {', '.join(found)}"

@@ -15,7 +15,7 @@ from typing import Iterable, List, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
-from .. import apimap
+from .. import apimap, import_failures
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import ModelScan, Reach
@@ -497,6 +497,10 @@ class PrivateKerasImportChecker(Checker):
                 message += "; a private module: import the public names of its members"
             else:
                 message += f"; the shipped data knows no public name for it in TF {target}"
+            failure = import_failures.check_imported(
+                imp.path, isinstance(imp.statement, cst.Import), target)
+            if failure is not None:
+                message += f"; {import_failures.failure_text(failure, target)}"
             fix, reason = None, None
             if ctx.want_fixes:
                 fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
