@@ -26,3 +26,32 @@ def test_hdl503_says_nothing_of_failing_where_the_import_works():
     assert "fails" not in message, message
     [message] = messages("from keras.engine.training import Model\n", "HDL503", target="2.12")
     assert "fails" not in message, message
+
+
+def test_hdl403_hints_name_only_the_same_object_or_its_documented_successor():
+    # tf.keras.estimator is Keras's model-to-estimator module (and only with tf-keras), not
+    # tf.estimator: no hint rather than another object
+    [message] = messages("from tensorflow import estimator\n", "HDL403")
+    assert "has" not in message.split("it works with")[-1], message
+    # tf.compat.v1.constant makes tensors; the import meant Keras's initializer
+    [message] = messages("from tensorflow.compat.v1.python.keras.initializers import constant\n",
+                         "HDL403")
+    assert "tf.compat.v1.constant" not in message, message
+    # TF's own losses are not Keras's: the private module itself, nothing else
+    [message] = messages("import tensorflow.compat.v1.python.keras.losses\n", "HDL403")
+    assert message.endswith("; TF 2.21 has tensorflow.python.keras.losses (private)"), message
+
+
+def test_a_tf1_name_gets_the_successor_tensorflows_upgrade_table_gives():
+    [message] = messages("from tensorflow.gfile import Exists\n", "HDL403")
+    assert message.endswith("; TF 2.21 has tf.io.gfile.exists, tf.compat.v1.gfile.Exists, "
+                            "tf.compat.v1.io.gfile.Exists") or "tf.io.gfile.exists" in message, message
+    # a TF 1 module is kept in tf.compat.v1; tf.io.gfile is another module (other names)
+    [message] = messages("import tensorflow.gfile\n", "HDL403")
+    assert message.endswith("; TF 2.21 has tf.compat.v1.gfile"), message
+
+
+def test_a_hint_only_tf_keras_provides_says_so():
+    [message] = messages("from tensorflow.keras.layers import CuDNNLSTM\n", "HDL403")
+    assert message.endswith("TF 2.21 has tf.compat.v1.keras.layers.CuDNNLSTM "
+                            "(only with TF_USE_LEGACY_KERAS=1)"), message
