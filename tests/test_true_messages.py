@@ -55,3 +55,26 @@ def test_a_hint_only_tf_keras_provides_says_so():
     [message] = messages("from tensorflow.keras.layers import CuDNNLSTM\n", "HDL403")
     assert message.endswith("TF 2.21 has tf.compat.v1.keras.layers.CuDNNLSTM "
                             "(only with TF_USE_LEGACY_KERAS=1)"), message
+
+
+def _explain_line(query, key):
+    from hub_dist_lint.explain import explain
+
+    return dict(explain(query)["lines"])[key]
+
+
+def test_explain_says_exported_from_this_path_only_where_the_path_exists():
+    # the same object was exported from tensorflow.python.training.tracking.tracking in
+    # 2.6-2.7, before this path existed (2.10-2.21)
+    path = "tensorflow.python.trackable.resource.TrackableResource"
+    assert _explain_line(path, "releases").startswith("TF 2.10–2.21 ")
+    public = _explain_line(path, "public")
+    assert "(exported from this path in TF 2.10–2.21)" in public, public
+    assert "2.6–2.7, 2.10" not in public, public
+
+
+def test_explain_names_a_tf_internal_export_as_not_public_api():
+    public = _explain_line("tensorflow.python.distribute.combinations.generate", "public")
+    assert public.startswith("never: exported only under tf.__internal__ "
+                             "(tf.__internal__.distribute.combinations.generate in TF "), public
+    assert "not public API" in public
