@@ -78,3 +78,34 @@ def test_explain_names_a_tf_internal_export_as_not_public_api():
     assert public.startswith("never: exported only under tf.__internal__ "
                              "(tf.__internal__.distribute.combinations.generate in TF "), public
     assert "not public API" in public
+
+
+HUB_MODEL = 'import tensorflow_hub as hub\nm = tf.keras.Sequential([hub.KerasLayer("h")])\n'
+
+
+def test_hdl502_quotes_the_value_it_read():
+    [message] = messages('import os\nos.environ["TF_USE_LEGACY_KERAS"] = "TRUE"\n'
+                         "import tensorflow as tf\n", "HDL502")
+    assert message.startswith("TF_USE_LEGACY_KERAS='TRUE' has no effect: "), message
+
+
+def test_hdl502_after_import_tensorflow_alone_is_fragile_not_ineffective():
+    [message] = messages('import os\nimport tensorflow as tf\n'
+                         'os.environ["TF_USE_LEGACY_KERAS"] = "1"\n' + HUB_MODEL, "HDL502")
+    assert message.startswith("TF_USE_LEGACY_KERAS=1 is fragile: it is set after `import "
+                              "tensorflow` (line 2) imported TensorFlow, so it works only while "
+                              "every Keras name the program uses is read through tf.keras, or "
+                              "bound by `from tensorflow import keras`, after it and before the "
+                              "first hub.KerasLayer(handle) is built"), message
+
+
+def test_hdl502_has_no_effect_on_tensorflow_keras_imports_or_after_keras_loaded():
+    [message] = messages('import os\nimport tensorflow as tf\n'
+                         'os.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+                         "from tensorflow.keras import layers\n" + HUB_MODEL, "HDL502")
+    assert message.startswith("TF_USE_LEGACY_KERAS=1 has no effect on this file's "
+                              "tensorflow.keras imports"), message
+    [message] = messages('import os\nimport tensorflow as tf\nimport tensorflow_hub as hub\n'
+                         'os.environ["TF_USE_LEGACY_KERAS"] = "1"\n' + HUB_MODEL, "HDL502")
+    assert message.startswith("TF_USE_LEGACY_KERAS=1 has no effect: it is set after `import "
+                              "tensorflow_hub` (line 3), which already loaded Keras 3"), message
