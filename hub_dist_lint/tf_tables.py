@@ -1,6 +1,7 @@
-"""Two tables from TensorFlow's own files (``data/tf_tables.json``, see its generator), read
-on first use: the TF 2 successors of TF 1 names (what `tf_upgrade_v2` renames), and the API
-modules `import tensorflow` replaces by Keras's lazily loaded legacy modules."""
+"""Tables from TensorFlow's own files (``data/tf_tables.json``, see its generator), read
+on first use: the TF 2 successors of TF 1 names (what `tf_upgrade_v2` renames), the API modules
+`import tensorflow` replaces by Keras's lazily loaded legacy modules, and the renamed
+tf.distribute classes `isinstance` treats as one."""
 
 from __future__ import annotations
 
@@ -37,3 +38,11 @@ def keras_lazy_module(public: str, release: str) -> Optional[str]:
         if public == module or public.startswith(module + "."):
             return module
     return None
+
+
+def isinstance_both_ways(old: str, new: str, release: str) -> bool:
+    """``isinstance`` treats the classes of the public names ``old`` and ``new`` as one,
+    both ways, in ``release`` (a metaclass: tf.distribute.experimental.MultiWorkerMirroredStrategy
+    and tf.distribute.MultiWorkerMirroredStrategy in 2.21); False when the table was read
+    from another release."""
+    return release == _data()["release"] and [old, new] in _data()["isinstance_both_ways"]

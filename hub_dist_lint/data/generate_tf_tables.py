@@ -12,6 +12,13 @@ It reads the files statically (``zipfile``, or the files of an unpacked or insta
   TF 1 one (``tf.gfile.GFile`` -> ``tf.io.gfile.GFile``) only where this table does: it is
   the documented successor. It renames names, not modules (it lists only the members that
   moved), so no module successor is read from it.
+* ``isinstance_both_ways``: the deprecated ``tf.distribute`` names whose stable name (the
+  fixer's ``symbol_fixes`` of ``distribute_changes.json``) is another class that
+  ``isinstance`` nevertheless treats as the same both ways, read from their homes' source
+  (the homes from the API map): the old class subclasses the new one, and its metaclass's
+  ``__instancecheck__`` returns ``isinstance(instance, <the new class>)``
+  (``tf.distribute.experimental.MultiWorkerMirroredStrategy``). HDL303 rewrites such a
+  constructor: no ``isinstance`` check stops matching.
 * ``keras_lazy_modules``: the API modules that TensorFlow's generated ``__init__.py`` files
   replace, at import, by a ``_KerasLazyLoader`` of Keras's legacy modules
   (``tf.compat.v1.layers``, ``tf.compat.v1.nn.rnn_cell``): what their API files import is
@@ -87,8 +94,55 @@ def keras_lazy_modules(source: str, prefix: str) -> List[str]:
     return sorted(set(out))
 
 
-def read_sources(wheel: Optional[Path], package: Optional[Path]) -> Dict[str, str]:
-    names = RENAMES + tuple(API_INITS)
+def _class(tree: ast.Module, name: str) -> Optional[ast.ClassDef]:
+    return next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+
+
+def instance_checks_both_ways(source: str, old: str, new: str) -> bool:
+    """In one module's source: class `old` subclasses `new`, and its metaclass's
+    `__instancecheck__` returns `isinstance(<the instance>, new)`."""
+    tree = ast.parse(source)
+    old_class = _class(tree, old)
+    if old_class is None or not any(isinstance(b, ast.Name) and b.id == new
+                                    for b in old_class.bases):
+        return False
+    meta = next((k.value.id for k in old_class.keywords
+                 if k.arg == "metaclass" and isinstance(k.value, ast.Name)), None)
+    meta_class = _class(tree, meta) if meta else None
+    check = next((f for f in (meta_class.body if meta_class else ())
+                  if isinstance(f, ast.FunctionDef) and f.name == "__instancecheck__"), None)
+    if check is None or len(check.body) == 0 or not check.args.args:
+        return False
+    instance = check.args.args[-1].arg
+    returned = [n.value for n in check.body if isinstance(n, ast.Return)]
+    return len(returned) == 1 and isinstance(returned[0], ast.Call) and \
+        isinstance(returned[0].func, ast.Name) and returned[0].func.id == "isinstance" and \
+        [type(a) for a in returned[0].args] == [ast.Name, ast.Name] and \
+        returned[0].args[0].id == instance and returned[0].args[1].id == new
+
+
+def class_pairs(release: str) -> List[tuple]:
+    """(old public, new public, module file, old class, new class) for each renamed
+    tf.distribute class whose two homes lie in one module in `release`."""
+    try:
+        from .. import apimap, changes
+    except ImportError:  # run as a script
+        from hub_dist_lint import apimap, changes
+    out = []
+    for old, new in sorted(changes.data()["symbol_fixes"].items()):
+        old_home, new_home = apimap.home_at(old, release), apimap.home_at(new, release)
+        if not old_home or not new_home:
+            continue
+        (module, _, old_name), (new_module, _, new_name) = (old_home.rpartition("."),
+                                                             new_home.rpartition("."))
+        if module == new_module:
+            out.append((old, new, module.replace(".", "/") + ".py", old_name, new_name))
+    return out
+
+
+def read_sources(wheel: Optional[Path], package: Optional[Path],
+                 release: str = RELEASES[-1][0]) -> Dict[str, str]:
+    names = RENAMES + tuple(API_INITS) + tuple(sorted({p[2] for p in class_pairs(release)}))
     if package is not None:
         root = package.parent  # .../site-packages/tensorflow -> .../site-packages
         return {name: (root / name).read_text("utf-8") for name in names}
@@ -102,7 +156,11 @@ def build(sources: Dict[str, str], release: str, read_from: str) -> dict:
     return {"format": FORMAT_VERSION, "generated_by": "hub_dist_lint.data.generate_tf_tables",
             "release": release, "read_from": read_from,
             "upgrade_renames": symbol_renames(*(sources[name] for name in RENAMES)),
-            "keras_lazy_modules": lazy}
+            "keras_lazy_modules": lazy,
+            "isinstance_both_ways": [[old, new] for old, new, path, old_class, new_class
+                                     in class_pairs(release)
+                                     if instance_checks_both_ways(sources[path], old_class,
+                                                                  new_class)]}
 
 
 def main(argv=None) -> int:
