@@ -159,15 +159,21 @@ def _by_canonical() -> dict:
     return d
 
 
-def _export_masks(path: str) -> dict:
+def _export_masks(path: str, api: bool = True) -> dict:
     exports = _api()["exports"]
     out: dict = {}
     home = canonical(path)
     for p in dict.fromkeys((home, path, *_by_canonical().get(home, ()))):
         for pub, mask in exports.get(p, {}).items():
-            if is_api_name(pub):
+            if is_api_name(pub) == api:
                 out[pub] = out.get(pub, 0) | mask
     return out
+
+
+def internal_names(path: str) -> dict:
+    """``tf.__internal__`` name -> releases in which it exported this private symbol (as
+    :func:`public_names` for the names that are not API)."""
+    return {pub: _rels(mask) for pub, mask in sorted(_export_masks(path, api=False).items())}
 
 
 def public_names(path: str) -> dict:

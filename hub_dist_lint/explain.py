@@ -113,7 +113,8 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
     else:
         lines.append(("releases", f"TF {_rels(st.exists)} (data covers {history.covered()})"))
     if st.public:
-        lines.append(("public", "; ".join(_public_entry(p, r, tail) for p, r in publics)))
+        lines.append(("public", "; ".join(_public_entry(p, _here(r, st), tail)
+                                          for p, r in publics)))
     elif st.kind == "module":
         members = _public_members(name)
         rec["public_members"] = members
@@ -125,7 +126,15 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
         else:
             lines.append(("public", "never (a module); none of its names has a public name"))
     else:
-        lines.append(("public", f"never (no tf.* name exported it in TF {history.covered()})"))
+        internal = apimap.internal_names(st.path)
+        rec["internal_names"] = {p: list(r) for p, r in internal.items()}
+        if internal:
+            shown = "; ".join(f"{p} in TF {_rels(r)}" for p, r in internal.items())
+            lines.append(("public", f"never: exported only under tf.__internal__ ({shown}), "
+                                    "which is not public API (TensorFlow generates it for its "
+                                    "own packages and changes it without notice)"))
+        else:
+            lines.append(("public", f"never (no tf.* name exported it in TF {history.covered()})"))
     lines.append(("status", status))
     if st.moved_to:
         lines.append(("moved", f"its code lives on as {st.moved_to} "
@@ -152,6 +161,16 @@ def _explain_private(name: str, st: history.Story, attribute: str = "") -> dict:
     return rec
 
 
+def _here(exported: Sequence[str], st: history.Story) -> Tuple[str, ...]:
+    """The releases of ``exported`` in which the path itself exists: the data merges the
+    exports of the same object from its other, older paths (TrackableResource was exported
+    from tensorflow.python.training.tracking.tracking in 2.6–2.7, before
+    tensorflow.python.trackable.resource existed)."""
+    if not st.exists:
+        return tuple(exported)  # a home outside TensorFlow: the exports are its history
+    return tuple(r for r in exported if r in st.exists)
+
+
 def _public_entry(public: str, exported: Sequence[str], tail: str) -> str:
     """"tf.X, public in TF 2.2–2.21" plus "(exported from this path in 2.3–2.14)" when
     the public name outlived (or predates) this path's export of it."""
@@ -159,7 +178,8 @@ def _public_entry(public: str, exported: Sequence[str], tail: str) -> str:
     everywhere = apimap.public_releases(owner)
     text = f"{public}, {_public_in(everywhere or exported)}"
     if everywhere and tuple(everywhere) != tuple(exported):
-        text += f" (exported from this path in TF {_rels(exported)})"
+        text += (f" (exported from this path in TF {_rels(exported)})" if exported else
+                 " (exported from other paths of the same object)")
     return text
 
 

@@ -19,10 +19,10 @@ ENV.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONDONTWRITEBYT
 LEGACY_ENV = dict(ENV, TF_USE_LEGACY_KERAS="1")
 
 
-def run_python(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProcess:
+def run_python(*args, cwd=None, env=None, timeout=900, input=None) -> subprocess.CompletedProcess:
     """`python ARGS...` in a fresh interpreter (ENV unless told), its output as text."""
     return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True,
-                          env=ENV if env is None else env, cwd=cwd, timeout=timeout)
+                          env=ENV if env is None else env, cwd=cwd, timeout=timeout, input=input)
 
 
 def make_hub_model(path: Path) -> Path:

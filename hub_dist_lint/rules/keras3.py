@@ -110,7 +110,9 @@ another module)."""
 class IneffectiveLegacySwitch(Rule):
     code = "HDL502"
     name = "ineffective-legacy-keras-switch"
-    summary = "TF_USE_LEGACY_KERAS=1 that has no effect: set too late, with os.putenv, or to a value TF ignores"
+    summary = ("TF_USE_LEGACY_KERAS=1 that has no effect (set too late, with os.putenv, or to a "
+               "value TF ignores) or works only by the order of the reads (set after TensorFlow "
+               "is imported)")
     explanation = """\
 `TF_USE_LEGACY_KERAS=1` makes `tf.keras` tf-keras (Keras 2) on TF 2.16+, which
 `hub.KerasLayer` needs, but only if TensorFlow sees it in time. Measured under TF 2.21, each
@@ -122,6 +124,14 @@ imported at all (`import keras`, `import tf_keras` and `import tensorflow_hub` i
 too). Reported when a statement that surely ran before it already did one of these. Also
 reported: `os.putenv(...)` (TensorFlow reads `os.environ`, which putenv does not change) and
 values other than "1", "true", "True" (`"TRUE"` has no effect).
+
+After a load of Keras (`tf.keras.<name>`, `from tensorflow.keras import`, `import
+tensorflow_hub`) the setting has no effect, and the message says so. After `import
+tensorflow` alone it is *fragile*, and the message says that instead: it works while every
+Keras name the program uses is read through `tf.keras`, or bound by `from tensorflow import
+keras`, after the setting, and (through `tf.keras`) before the first `hub.KerasLayer(handle)`
+is built (measured: such a program trains with tf-keras); a `tf.keras.<name>` read after that
+call, or a `from tensorflow.keras import`, gets Keras 3.
 
 The fix moves a module-level setting (with `import os`) above the first statement that
 could import TensorFlow, as `if "TF_USE_LEGACY_KERAS" not in os.environ:` and the assignment
@@ -254,7 +264,8 @@ class Keras3Checker(Checker):
         for switch in switches:
             late = None if configured else late_because(switch, makes_hub_layers, imports_tf_keras)
             if not switch.accepted or late is not None:
-                yield self._switch_finding(ctx, switch, late)
+                yield self._switch_finding(ctx, switch, late, makes_hub_layers,
+                                           _routes_tensorflow_keras(ctx))
         if scan is not None and (any(h.api == "hub.KerasLayer" for h in scan.made)
                                  or scan.hub_subclasses()):
             # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
@@ -286,15 +297,28 @@ class Keras3Checker(Checker):
                                  plan.fix if ctx.want_fixes else None, plan.reason)
 
     # -- HDL502 ------------------------------------------------------------------------
-    def _switch_finding(self, ctx: LintContext, switch: Switch, late) -> Diagnostic:
+    def _switch_finding(self, ctx: LintContext, switch: Switch, late,
+                        makes_hub_layers: bool, routes_tf_keras: bool) -> Diagnostic:
         problems = []
         if switch.how == "putenv":
             problems.append("os.putenv() does not change os.environ, which TensorFlow reads")
         elif switch.value not in ("1", "true", "True"):
             problems.append(f"TensorFlow takes only \"1\", \"true\" or \"True\", not {switch.value!r}")
-        if late is not None:
+        if late is not None and late.loads_keras:
             problems.append(_late_text(ctx, late))
-        message = "TF_USE_LEGACY_KERAS=1 has no effect: " + "; ".join(problems)
+        setting = (f"TF_USE_LEGACY_KERAS={switch.value}" if switch.value == "1"
+                   else f"TF_USE_LEGACY_KERAS={switch.value!r}")
+        if problems:
+            message = f"{setting} has no effect: " + "; ".join(problems)
+            if late is not None and not late.loads_keras:
+                message += "; and " + _fragile_text(ctx, late, makes_hub_layers)
+        elif routes_tf_keras:
+            message = (f"{setting} has no effect on this file's tensorflow.keras imports: it is "
+                       f"set after {_load_text(ctx, late)} imported TensorFlow, which routes "
+                       "them to Keras 3; set it before TensorFlow is imported")
+        else:
+            # after TensorFlow alone it works for some reads and not others (measured)
+            message = f"{setting} is fragile: " + _fragile_text(ctx, late, makes_hub_layers)
         fix, reason = (_plan_switch_fix(ctx, switch, late) if ctx.want_fixes else (None, None))
         if fix is not None and ctx.source_kind != "notebook":
             fix = fix.unsafe(_ENTRY_POINT_CAVEAT + "; and it switches tf.keras to tf-keras for "
@@ -423,16 +447,40 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
                       f"tf_keras){switch}")
 
 
-def _late_text(ctx: LintContext, load) -> str:
+def _routes_tensorflow_keras(ctx: LintContext) -> bool:
+    """The file imports through the import system's `tensorflow.keras` (`from tensorflow.keras
+    import X`, `import tensorflow.keras`), which `import tensorflow` routed; `from tensorflow
+    import keras` reads the attribute, which reads the switch when first used."""
+    return any((imp.path if isinstance(imp.statement, cst.Import)
+                else imp.path.rpartition(".")[0]).startswith("tensorflow.keras")
+               for imp in ctx.imports)
+
+
+def _load_text(ctx: LintContext, load) -> str:
     where = f"`{load.what}`"
     for imp in ctx.imports:
         if imp.site.line is load.line:
             where += f" (line {ctx.import_span(imp)[0]})"
             break
-    if load.loads_keras:
-        return f"it is set after {where}, which already loaded Keras 3 as tf.keras"
-    return (f"it is set after {where} imported TensorFlow, which routes tensorflow.keras "
-            "imports (hub.KerasLayer makes one) to Keras 3")
+    return where
+
+
+def _late_text(ctx: LintContext, load) -> str:
+    return f"it is set after {_load_text(ctx, load)}, which already loaded Keras 3 as tf.keras"
+
+
+def _fragile_text(ctx: LintContext, load, makes_hub_layers: bool) -> str:
+    """Set after an import of TensorFlow that loaded no Keras: `import tensorflow` has routed
+    `tensorflow.keras` imports to Keras 3, while `tf.keras` still reads the switch at its
+    first attribute access (tests/test_tf_legacy_switch.py)."""
+    text = (f"it is set after {_load_text(ctx, load)} imported TensorFlow, so it works only "
+            "while every Keras name the program uses is read through tf.keras, or bound by "
+            "`from tensorflow import keras`, after it")
+    if makes_hub_layers:
+        text += (" and before the first hub.KerasLayer(handle) is built (which imports "
+                 "tensorflow.keras: tf.keras is Keras 3 from then on)")
+    return (text + "; `from tensorflow.keras import ...` gets Keras 3 whatever it says; set it "
+            "before TensorFlow is imported")
 
 
 def _line_span(ctx: LintContext, switch: Switch) -> Tuple[int, int, int, int]:
@@ -658,6 +706,10 @@ class PrivateKerasImportChecker(Checker):
                 message += "; a private module: import the public names of its members"
             else:
                 message += f"; the shipped data knows no public name for it in TF {target}"
+            failure = import_failures.check_imported(
+                imp.path, imp.is_plain_import, target)
+            if failure is not None:
+                message += f"; {import_failures.failure_text(failure, target)}"
             fix, reason = None, None
             if ctx.want_fixes:
                 fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)

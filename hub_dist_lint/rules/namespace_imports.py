@@ -129,7 +129,16 @@ package's `__path__` as TensorFlow's `__init__.py` files set it up (the generate
 directory, the Keras API directories; either `TF_USE_LEGACY_KERAS` setting counts,
 and an import that works in one is not reported), and the names the API packages
 bind. The message says with which releases the import works and what the target has
-under the same name (`tf.io.gfile.GFile`, `tf.compat.v1.gfile.GFile`), if anything.
+for it, if anything: only the very object the import meant (its public name; a TF 1 name
+kept under `tf.compat.v1`; the path without `compat.v1` for a private tree spelled under it;
+the same Keras public name across Keras 2 and 3) or its documented successor (the TF 2 name
+TensorFlow's own upgrade table, `tf_upgrade_v2`'s, gives a TF 1 name: `tf.gfile.GFile` ->
+`tf.io.gfile.GFile`). Another object under a similar name is never offered:
+`from tensorflow import estimator` gets no hint (`tf.keras.estimator` is Keras's
+model-to-estimator module), nor `import tensorflow.gfile` the module `tf.io.gfile` (other
+names). A `tf.keras` name only tf-keras provides says "(only with TF_USE_LEGACY_KERAS=1)";
+a member of a module `import tensorflow` replaces by Keras's (`tf.compat.v1.nn.rnn_cell`)
+is not offered.
 
 Private paths (`tensorflow.python...`) are HDL1xx's, `tensorflow.contrib.distribute`
 is HDL304's, API namespaces hidden by a placeholder package are HDL401/402's.

@@ -22,7 +22,7 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Type
 import libcst as cst
 
 from ..checking import FixPlan, ImportScan, LintContext
-from .. import apimap, changes
+from .. import apimap, changes, tf_tables
 from ..diagnostics import Diagnostic, Fix
 from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
@@ -111,11 +111,16 @@ check is False for a strategy made the current way, a silent bug. The fix makes 
 `isinstance` check match both classes: `isinstance(s, (tf.distribute.TPUStrategy,
 tf.distribute.experimental.TPUStrategy))`; `issubclass` checks are reported only.
 
-A constructor is rewritten only when the stable name is the same class and the
-call's arguments mean the same to both. Where the class differs (all three names on
-TF 2.21), the rewrite would make every `isinstance` check against the old name, in this
-file or any other, stop matching the object: it is reported with that reason, to be
-changed together with those checks by hand."""
+A constructor is rewritten only when the call's arguments mean the same to both and
+`isinstance` cannot tell the two classes apart: the stable name is the same class, or
+(read from the classes' source, `data/tf_tables.json`) the old class subclasses the new one
+and its metaclass matches the new class's objects, so that `isinstance` holds both ways
+(`tf.distribute.experimental.MultiWorkerMirroredStrategy()` ->
+`tf.distribute.MultiWorkerMirroredStrategy()` on TF 2.21, measured). Where `isinstance`
+tells them apart (`TPUStrategy` and `TPUStrategyV2`; `CollectiveHints` and
+`CommunicationOptions`), the rewrite would make every `isinstance` check against the old
+name, in this file or any other, stop matching the object: it is reported with that
+reason, to be changed together with those checks by hand."""
     fix_availability = "sometimes"
     fix_summary = 'renames the constructor to its stable tf.distribute name when the arguments mean the same'
     VALID = (
@@ -133,6 +138,10 @@ changed together with those checks by hand."""
         Invalid("import tensorflow as tf\n"
                 "strategy = tf.distribute.experimental.MultiWorkerMirroredStrategy(\n"
                 "    communication=tf.distribute.experimental.CollectiveCommunication.RING)\n"),
+        Invalid("import tensorflow as tf\n"
+                "strategy = tf.distribute.experimental.MultiWorkerMirroredStrategy()\n",
+                "import tensorflow as tf\n"
+                "strategy = tf.distribute.MultiWorkerMirroredStrategy()\n"),
     )
 
 
@@ -166,9 +175,12 @@ def _v2_path(path: Optional[str]) -> Optional[str]:
     return path
 
 
-def _other_class(public: str, new: str, release: str) -> bool:
+def isinstance_tells_apart(public: str, new: str, release: str) -> bool:
+    """Another class that `isinstance` tells apart from this one (not the experimental
+    MultiWorkerMirroredStrategy of 2.21, whose metaclass matches the stable class's objects)."""
     old_home, new_home = apimap.home_at(public, release), apimap.home_at(new, release)
-    return bool(old_home and new_home and old_home != new_home)
+    return bool(old_home and new_home and old_home != new_home) and \
+        not tf_tables.isinstance_both_ways(public, new, release)
 
 
 def _class_name(public: str, release: str) -> str:
@@ -568,7 +580,7 @@ class RemovedApiChecker(Checker):
                 reason = "no stable replacement in the target release"
             elif not _fits(call, changes.constructor_params(public), changes.constructor_params(new)):
                 reason = f"the arguments do not mean the same to {new}()"
-            elif _other_class(public, new, target):
+            elif isinstance_tells_apart(public, new, target):
                 reason = (f"{new} is another class ({_class_name(new, target)}): isinstance() "
                           f"checks against {public} here or elsewhere would stop matching the "
                           "object; change them together by hand")
@@ -579,7 +591,7 @@ class RemovedApiChecker(Checker):
     def _class_check(self, node, public, new, names, scan, target, fixes):
         """`isinstance(s, tf.distribute.experimental.TPUStrategy)` is False for a
         `tf.distribute.TPUStrategy` object: the stable name is another class."""
-        if node not in scan.class_checks or not new or not _other_class(public, new, target):
+        if node not in scan.class_checks or not new or not isinstance_tells_apart(public, new, target):
             return None
         holder, check = scan.class_checks[node]
         stable = "tensorflow." + new[3:]
