@@ -5,11 +5,16 @@ queried by the Keras 3 rules (HDL5xx), the private-import fixes and the tf-keras
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional, Tuple
 
 from . import apimap
 
 TF_KERAS = "tf_keras"
+_REEXPORTS_FILE = Path(__file__).resolve().parent / "data" / "keras_reexports.json.gz"
 
 
 def keras3_at(target: str) -> bool:
@@ -92,3 +97,28 @@ def api_tree_public(path: str) -> Optional[Tuple[str, str]]:
         if path.startswith(tree + "."):
             return "tf.keras." + path[len(tree) + 1:], tree.split(".")[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def _reexports() -> Dict[str, list]:
+    with gzip.open(_REEXPORTS_FILE, "rb") as fh:
+        return json.loads(fh.read())["reexports"]
+
+
+def reexported_from(path: str, target: str) -> Optional[str]:
+    """The path that defines the object a private Keras package name re-exports in `target`
+    (data/keras_reexports.json.gz, from the `src` packages' `__init__.py` in the wheels of
+    the Keras 3 and tf-keras that go with `target`), chains followed; None when `path` is no
+    such re-export. `tf_keras.src.utils.to_categorical` ->
+    `tf_keras.src.utils.np_utils.to_categorical`. Only within the same package: the same
+    object by construction of an import binding."""
+    root = path.split(".")[0]
+    seen = {path}
+    found = None
+    while True:
+        source = next((source for source, releases in _reexports().get(path, ())
+                       if target in releases), None)
+        if source is None or source.split(".")[0] != root or source in seen:
+            return found
+        found = path = source
+        seen.add(source)

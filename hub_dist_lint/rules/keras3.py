@@ -25,7 +25,8 @@ from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, f
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
-from ..keras_facts import TF_KERAS, api_tree_public, keras3_at, keras_api_trees, keras_public
+from ..keras_facts import (TF_KERAS, api_tree_public, keras3_at, keras_api_trees, keras_public,
+                           reexported_from)
 from .base import Checker, Invalid, Rule
 
 class HubLayerInKeras3Model(Rule):
@@ -698,8 +699,12 @@ class PrivateKerasImportChecker(Checker):
                 continue
             if hub_layers is None:
                 hub_layers = uses_hub_layer(ctx)
-            public, spelled = _keras_public_name(imp.path, target, hub_layers)
-            message = f"private Keras import {imp.path}{_keras_history(imp.path, public)}"
+            source = _defining_path(imp, target)
+            public, spelled = _keras_public_name(source, target, hub_layers)
+            message = f"private Keras import {imp.path}"
+            if source != imp.path:
+                message += f", a re-export of {source}"
+            message += _keras_history(source, public)
             if spelled:
                 message += f"; use {spelled}"
             elif apimap.is_home_package(_as_keras(imp.path) or imp.path):
@@ -712,8 +717,18 @@ class PrivateKerasImportChecker(Checker):
                 message += f"; {import_failures.failure_text(failure, target)}"
             fix, reason = None, None
             if ctx.want_fixes:
-                fix, reason = _private_keras_fix(ctx, imp, public, spelled, target)
+                fix, reason = _private_keras_fix(ctx, imp, source, public, spelled, target)
             yield ctx.diagnostic(PrivateKerasImport, message, ctx.import_span(imp), fix, reason)
+
+
+def _defining_path(imp, target: str) -> str:
+    """The path whose public names HDL503 looks up: `imp.path` when the data records any for
+    it, else the path a private package name re-exports in `target` (the same object, bound
+    by an import in the package's `__init__.py`): tf_keras.src.utils.to_categorical ->
+    tf_keras.src.utils.np_utils.to_categorical."""
+    if imp.is_plain_import or apimap.public_names(imp.path):
+        return imp.path
+    return reexported_from(imp.path, target) or imp.path
 
 
 def _fails(imp, target: str) -> bool:
@@ -827,14 +842,15 @@ def _keras_history(path: str, public: Optional[str]) -> str:
     return f" (where {public} was defined in TF {release_ranges(releases)})" if releases else ""
 
 
-def _private_keras_fix(ctx: LintContext, imp, public, spelled, target) -> FixPlan:
+def _private_keras_fix(ctx: LintContext, imp, source, public, spelled, target) -> FixPlan:
+    """`source`: the path that defines what `imp` imports (imp.path, or what it re-exports)."""
     if spelled is None or public is None:
         return FixPlan(None, "no public name to rewrite to")
     if imp.site.in_try:
         return FixPlan(None, "inside a try: block (a fallback import); rewrite it by hand")
     if not isinstance(imp.statement, cst.ImportFrom):
         return FixPlan(None, "a module import: use the public names of its members")
-    if target not in apimap.public_names(imp.path).get(public, ()):
+    if target not in apimap.public_names(source).get(public, ()):
         return FixPlan(None, (f"{imp.path} is not what {public} exports in TF {target} (it moved, or "
                               "Keras 2 became Keras 3): check the uses, then import the public name"))
     module, _, name = spelled.rpartition(".")

@@ -1,0 +1,57 @@
+"""HDL503 on private Keras package names that re-export a public object
+(data/keras_reexports.json.gz, read from the src packages' __init__.py in the wheels);
+tests/test_tf_keras_reexports.py checks under the real packages that they are the same object."""
+
+import pytest
+
+from hub_dist_lint.config import Config
+from hub_dist_lint.engine import lint
+from hub_dist_lint.fixing import fix_source
+from hub_dist_lint.keras_facts import reexported_from
+
+REEXPORTS = [
+    # (import, target, message part, fixed import or None)
+    ("from tf_keras.src.utils import to_categorical", "2.21",
+     "a re-export of tf_keras.src.utils.np_utils.to_categorical (where "
+     "tf.keras.utils.to_categorical was defined in TF 2.16–2.21); use tf_keras.utils.to_categorical",
+     "from tf_keras.utils import to_categorical"),
+    ("from keras.src.utils import to_categorical", "2.21",
+     "a re-export of keras.src.utils.numerical_utils.to_categorical", "from keras.utils import to_categorical"),
+    ("from keras.src.layers import Dense as D", "2.21", "use keras.layers.Dense",
+     "from keras.layers import Dense as D"),
+    # Keras 2.15's keras.src re-exports from its own modules
+    ("from keras.src.utils import to_categorical", "2.15",
+     "a re-export of keras.src.utils.np_utils.to_categorical", "from keras.utils import to_categorical"),
+    # no tf-keras goes with TF 2.15: the data says nothing for it
+    ("from tf_keras.src.utils import to_categorical", "2.15", "no public name", None),
+]
+
+
+@pytest.mark.parametrize("line,target,part,fixed_line", REEXPORTS)
+def test_reexported_private_names(line, target, part, fixed_line):
+    config = Config(select=("HDL503",), target_tf=target)
+    [found] = lint(line + "\n", config=config)
+    assert part in found.message, found.message
+    new, _, _ = fix_source((line + "\n").encode(), config=config)
+    assert new.decode() == (fixed_line + "\n" if fixed_line else line + "\n")
+
+
+def test_a_hub_file_gets_tf_keras_as_an_unsafe_fix():
+    source = ("import tensorflow_hub as hub\nfrom keras.src.utils import to_categorical\n\n"
+              "layer = hub.KerasLayer('u')\n")
+    config = Config(select=("HDL503",))
+    [found] = lint(source, config=config)
+    assert found.message.endswith("; use tf_keras.utils.to_categorical"), found.message
+    assert fix_source(source.encode(), config=config)[0].decode() == source  # another Keras's object
+    unsafe = Config(select=("HDL503",), unsafe_fixes=True)
+    assert "from tf_keras.utils import to_categorical\n" in fix_source(source.encode(), config=unsafe)[0].decode()
+
+
+def test_chains_stay_in_their_package():
+    assert reexported_from("tf_keras.src.utils.to_categorical", "2.21") == \
+        "tf_keras.src.utils.np_utils.to_categorical"
+    assert reexported_from("tf_keras.src.utils.np_utils.to_categorical", "2.21") is None
+    assert reexported_from("keras.src.utils.no_such_name", "2.21") is None
+    assert reexported_from("keras.src.utils.to_categorical", "2.12") is None  # no keras.src then
+    # keras/src/__init__.py re-exports keras.src.layers.Input, itself a re-export
+    assert reexported_from("keras.src.Input", "2.21") == "keras.src.layers.core.input_layer.Input"
