@@ -604,7 +604,9 @@ Keras keeps its implementation in private packages: `keras.engine` and `keras.la
 releases. Reported: `keras.src.*`, `tf_keras.src.*`, and `keras.X` / `tensorflow.keras.X`
 where X lies in a package that held Keras's implementation and was never public. The
 message names the public name per release from the shipped data (the release range in which
-this path was the home of that public name) and spells it for the file: `keras.X` for the
+this path was the home of that public name; for a name a `src` package only re-exports, as
+`tf_keras.src.utils.to_categorical` does, that of the object its `__init__.py` imports, read
+from the target's wheels: data/keras_reexports.json.gz) and spells it for the file: `keras.X` for the
 keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
 `hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
 HDL101's. Also reported: imports from the generated API packages `tf.keras` resolves to
@@ -636,6 +638,8 @@ and Keras 3, and not for module imports."""
         Invalid("import tensorflow_hub as hub\n"
                 "from tf_keras.src.engine.training import Model as KerasModel\n",
                 "import tensorflow_hub as hub\nfrom tf_keras import Model as KerasModel\n"),
+        Invalid("from tf_keras.src.utils import to_categorical\n",
+                "from tf_keras.utils import to_categorical\n"),
     )
 
 
@@ -728,7 +732,12 @@ def _defining_path(imp, target: str) -> str:
     tf_keras.src.utils.np_utils.to_categorical."""
     if imp.is_plain_import or apimap.public_names(imp.path):
         return imp.path
-    return reexported_from(imp.path, target) or imp.path
+    source = reexported_from(imp.path, target)
+    # only a name the data records for the defining path: no guess from the package above it
+    if source and any(target in releases for public, releases in apimap.public_names(source).items()
+                      if public.startswith("tf.keras.")):
+        return source
+    return imp.path
 
 
 def _fails(imp, target: str) -> bool:
