@@ -100,9 +100,20 @@ def api_tree_public(path: str) -> Optional[Tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _reexports() -> Dict[str, list]:
+def _reexports_data() -> dict:
     with gzip.open(_REEXPORTS_FILE, "rb") as fh:
-        return json.loads(fh.read())["reexports"]
+        return json.loads(fh.read())
+
+
+def _reexports() -> Dict[str, list]:
+    return _reexports_data()["reexports"]
+
+
+def keras3_has(name: str, target: str) -> bool:
+    """`name` (`keras.X`) is in the keras package's own API in `target`, where it is Keras 3
+    (read from its generated API modules). Not the same as tf.keras's layout of Keras 3
+    (`keras._tf_keras.keras`): `keras.preprocessing.image.ImageDataGenerator` is only there."""
+    return target in _reexports_data()["keras3_api"].get(name, ())
 
 
 def reexported_from(path: str, target: str) -> Optional[str]:

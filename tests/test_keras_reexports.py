@@ -7,7 +7,7 @@ import pytest
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import lint
 from hub_dist_lint.fixing import fix_source
-from hub_dist_lint.keras_facts import reexported_from
+from hub_dist_lint.keras_facts import keras3_has, reexported_from
 
 REEXPORTS = [
     # (import, target, message part, fixed import or None)
@@ -55,3 +55,17 @@ def test_chains_stay_in_their_package():
     assert reexported_from("keras.src.utils.to_categorical", "2.12") is None  # no keras.src then
     # keras/src/__init__.py re-exports keras.src.layers.Input, itself a re-export
     assert reexported_from("keras.src.Input", "2.21") == "keras.src.layers.core.input_layer.Input"
+
+
+def test_only_tf_keras_layout_names_get_no_keras_spelling():
+    # tf.keras (keras._tf_keras.keras) has it at 2.21; Keras 3's own keras.* API does not
+    line = "from keras.src.legacy.preprocessing.image import ImageDataGenerator\n"
+    config = Config(select=("HDL503",))
+    [found] = lint(line, config=config)
+    assert found.message.endswith(
+        "; the public name is tf.keras.preprocessing.image.ImageDataGenerator: Keras 3's own API "
+        "has no keras.preprocessing.image.ImageDataGenerator in TF 2.21"), found.message
+    assert fix_source(line.encode(), config=config)[0].decode() == line
+    assert keras3_has("keras.utils.to_categorical", "2.21")
+    assert not keras3_has("keras.preprocessing.image.ImageDataGenerator", "2.21")
+    assert not keras3_has("keras.utils.to_categorical", "2.15")  # Keras 2: not this data's

@@ -58,3 +58,25 @@ def test_reexports_with_a_public_name_are_that_object():
     different, missing = json.loads(ran.stdout.strip().splitlines()[-1])
     assert different == []
     assert set(missing) <= {"jax", "torch", "openvino"}, missing
+
+
+API = r"""
+import functools, importlib, json, sys
+missing = []
+for name in json.load(sys.stdin):
+    parts = name.split(".")
+    try:
+        functools.reduce(getattr, parts[1:], importlib.import_module(parts[0]))
+    except AttributeError:
+        missing.append(name)
+print(json.dumps(missing))
+"""
+
+
+def test_keras3_api_names_exist_in_the_installed_keras():
+    with gzip.open(REEXPORTS, "rb") as fh:
+        api = json.loads(fh.read())["keras3_api"]
+    names = sorted(name for name, releases in api.items() if "2.21" in releases)
+    ran = run_python("-c", API, input=json.dumps(names))
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert json.loads(ran.stdout.strip().splitlines()[-1]) == []

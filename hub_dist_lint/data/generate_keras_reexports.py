@@ -1,4 +1,5 @@
-"""Generate ``keras_reexports.json``: which private Keras package names re-export an object.
+"""Generate ``keras_reexports.json.gz``: which private Keras package names re-export an
+object, and which names Keras 3's own ``keras.*`` API has.
 
 Run as ``python -m hub_dist_lint.data.generate_keras_reexports``. For each TF release
 it reads (``zipfile`` + ``ast``; nothing is imported) the ``__init__.py`` of
@@ -13,6 +14,11 @@ The API map records public names under the module that *defines* an object; this
 lets HDL503 find the public name of a private package path that only re-exports it.
 A name bound more than once in its ``__init__.py`` (re-imported, assigned, defined,
 deleted, or bound under an ``if``/``try``) is left out: which binding wins is not proven.
+
+``keras3_api``: the names of the ``keras`` package's own API in Keras 3 (its generated
+"DO NOT EDIT" modules, ``keras/api/**`` before 3.4-ish, ``keras/**`` outside ``src`` since),
+which differs from tf.keras's layout (``keras/_tf_keras/keras``, the API map's ``tf.keras``):
+``keras.preprocessing.image.ImageDataGenerator`` is only in the latter.
 """
 
 from __future__ import annotations
@@ -101,9 +107,38 @@ def scan_wheel(path: Path, root: str) -> Dict[str, str]:
     return found
 
 
+_GENERATED = '"""DO NOT EDIT.'
+
+
+def keras3_api(path: Path) -> Set[str]:
+    """`keras.<module>.<name>` for every name Keras 3's generated API modules bind, and the
+    modules themselves."""
+    names: Set[str] = set()
+    with zipfile.ZipFile(path) as wheel:
+        members = set(wheel.namelist())
+        root = "keras/api/" if "keras/api/__init__.py" in members else "keras/"
+        for name in sorted(members):
+            if not (name.startswith(root) and name.endswith("__init__.py")):
+                continue
+            inner = name[len(root):-len("__init__.py")].rstrip("/")
+            if inner.split("/")[0] in ("src", "_tf_keras", "api"):
+                continue
+            source = wheel.read(name).decode("utf-8", "replace")
+            if not source.startswith(_GENERATED):
+                continue
+            module = ".".join(["keras"] + ([inner.replace("/", ".")] if inner else []))
+            names.add(module)
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.ImportFrom):
+                    names.update(f"{module}.{alias.asname or alias.name}" for alias in node.names
+                                 if alias.name != "*" and not (alias.asname or alias.name).startswith("_"))
+    return names
+
+
 def generate(wheel_dir: Path) -> dict:
     # path -> source -> releases; few paths change their source between releases
     table: Dict[str, Dict[str, List[str]]] = {}
+    api: Dict[str, List[str]] = {}
     wheels = {}
     for release, packages in sorted(KERAS.items(), key=lambda kv: tuple(map(int, kv[0].split(".")))):
         for dist, version in packages:  # keras.src from Keras 2.13; none before
@@ -114,6 +149,9 @@ def generate(wheel_dir: Path) -> dict:
             print(f"TF {release}: {dist} {version}: {len(found)} re-export(s)", file=sys.stderr)
             for path, source in found.items():
                 table.setdefault(path, {}).setdefault(source, []).append(release)
+            if dist == "keras" and version.startswith("3."):
+                for name in keras3_api(wheel):
+                    api.setdefault(name, []).append(release)
     return {
         "format": FORMAT_VERSION,
         "about": "private Keras package names that re-export an object (from X import Y as Z "
@@ -122,6 +160,7 @@ def generate(wheel_dir: Path) -> dict:
         "wheels": wheels,
         "reexports": {path: sorted([source, releases] for source, releases in sources.items())
                       for path, sources in sorted(table.items())},
+        "keras3_api": dict(sorted(api.items())),
     }
 
 

@@ -25,8 +25,8 @@ from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, f
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
 from ..fixes.tf_keras_rewrite import first_keras3_only, legacy_keras_import, plan_rewrite, uses_hub_layer
-from ..keras_facts import (TF_KERAS, api_tree_public, keras3_at, keras_api_trees, keras_public,
-                           reexported_from)
+from ..keras_facts import (TF_KERAS, api_tree_public, keras3_at, keras3_has, keras_api_trees,
+                           keras_public, reexported_from)
 from .base import Checker, Invalid, Rule
 
 class HubLayerInKeras3Model(Rule):
@@ -606,10 +606,11 @@ where X lies in a package that held Keras's implementation and was never public.
 message names the public name per release from the shipped data (the release range in which
 this path was the home of that public name; for a name a `src` package only re-exports, as
 `tf_keras.src.utils.to_categorical` does, that of the object its `__init__.py` imports, read
-from the target's wheels: data/keras_reexports.json.gz) and spells it for the file: `keras.X` for the
-keras package, `tf_keras.X` for tf-keras, or for any Keras name in a file that makes
-`hub.KerasLayer`s at TF 2.16+ (its model must be tf-keras); `tensorflow.python.keras` is
-HDL101's. Also reported: imports from the generated API packages `tf.keras` resolves to
+from the target's wheels: data/keras_reexports.json.gz) and spells it for the file:
+`keras.X` for the keras package when Keras 3's own API has it (tf.keras's layout of Keras 3
+has more, such as `preprocessing.image.ImageDataGenerator`), `tf_keras.X` for tf-keras, or
+for any Keras name in a file that makes `hub.KerasLayer`s at TF 2.16+ (its model must be
+tf-keras); `tensorflow.python.keras` is HDL101's. Also reported: imports from the generated API packages `tf.keras` resolves to
 (read from the `__path__` TensorFlow sets up: `keras._tf_keras.keras`, Keras 3 in tf.keras's
 layout; `keras.api._v2.keras`, Keras 2's; `tf_keras.api._v2.keras`, tf-keras's), with the
 public name of the same Keras (`keras.X`, or `tf_keras.X`), without a fix. Keras's generated
@@ -711,6 +712,10 @@ class PrivateKerasImportChecker(Checker):
             message += _keras_history(source, public)
             if spelled:
                 message += f"; use {spelled}"
+            elif (public and public.startswith("tf.keras.") and source.startswith("keras.")
+                  and keras3_at(target) and not keras3_has("keras" + public[len("tf.keras"):], target)):
+                message += (f"; the public name is {public}: Keras 3's own API has no "
+                            f"keras{public[len('tf.keras'):]} in TF {target}")
             elif apimap.is_home_package(_as_keras(imp.path) or imp.path):
                 message += "; a private module: import the public names of its members"
             else:
@@ -761,7 +766,7 @@ def _api_tree_message(path: str, target: str) -> str:
             spelled = TF_KERAS + rest
     elif tree.startswith("keras._"):
         kind = "Keras 3 in tf.keras's layout, what tf.keras is from TF 2.16 without the switch"
-        if keras3_at(target) and (not rest or apimap.keras3_exports(public, target)):
+        if keras3_at(target) and (not rest or keras3_has("keras" + rest, target)):
             spelled = "keras" + rest
     else:
         kind = "Keras 2's tf.keras, before TF 2.16"
@@ -815,7 +820,8 @@ def _keras_public_name(path: str, target: str, hub_layers: bool) -> Tuple[Option
     rest = public[len("tf.keras"):]
     if hub_layers and keras3_at(target) or path.startswith("tf_keras."):
         return public, (TF_KERAS + rest) if apimap.tf_keras_exports(public, target) else None
-    if path.startswith("keras.") and (not keras3_at(target) or apimap.keras3_exports(public, target)):
+    if path.startswith("keras.") and (apimap.keras3_exports(public, target) and keras3_has("keras" + rest, target)
+                                      if keras3_at(target) else True):
         return public, "keras" + rest
     return public, public if not path.startswith("keras.") else None
 
