@@ -6,10 +6,13 @@ Measured on TF 2.21, MirroredStrategy over 2 logical CPUs, Keras 3 (`tf.keras`) 
 
 | made outside the scope, compiled inside | Keras 3 | tf-keras |
 | --- | --- | --- |
-| optimizer | fit: RuntimeError: Mixing different tf.distribute.Strategy objects | trains |
-| model (built or not) | RuntimeError: Need to be inside "with strategy.scope()" | ValueError: Variable ... was not created in the distribution strategy scope |
+| optimizer (model made inside) | fit: RuntimeError: Mixing different tf.distribute.Strategy objects | trains |
+| model, built or not (optimizer made by compile or inside) | RuntimeError: Need to be inside "with strategy.scope()" | ValueError: Variable ... was not created in the distribution strategy scope |
+| model and optimizer both | trains without the strategy (plain ResourceVariables) | ValueError: Variable ... |
+| model loaded with load_model (keras.saving.load_model too) | RuntimeError: Need to be inside ... | ValueError: Variable ... |
 | metric object (`AUC()`) | trains | ValueError: Metric (...) passed to `model.compile` was created inside a different distribution strategy scope |
 | loss object, unbuilt layer, learning-rate schedule | trains | trains |
+| tf.train.Checkpoint restored outside; keras.distribution.DataParallel set | trains | trains |
 
 Which callees make optimizers, models and metrics comes from the Keras wheels
 (`keras_facts.keras_classes`: the classes of `tf.keras.optimizers`, `tf.keras.metrics`,
@@ -55,7 +58,10 @@ tf-keras (TF_USE_LEGACY_KERAS=1, `import tf_keras`) and Keras 2 (TF < 2.16) tole
 measured on TF 2.21 (tests/programs/keras_scope_matrix.py), the same program trains with
 tf-keras. So it is reported only for Keras 3 spellings: `keras.optimizers.*`, and
 `tf.keras.optimizers.*` at TF >= 2.16 in a file that does not switch to tf-keras. A
-learning-rate schedule made outside is fine (measured).
+learning-rate schedule made outside is fine (measured). When the model is made outside
+too (HDL204), Keras 3 raises nothing: the pair trains without the strategy, on plain
+variables (measured); the two are then moved together or not at all, since moving one
+alone makes that program fail.
 
 Reported only where the module proves the optimizer is made outside every scope (the
 strategy is created in the same function, or every call of the function is outside a
@@ -105,7 +111,9 @@ A Keras model must be made in the scope it is compiled in. Measured on TF 2.21
   training raises `RuntimeError: Need to be inside "with strategy.scope()"`, built or not;
 - tf-keras (and Keras 2): `compile()` raises `ValueError: Variable (...) was not created in
   the distribution strategy scope` when the model has variables, and `fit()` fails when
-  it does not yet.
+  it does not yet;
+- Keras 3 with the optimizer object made outside too: no error, the pair trains without
+  the strategy (plain variables). The message says which case the file shows.
 
 A model loaded outside with `tf.keras.models.load_model` and compiled inside fails the
 same way with both (measured). Reported only where the module proves the model
