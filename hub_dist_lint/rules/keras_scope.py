@@ -31,7 +31,8 @@ import libcst as cst
 
 from ..analysis.keras_scope import METRIC, OPTIMIZER, RECEIVER, CompileGraph, CompileUse, outside_every_scope
 from ..analysis.keras_switch import find_switches, late_because
-from ..analysis.scoped_values import IN, OUT, ScopedValue, ScopeProof
+from ..analysis.scoped_values import (CALLED, IN, OTHER_ATTRIBUTE, OUT, TRAINED, ScopedValue,
+                                      ScopeProof)
 from ..checking import NO_PLAN, FixPlan, LintContext
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import ScopePlan, plan_scope_fix, scope_fixes
@@ -244,6 +245,8 @@ class KerasScopeChecker(Checker):
         plan = plan_scope_fix(found.value, graph, proof, hub_uses=False)
         if plan.reason is None and _ROLE[found.kind] == RECEIVER:
             plan = _model_plan(found.value, found.kind, graph, plan, ctx)
+        if plan.reason is None:
+            plan = _other_uses_plan(found, graph, plan)
         if plan.reason is None and found.partner is None and _couples(found):
             what = "optimizer" if _ROLE[found.kind] == RECEIVER else "model"
             plan = ScopePlan(plan.strategy, f"the file does not show where the {what} compiled "
@@ -363,6 +366,24 @@ def _only_imported_names(node: cst.CSTNode, ctx: LintContext) -> bool:
 
     node.visit(Reads())
     return all(ctx.names.path_of(name) is not None for name in free)
+
+
+def _other_uses_plan(found: "Finding", graph: CompileGraph, plan: ScopePlan) -> ScopePlan:
+    """Made in the scope, the value must not also serve a compile elsewhere, nor (an optimizer
+    or a metric) be used by hand outside a scope (`apply_gradients`, `update_state`)."""
+    value = found.value
+    if value.target is None:
+        return plan
+    for uses in (graph.compile_uses.get((id(value.unit), value.target), ()),):
+        if any(use.scope != plan.strategy for use in uses):
+            return ScopePlan(plan.strategy, "it is also given to a compile() outside this scope: "
+                                            "made inside, that one would mix strategies")
+    if _ROLE[found.kind] != RECEIVER and any(
+            read.scope is None and read.kind in (CALLED, OTHER_ATTRIBUTE, TRAINED)
+            for read in graph.reads_of(value.unit, value.target, value.order)):
+        return ScopePlan(plan.strategy, "it is also used outside the scope (a method of it "
+                                        "called there): made inside, that use would change")
+    return plan
 
 
 def _where(value: ScopedValue, strategy: Optional[str]) -> str:
