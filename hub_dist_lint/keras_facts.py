@@ -133,3 +133,46 @@ def reexported_from(path: str, target: str) -> Optional[str]:
             return found
         found = path = source
         seen.add(source)
+
+
+_CLASSES_FILE = Path(__file__).resolve().parent / "data" / "keras_classes.json"
+_classes_cache: dict = {}
+
+
+def _classes() -> dict:
+    if not _classes_cache:
+        _classes_cache.update(json.loads(_CLASSES_FILE.read_text()))
+    return _classes_cache
+
+
+def keras_classes(kind: str, target: str, package: str) -> Tuple[str, ...]:
+    """The public `tf.keras.*` names that are classes making a `kind` ("optimizer", "metric",
+    "loss", "model") in `package`'s Keras ("keras": what `tf.keras` is up to TF 2.15 and
+    Keras 3 from 2.16; "tf_keras": tf-keras, 2.16 on) at `target`
+    (data/keras_classes.json, read from the Keras wheels by generate_keras_classes.py)."""
+    data = _classes()
+    if target not in data["releases"]:
+        return ()
+    bit = 1 << data["releases"].index(target)
+    names = data["classes"].get(package, {}).get(kind, {})
+    return tuple(sorted(name for name, mask in names.items() if mask & bit))
+
+
+def class_makers(kinds: Tuple[str, ...], target: str) -> Dict[str, Tuple[str, str, str]]:
+    """Import path a call spells -> (kind, package, the name as messages write it), for every
+    Keras class of `kinds` at `target`: `tensorflow.keras.optimizers.Adam` (and `keras.`,
+    `tensorflow.optimizers.` where TensorFlow aliases the module) in the `keras` package,
+    `tf_keras.optimizers.Adam` in tf-keras."""
+    makers: Dict[str, Tuple[str, str, str]] = {}
+    for kind in kinds:
+        for public in keras_classes(kind, target, "keras"):
+            rest = public[len("tf.keras."):]
+            makers["tensorflow.keras." + rest] = (kind, "keras", public)
+            makers["keras." + rest] = (kind, "keras", public)
+            alias = "tf." + rest
+            if apimap.alias_target(alias) == public and apimap.public_exists(alias, target):
+                makers["tensorflow." + rest] = (kind, "keras", public)
+        for public in keras_classes(kind, target, TF_KERAS):
+            rest = public[len("tf.keras."):]
+            makers[TF_KERAS + "." + rest] = (kind, TF_KERAS, TF_KERAS + "." + rest)
+    return makers

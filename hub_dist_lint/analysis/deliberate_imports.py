@@ -120,6 +120,7 @@ class DeliberateImports:
         self._placements: Optional[Dict[Tuple[int, int], Placement]] = None
         self._release_modules: Set[str] = {"tf", "tensorflow", "keras", "tf_keras"}
         self._module_level: Dict[str, ast.AST] = {}
+        self._release_bound: Dict[str, bool] = {}
 
     def _walked(self) -> Dict[Tuple[int, int], Placement]:
         if self._placements is None:  # walked on the first question a package does not answer
@@ -237,8 +238,7 @@ class DeliberateImports:
             if isinstance(node, ast.Name):
                 if node.id == "TYPE_CHECKING" or _RELEASE_NAME.search(node.id):
                     return True
-                bound = self._module_level.get(node.id)
-                if bound is not None and depth < 2 and self._defines_release(bound, depth + 1):
+                if depth < 2 and self._names_release(node.id, depth + 1):
                     return True
             elif isinstance(node, ast.Attribute):
                 if node.attr == "TYPE_CHECKING" or _RELEASE_NAME.search(node.attr):
@@ -253,6 +253,16 @@ class DeliberateImports:
                     and _root(node.args[0]) in self._release_modules:
                 return True  # a feature test of TensorFlow or Keras: a release test
         return False
+
+    def _names_release(self, name: str, depth: int) -> bool:
+        """A module-level name bound to something that reads the release (once per name)."""
+        known = self._release_bound.get(name)
+        if known is None:
+            bound = self._module_level.get(name)
+            self._release_bound[name] = False  # a name read while it is worked out: no
+            known = bound is not None and self._defines_release(bound, depth)
+            self._release_bound[name] = known
+        return known
 
     def _defines_release(self, bound: ast.AST, depth: int) -> bool:
         if isinstance(bound, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -32,9 +32,14 @@ class ScopePlan:
         self.reason = reason
 
 
-def plan_scope_fix(value: ScopedValue, graph: ValueGraph, proof: ScopeProof) -> ScopePlan:
-    """The strategy whose scope uses the value, created earlier in the same function."""
+def plan_scope_fix(value: ScopedValue, graph: ValueGraph, proof: ScopeProof,
+                   hub_uses: bool = True) -> ScopePlan:
+    """The strategy whose scope uses the value, created earlier in the same function.
+    `hub_uses`: also refuse where a hub model made in the scope would then fail (called
+    directly in the scope, trained outside it); Keras objects have no such uses."""
     plan = _choose_strategy(value, graph)
+    if not hub_uses:
+        return plan
     use = value_use(value, graph, proof)
     if plan.reason is None and use.runs_in_scope:
         return ScopePlan(plan.strategy, "the value is also called directly inside the scope; "

@@ -11,6 +11,7 @@ from .base import Checker, Rule
 from .hub_api import HubApiChecker
 from .hub_scope import HubScopeChecker
 from .keras3 import Keras3Checker, PrivateKerasImportChecker
+from .keras_scope import KerasScopeChecker
 from .namespace_imports import NamespaceImportChecker
 from .private_imports import PrivateImportChecker
 from .removed_apis import RemovedApiChecker
@@ -18,7 +19,7 @@ from .removed_apis import RemovedApiChecker
 CHECKERS: Tuple[Checker, ...] = (PrivateImportChecker(), HubScopeChecker(), RemovedApiChecker(),
                                  HubApiChecker(),
                                  NamespaceImportChecker(), Keras3Checker(),
-                                 PrivateKerasImportChecker())
+                                 PrivateKerasImportChecker(), KerasScopeChecker())
 
 
 def all_rules() -> Sequence[type]:
