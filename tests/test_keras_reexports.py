@@ -69,3 +69,12 @@ def test_only_tf_keras_layout_names_get_no_keras_spelling():
     assert keras3_has("keras.utils.to_categorical", "2.21")
     assert not keras3_has("keras.preprocessing.image.ImageDataGenerator", "2.21")
     assert not keras3_has("keras.utils.to_categorical", "2.15")  # Keras 2: not this data's
+
+
+def test_no_public_name_is_guessed_from_the_packages_above_a_src_module():
+    # keras.src.backend.jax.core.Variable is the JAX backend's class, not keras.Variable
+    from hub_dist_lint.engine import lint
+
+    found = lint("from keras.src.backend.jax.core import Variable\n", "x.py")
+    assert [d.code for d in found] == ["HDL503"]
+    assert "use " not in found[0].message and "knows no public name" in found[0].message

@@ -842,6 +842,8 @@ def _tf_keras_public(path: str, target: str) -> Optional[str]:
         public = same[0] if same else apimap.public_name_for(candidate, target)
         if public:
             return public
+    if keras.split(".")[1:2] == ["src"]:
+        return None  # nothing above a `src` module is its public package (keras.src.backend.jax)
     parts = ("tf.keras." + keras.split(".", 1)[1]).split(".") if "." in keras else []
     for cut in range(len(parts) - 1, 1, -1):
         package = ".".join(parts[:cut])

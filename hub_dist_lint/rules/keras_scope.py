@@ -23,6 +23,7 @@ reaches a `compile(...)` inside one.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
@@ -33,7 +34,7 @@ from ..analysis.keras_scope import METRIC, OPTIMIZER, RECEIVER, CompileGraph, Co
 from ..analysis.keras_switch import find_switches, late_because
 from ..analysis.scoped_values import (CALLED, IN, OTHER_ATTRIBUTE, OUT, TRAINED, ScopedValue,
                                       ScopeProof)
-from ..checking import NO_PLAN, FixPlan, LintContext
+from ..checking import NO_PLAN, FixPlan, ImportScan, LintContext
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import ScopePlan, plan_scope_fix, scope_fixes
 from ..keras_facts import TF_KERAS, class_makers, keras3_at
@@ -188,6 +189,23 @@ _RULE = {"optimizer": KerasOptimizerOutsideScope, "metric": KerasMetricOutsideSc
          "model": KerasModelOutsideScope, LOADED: KerasModelOutsideScope}
 
 
+def _may_compile_in_a_scope(tree: ast.Module) -> bool:
+    """The file enters a `with <x>.scope():` and calls some `<y>.compile(...)`: what every
+    finding needs (an over-approximation, on the `ast` tree; `name_scope()` is not `scope()`)."""
+    scoped = compiles = False
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and not scoped:
+            scoped = any(isinstance(item.context_expr, ast.Call)
+                         and isinstance(item.context_expr.func, ast.Attribute)
+                         and item.context_expr.func.attr == "scope" for item in node.items)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "compile":
+            compiles = True
+        if scoped and compiles:
+            return True
+    return False
+
+
 class _AllOf:
     """A gate: every word is in the text."""
 
@@ -201,11 +219,18 @@ class _AllOf:
 class KerasScopeChecker(Checker):
     rules = (KerasOptimizerOutsideScope, KerasModelOutsideScope, KerasMetricOutsideScope)
     gate = _AllOf("compile", "scope", "eras")
+    reads_imports = True
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        return not _may_compile_in_a_scope(scan.tree)
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         makers = class_makers(_KINDS, ctx.target)
         if not makers or not re.search(r"[Ss]trategy", ctx.text):
             return
+        tree = ctx.locator.ast_tree()
+        if tree is not None and not _may_compile_in_a_scope(tree):
+            return  # the walks below cost several parses: skip them when ast rules them out
         graph = CompileGraph(ctx.names, ctx.receivers, {path: info[2] for path, info in makers.items()})
         ctx.module.visit(graph)
         if not graph.made:
