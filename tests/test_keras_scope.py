@@ -1,6 +1,9 @@
 """HDL203-HDL205's facts and precision (no TensorFlow: the measurements are in
 tests/test_tf_keras_scope.py, the fixes' proofs in tests/programs/fixsafety/hdl20[345]_*)."""
 
+import libcst as cst
+import pytest
+
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import analyze
 from hub_dist_lint.keras_facts import class_makers, keras_classes
@@ -59,3 +62,18 @@ def test_pair_made_outside_says_it_trains_without_the_strategy():
     found = analyze(source, "x.py", Config(target_tf="2.21")).diagnostics
     assert [d.code for d in found] == ["HDL203", "HDL204"]
     assert all("trains without the strategy" in d.message for d in found)
+
+
+
+@pytest.mark.parametrize("made", [
+    "from tensorflow.keras.optimizers import Adam as A\noptimizer = A(1e-3)\n",
+    "import tensorflow as tf\nOpt = tf.keras.optimizers.Adam\noptimizer = Opt(1e-3)\n",
+    "import tensorflow as tf\noptimizer = tf.keras.optimizers.Adam(1e-3)\n",
+])
+def test_the_import_scan_does_not_rule_out_a_maker_called_under_another_name(made):
+    source = ("import tensorflow as tf\n" + made + "strategy = tf.distribute.MirroredStrategy()\n"
+              "with strategy.scope():\n    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])\n"
+              "    model.compile(optimizer=optimizer, loss='mse')\n")
+    scanned = analyze(source, "x.py")
+    full = analyze(source, "x.py", module=cst.parse_module(source))
+    assert [d.code for d in scanned.diagnostics] == [d.code for d in full.diagnostics]

@@ -189,19 +189,39 @@ _RULE = {"optimizer": KerasOptimizerOutsideScope, "metric": KerasMetricOutsideSc
          "model": KerasModelOutsideScope, LOADED: KerasModelOutsideScope}
 
 
-def _may_compile_in_a_scope(tree: ast.Module) -> bool:
-    """The file enters a `with <x>.scope():` and calls some `<y>.compile(...)`: what every
-    finding needs (an over-approximation, on the `ast` tree; `name_scope()` is not `scope()`)."""
-    scoped = compiles = False
-    for node in ast.walk(tree):
+def _maker_names(target: str) -> frozenset:
+    """The last names of the callables that make what these rules follow (`Adam`, `Sequential`,
+    `load_model`), from the data."""
+    return frozenset(path.rpartition(".")[2] for path in class_makers(_KINDS, target))
+
+
+def _may_compile_in_a_scope(tree: ast.Module, makers: frozenset) -> bool:
+    """The file enters a `with <x>.scope():`, calls some `<y>.compile(...)` and calls a
+    maker by its name: what every finding needs (an over-approximation, on the `ast` tree;
+    `name_scope()` is not `scope()`)."""
+    scoped = compiles = made = False
+    nodes = list(ast.walk(tree))
+    # the names a maker is bound to here: `from ... import Adam as A`, `Opt = optimizers.Adam`
+    aliases = set(makers)
+    for node in nodes:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            aliases.update(a.asname for a in node.names
+                           if a.asname and a.name.rpartition(".")[2] in makers)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            value = node.value
+            if (value.attr if isinstance(value, ast.Attribute) else value.id) in makers:
+                aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in nodes:
         if isinstance(node, (ast.With, ast.AsyncWith)) and not scoped:
             scoped = any(isinstance(item.context_expr, ast.Call)
                          and isinstance(item.context_expr.func, ast.Attribute)
                          and item.context_expr.func.attr == "scope" for item in node.items)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "compile":
-            compiles = True
-        if scoped and compiles:
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            compiles = compiles or name == "compile"
+            made = made or name in aliases
+        if scoped and compiles and made:
             return True
     return False
 
@@ -222,14 +242,14 @@ class KerasScopeChecker(Checker):
     reads_imports = True
 
     def decides_from_imports(self, scan: ImportScan) -> bool:
-        return not _may_compile_in_a_scope(scan.tree)
+        return not _may_compile_in_a_scope(scan.tree, _maker_names(scan.target))
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         makers = class_makers(_KINDS, ctx.target)
         if not makers or not re.search(r"[Ss]trategy", ctx.text):
             return
         tree = ctx.locator.ast_tree()
-        if tree is not None and not _may_compile_in_a_scope(tree):
+        if tree is not None and not _may_compile_in_a_scope(tree, _maker_names(ctx.target)):
             return  # the walks below cost several parses: skip them when ast rules them out
         graph = CompileGraph(ctx.names, ctx.receivers, {path: info[2] for path, info in makers.items()})
         ctx.module.visit(graph)
