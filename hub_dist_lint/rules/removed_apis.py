@@ -281,8 +281,8 @@ def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
     for node in nodes:
         if not isinstance(node, ast.Attribute):
             continue
-        if node.attr == "contrib":
-            return True
+        if node.attr == "distribute" and _last_name(node.value) == "contrib":
+            return True  # HDL304 reads only tf.contrib.distribute (tf.contrib.slim is HDL403's)
         if node.attr in symbols and (
                 isinstance(node.value, ast.Name) or _last_name(node.value) == "experimental"):
             return True
