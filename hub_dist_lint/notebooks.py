@@ -83,21 +83,23 @@ def read_notebook(source: Union[bytes, str]) -> Notebook:
 
 def cells_pin(cells: Sequence[Cell]) -> Optional[Tuple[Hashable, Pin]]:
     """(cell key, pin) of the last TensorFlow pin the code cells install."""
-    found = None
-    for cell in cells:
-        if "install" in cell.text or "tensorflow_version" in cell.text:
-            pin = pin_in_commands(cell.text)
-            if pin is not None:
-                found = (cell.key, pin)
-    return found
+    return _last_cell_pin(cells, lambda text: "install" in text or "tensorflow_version" in text,
+                          pin_in_commands)
 
 
 def cells_hub_pin(cells: Sequence[Cell]) -> Optional[Tuple[Hashable, Pin]]:
     """(cell key, pin) of the last tensorflow-hub pin the code cells install."""
+    return _last_cell_pin(cells, lambda text: "install" in text and "hub" in text,
+                          hub_pin_in_commands)
+
+
+def _last_cell_pin(cells, may_pin, read_pin) -> Optional[Tuple[Hashable, Pin]]:
+    """(cell key, pin) of the last cell whose text `read_pin` finds a pin in (`may_pin`:
+    a cheap test on the text first)."""
     found = None
     for cell in cells:
-        if "install" in cell.text and "hub" in cell.text:
-            pin = hub_pin_in_commands(cell.text)
+        if may_pin(cell.text):
+            pin = read_pin(cell.text)
             if pin is not None:
                 found = (cell.key, pin)
     return found

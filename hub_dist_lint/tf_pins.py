@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from . import apimap
 
@@ -177,9 +177,9 @@ def _pin_in_directory(directory: str, combine) -> Optional[FoundPin]:
     return None
 
 
-def combined_pin(requirements: Iterable[str]) -> Optional[Pin]:
-    """The pin of every TensorFlow requirement among these, taken together (their
-    specifiers intersected: pip must satisfy all of them)."""
+def _specifier_of(requirements: Iterable[str], distributions) -> Tuple["SpecifierSet", List[str]]:
+    """The specifiers of the requirements naming one of these distributions, intersected
+    (pip must satisfy all of them), and those requirements as written."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.specifiers import SpecifierSet
 
@@ -189,9 +189,16 @@ def combined_pin(requirements: Iterable[str]) -> Optional[Pin]:
             parsed = Requirement(text)
         except InvalidRequirement:
             continue
-        if _normalized(parsed.name) in TENSORFLOW_DISTRIBUTIONS and str(parsed.specifier):
+        if _normalized(parsed.name) in distributions and str(parsed.specifier):
             spec &= parsed.specifier
             written.append(text.strip())
+    return spec, written
+
+
+def combined_pin(requirements: Iterable[str]) -> Optional[Pin]:
+    """The pin of every TensorFlow requirement among these, taken together (their
+    specifiers intersected: pip must satisfy all of them)."""
+    spec, written = _specifier_of(requirements, TENSORFLOW_DISTRIBUTIONS)
     if not written:
         return None
     pin = target_of(f"tensorflow{spec}")
@@ -285,18 +292,7 @@ def hub_pin_in_commands(text: str) -> Optional[Pin]:
 
 def combined_hub_pin(requirements: Iterable[str]) -> Optional[Pin]:
     """The pin of every tensorflow-hub requirement among these, taken together."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.specifiers import SpecifierSet
-
-    spec, written = SpecifierSet(), []
-    for text in requirements:
-        try:
-            parsed = Requirement(text)
-        except InvalidRequirement:
-            continue
-        if _normalized(parsed.name) in HUB_DISTRIBUTIONS and str(parsed.specifier):
-            spec &= parsed.specifier
-            written.append(text.strip())
+    spec, written = _specifier_of(requirements, HUB_DISTRIBUTIONS)
     if not written:
         return None
     return _hub_pin(spec, ", ".join(f"`{w}`" for w in written), ", ".join(written))

@@ -73,34 +73,26 @@ class WheelClasses:
             self.trees[module] = tree
         return self.trees[module]
 
-    def is_class(self, home: str, depth: int = 0) -> bool:
-        module, _, name = home.rpartition(".")
-        tree = self._tree(module)
-        if tree is None or depth > 5:
-            return False
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef) and node.name == name:
-                return True
-            if isinstance(node, ast.ImportFrom) and node.module:
-                source = _absolute(node, module, self._is_package(module))
-                for alias in node.names:
-                    if (alias.asname or alias.name) == name:
-                        return self.is_class(f"{source}.{alias.name}", depth + 1)
-        return False
+    def is_class(self, home: str) -> bool:
+        return self._defines(home, ast.ClassDef)
 
-    def is_function(self, home: str, depth: int = 0) -> bool:
+    def is_function(self, home: str) -> bool:
+        return self._defines(home, ast.FunctionDef)
+
+    def _defines(self, home: str, kind: type, depth: int = 0) -> bool:
+        """`home` is a `kind` statement of its module, or imported there from one."""
         module, _, name = home.rpartition(".")
         tree = self._tree(module)
         if tree is None or depth > 5:
             return False
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == name:
+            if isinstance(node, kind) and node.name == name:
                 return True
             if isinstance(node, ast.ImportFrom) and node.module:
                 source = _absolute(node, module, self._is_package(module))
                 for alias in node.names:
                     if (alias.asname or alias.name) == name:
-                        return self.is_function(f"{source}.{alias.name}", depth + 1)
+                        return self._defines(f"{source}.{alias.name}", kind, depth + 1)
         return False
 
     def _is_package(self, module: str) -> bool:
