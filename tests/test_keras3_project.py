@@ -253,3 +253,31 @@ def test_a_notebook_importing_the_projects_model_module(tmp_path):
     assert "fixed 2 finding(s)" in fixed.stderr.decode(), fixed.stderr.decode()
     cells = nbformat.read(str(root / "train.ipynb"), as_version=4).cells
     assert cells[0].source.startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n')
+
+
+def test_a_hub_layer_passed_to_a_function_of_the_same_file(tmp_path):
+    source = MODELS + textwrap.dedent("""\
+
+
+        def relay(x):
+            return classifier(x)
+
+
+        model = stacked(hub.KerasLayer("h"))
+        other = relay(encoder=None) if False else relay(hub.KerasLayer("h"))
+        plain = stacked(tf.keras.layers.Dense(3))
+        """)
+    root = project(tmp_path, {"train.py": source})
+    found = findings(root / "train.py")
+    assert [(line, message.split(" (line")[0]) for line, _, message in found] == [
+        (37, "hub.KerasLayer (a tf-keras layer) passed to stacked(), which puts it in tf.keras.Sequential([...])"),
+        (38, "hub.KerasLayer (a tf-keras layer) passed to relay(), which calls it on Keras 3 input tensors")]
+    new, done, left = fix_source(source.encode(), str(root / "train.py"), CONFIG)
+    assert len(done) == 2 and new.decode().startswith('import os\nif "TF_USE_LEGACY_KERAS" not in os.environ:')
+    # a library module: the model its function builds is returned to callers elsewhere
+    library = source[:source.index("model = stacked")] + "\n\ndef make():\n    return stacked(hub.KerasLayer('h'))\n"
+    (root / "lib.py").write_text(library)
+    new, done, left = fix_source(library.encode(), str(root / "lib.py"), CONFIG)
+    assert not done and left[0].no_fix_reason == (
+        "the model leaves this file (stacked() returns it to callers that may be in other modules): "
+        "move its users to tf-keras too")

@@ -70,6 +70,9 @@ class Reach:
     spelled: str  # how the file spells the Keras 3 API: tf.keras.Sequential, keras.Input, ...
     # "passed": the function of another module it is passed to, and what it meets there
     passed_to: Optional[Tuple[Callee, ParameterReach]] = None
+    # "passed" to a function of this file: where its parameter reaches the model (a reach
+    # of `ModelScan.parameters_scan`, whose units it refers to)
+    inner: Optional["Reach"] = None
 
 
 class ModelScan(ValueGraph):
@@ -82,6 +85,10 @@ class ModelScan(ValueGraph):
         self.project: Optional[ProjectModels] = None  # set to follow other modules' names
         # a module's summary: what its functions would do with hub layers as arguments
         self.parameters_hold_hub = False
+        self._module: Optional[cst.Module] = None
+        self._parameters_scan: Optional["ModelScan"] = None
+        self._parameter_reaches: Optional[Dict[str, Dict[str, Tuple[Reach, int]]]] = None
+        self._spell: Callable[[Optional[str]], str] = lambda path: path or ""
         self.returns: Dict[int, List[Optional[cst.CSTNode]]] = {}
         self.calls: List[Tuple[cst.Call, Unit, int]] = []  # every call, its unit and index
         self.ordinal_of: Dict[int, int] = {}
@@ -129,6 +136,10 @@ class ModelScan(ValueGraph):
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._hand(arg.value.value, "arg", node)
+
+    def visit_Module(self, node):
+        self._module = node
+        return super().visit_Module(node)
 
     def visit_Name(self, node):
         super().visit_Name(node)
@@ -346,6 +357,7 @@ class ModelScan(ValueGraph):
     # -- findings ------------------------------------------------------------------
     def reaches(self, spell: Callable[[Optional[str]], str]) -> List[Reach]:
         """Every hub layer that reaches a Keras 3 model, in source order."""
+        self._spell = spell
         found: List[Reach] = []
         seen = set()
         for call, unit, _ in self.calls:
@@ -376,6 +388,9 @@ class ModelScan(ValueGraph):
     def _passed(self, call: cst.Call, unit: Unit) -> List[Reach]:
         """Hub layers passed to a function of another module whose parameter reaches a
         Keras 3 model there."""
+        local = self.lookup(call.func) if isinstance(call.func, cst.Name) else None
+        if isinstance(local, Unit):
+            return self._passed_here(call, unit, local)
         callee = self.project_callee(call.func)
         parameters = callee.models.parameters.get(callee.name) if callee is not None else None
         if not parameters:
@@ -392,10 +407,47 @@ class ModelScan(ValueGraph):
                 found.append(Reach("passed", arg.value, call, unit, reach.spelled, (callee, reach)))
         return found
 
+    def _passed_here(self, call: cst.Call, unit: Unit, function: Unit) -> List[Reach]:
+        """Hub layers passed to a module-level function of this file whose parameter
+        reaches a Keras 3 model (judged by `parameters_scan`, built when first needed)."""
+        if (self.parameters_hold_hub or function.kind != "function" or function.cls is not None
+                or function.parent is None or function.parent.kind != "module"):
+            return []
+        if not any(self.kind(arg.value, unit) == HUB for arg in call.args if not arg.star):
+            return []
+        judged = self.parameters_scan()
+        reached = judged.parameter_reaches(self._spell).get(function.node.name.value) if judged else None
+        if not reached:
+            return []
+        positional = _positional_names(function.node)
+        found = []
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break
+            name = arg.keyword.value if arg.keyword is not None else (
+                positional[position] if position < len(positional) else None)
+            if name in reached and self.kind(arg.value, unit) == HUB:
+                inner = reached[name][0]
+                found.append(Reach("passed", arg.value, call, unit, inner.spelled, inner=inner))
+        return found
+
+    def parameters_scan(self) -> Optional["ModelScan"]:
+        """This module judged with its functions' parameters as hub layers (built once)."""
+        if self._parameters_scan is None and self._module is not None:
+            judged = ModelScan(self.names, self.receivers)
+            judged.parameters_hold_hub = True
+            judged.keras3 = self.keras3
+            self._module.visit(judged)
+            self._parameters_scan = judged
+        return self._parameters_scan
+
     def parameter_reaches(self, spell: Callable[[Optional[str]], str]) -> Dict[str, Dict[str, Tuple[Reach, int]]]:
         """With `parameters_hold_hub`: for each module-level function, its parameters that
         reach a Keras 3 model (the reach, and the parameter's position; -1 keyword-only)."""
+        if self._parameter_reaches is not None:
+            return self._parameter_reaches
         found: Dict[str, Dict[str, Tuple[Reach, int]]] = {}
+        self._parameter_reaches = found
         for reach in self.reaches(spell):
             if not isinstance(reach.hub, cst.Name):
                 continue

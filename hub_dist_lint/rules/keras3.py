@@ -44,6 +44,8 @@ tensor it raises `TypeError: ... A KerasTensor cannot be used as input to a Tens
 function`. Reported when the file shows the hub layer (a call, a name bound once to one, or
 a function of the file returning one) reaching such a model, and `tf.keras` is Keras 3 at
 the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
+A hub layer passed to a module-level function whose parameter reaches such a model
+(directly, or handed on to another function) is reported where it is passed.
 
 Across the modules of the project (a file on disk, or a notebook, and the modules it
 imports at its top, found as Python finds them): a hub layer passed to a function of
@@ -263,7 +265,7 @@ class Keras3Checker(Checker):
     def admits(self, text: str, path: str) -> bool:
         # a Keras model built around what a module of the project gives (a hub layer it
         # returns, a hub.KerasLayer subclass): a file on disk that imports a project module
-        return bool(self.gate.search(text) or _MODEL_WORDS.search(text) and path.endswith((".py", ".ipynb"))
+        return bool(self.gate.search(text) or _builds_keras_models(text) and path.endswith((".py", ".ipynb"))
                     and os.path.isfile(path) and imports_hub_maker(text, path))
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
@@ -276,7 +278,7 @@ class Keras3Checker(Checker):
         if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
             scan = ctx.value_graph
             project = _project_models(ctx)
-        elif _MODEL_WORDS.search(ctx.text):
+        elif _builds_keras_models(ctx.text):
             project = _project_models(ctx)
             if project is not None and project.imports_hub_maker():
                 scan = ctx.value_graph
@@ -314,7 +316,7 @@ class Keras3Checker(Checker):
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
-            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target, scan) + plan.remedy,
+            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target, scan, ctx) + plan.remedy,
                                  span, plan.fix if ctx.want_fixes else None, plan.reason)
         for layer in held:
             message = (f"trainable hub.KerasLayer (a tf-keras layer) held by {layer.cls.name.value}, a "
@@ -364,7 +366,8 @@ def _legacy_in_force(ctx: LintContext, switches: Sequence[Switch]) -> bool:
 
 
 # what a file building a Keras model around another module's hub layer must show
-_MODEL_WORDS = re.compile(r"\b(?:Sequential|Input|TimeDistributed)\b|\.add\(")
+def _builds_keras_models(text: str) -> bool:
+    return "Sequential(" in text or "Input(" in text or "TimeDistributed(" in text  # no regex: cheap
 
 
 def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
@@ -399,7 +402,7 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
         return None
     tree = ctx.locator.ast_tree()
     imported = top_level_imports(tree) if tree is not None else {}
-    if "KerasLayer" not in ctx.text and not _MODEL_WORDS.search(ctx.text):
+    if "KerasLayer" not in ctx.text and not _builds_keras_models(ctx.text):
         return ModuleModels(path, imported=imported)
     switches = find_switches(ctx.module, ctx.names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
     keras3 = _keras3_names(_legacy_in_force(ctx, switches))
@@ -412,7 +415,7 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
     hub_classes = frozenset(name for name, unit in units.items()
                             if unit.kind == "class" and scan.is_hub_class(unit.node))
     parameters = {}
-    if _MODEL_WORDS.search(ctx.text):
+    if _builds_keras_models(ctx.text):
         judged = ModelScan(ctx.names, ctx.receivers)
         judged.parameters_hold_hub = True
         judged.keras3 = keras3
@@ -476,16 +479,29 @@ _ERRORS = {
 }
 
 
-def _reach_message(reach: Reach, target: str, scan: ModelScan) -> str:
+_WHAT_IT_DOES = {
+    "sequential": "puts it in {spelled}([...])",
+    "add": "adds it to a Keras 3 Sequential model",
+    "functional": "calls it on Keras 3 input tensors",
+    "wrapped": "wraps it in {spelled}",
+}
+
+
+def _callee_name(call: cst.Call) -> str:
+    return call.func.value if isinstance(call.func, cst.Name) else _code(call.func)
+
+
+def _reach_message(reach: Reach, target: str, scan: ModelScan, ctx: LintContext) -> str:
+    if reach.inner is not None:
+        inner = reach.inner
+        line = ctx.span(scan.parameters_scan().span_call(inner))[0]
+        return (f"hub.KerasLayer (a tf-keras layer) passed to {_callee_name(reach.call)}(), which "
+                f"{_WHAT_IT_DOES[inner.how].format(spelled=inner.spelled)} (line {line}; Keras 3 in TF "
+                f"{target}): {_ERRORS[inner.how]}")
     if reach.how == "passed":
         callee, there = reach.passed_to
         root = scan.project.root if scan.project is not None else ""
-        what = {
-            "sequential": f"puts it in {there.spelled}([...])",
-            "add": "adds it to a Keras 3 Sequential model",
-            "functional": "calls it on Keras 3 input tensors",
-            "wrapped": f"wraps it in {there.spelled}",
-        }[there.how]
+        what = _WHAT_IT_DOES[there.how].format(spelled=there.spelled)
         return (f"hub.KerasLayer (a tf-keras layer) passed to {callee.name}() of {callee.where(root)}, "
                 f"which {what} (line {there.line}; Keras 3 in TF {target}): {_ERRORS[there.how]}")
     where = {
@@ -573,16 +589,21 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
         return HubFixPlan(None, f"the Keras 3 {models} built in {shown}: moving this file alone to tf-keras "
                           "would not change that; move those files to tf-keras too, or set "
                           f"TF_USE_LEGACY_KERAS=1 where the program starts{blocker}", _NO_FIX_REMEDY)
-    models = [model for reach in reaches for model in scan.models_of(reach)]
+    # (the scan that knows the model's unit, the model, its unit)
+    models = [(scan, model, unit) for reach in reaches if reach.inner is None
+              for model, unit in scan.models_of(reach)]
+    judged = scan.parameters_scan() if any(reach.inner is not None for reach in reaches) else None
+    models += [(judged, model, unit) for reach in reaches if reach.inner is not None
+               for model, unit in judged.models_of(reach.inner)]
     for layer in held:
         instances = scan.instances(layer.cls)
         if not instances:
             return HubFixPlan(None, f"the model leaves this file (this file makes no {layer.cls.name.value}: "
                               f"other modules do): move its users to tf-keras too{switch}",
                               _NO_FIX_REMEDY)
-        models += instances
-    for model, unit in models:
-        why = scan.hands_away(model, unit, entry)
+        models += [(scan, model, unit) for model, unit in instances]
+    for graph, model, unit in models:
+        why = graph.hands_away(model, unit, entry)
         if why:
             return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
                               f"tf-keras too{switch}", _NO_FIX_REMEDY)
