@@ -146,7 +146,7 @@ def analyze_cells(cells: Sequence[Cell], path: str = "<stdin>", config=None, fix
             raise _in_cell(exc, cells_module) from None
         part = Part(cells_module, analysis, program)
         result.parts.append(part)
-        result.findings.extend(filter(None, (_place(part, d) for d in analysis.diagnostics)))
+        result.findings.extend(filter(None, (_place(part, d, describe) for d in analysis.diagnostics)))
     order = {c.key: i for i, c in enumerate(cells)}
     result.findings.sort(key=lambda f: (order[f.cell], f.line, f.column, f.diagnostic.code,
                                         f.diagnostic.message))
@@ -197,16 +197,33 @@ def _in_cell(exc: LintError, cells: CellModule) -> LintError:
     return LintError(reason, where[1], exc.column, cell=where[0])
 
 
-def _place(part: Part, diag: Diagnostic) -> Optional[Finding]:
+def _place(part: Part, diag: Diagnostic, describe=str) -> Optional[Finding]:
     start = part.cells.position(diag.line)
     end = part.cells.position(diag.end_line)
     if start is None:
         return None
     cell, line = start
+    diag = _lines_in_cells(diag, part.cells, cell, describe)
     end_line, end_column = (end[1], diag.end_column) if end is not None and end[0] == cell \
         else (line, diag.column)
     shift = len(part.cells.indent_of(cell))  # a cell IPython dedents: its columns as written
     return Finding(diag, part, cell, line, diag.column + shift, end_line, end_column + shift)
+
+
+def _lines_in_cells(diag: Diagnostic, cells: CellModule, cell: Hashable, describe) -> Diagnostic:
+    """A message naming a line of the cells' module, `(line 12; ...)`, names it as the user
+    sees it: `(line 3` in the finding's own cell, `(cell 2, line 3` in another."""
+    def in_cell(match) -> str:
+        where = cells.position(int(match.group(1)))
+        if where is None:
+            return match.group(0)
+        return f"(line {where[1]}" if where[0] == cell else f"({describe(where[0])}, line {where[1]}"
+
+    message = _MODULE_LINE.sub(in_cell, diag.message)
+    return diag if message == diag.message else dataclasses.replace(diag, message=message)
+
+
+_MODULE_LINE = re.compile(r"\(line (\d+)")
 
 
 # -- fixing ------------------------------------------------------------------------

@@ -90,10 +90,10 @@ def test_a_hub_layer_passed_to_a_function_that_puts_it_in_a_keras3_model(tmp_pat
     assert [line for line, _, _ in found] == [9, 10, 11, 11]
     first = found[0][2]
     assert first.startswith("hub.KerasLayer (a tf-keras layer) passed to classifier() of models.py, which "
-                            "calls it on Keras 3 input tensors (line 7; Keras 3 in TF 2.21): TypeError")
-    assert "stacked() of models.py, which puts it in tf.keras.Sequential([...]) (line 11" in found[1][2]
-    assert "added() of models.py, which adds it to a Keras 3 Sequential model (line 16" in found[2][2]
-    assert "(line 17" in found[3][2]  # the keyword-only parameter
+                            "calls it on Keras 3 input tensors (models.py:7; Keras 3 in TF 2.21): TypeError")
+    assert "stacked() of models.py, which puts it in tf.keras.Sequential([...]) (models.py:11" in found[1][2]
+    assert "added() of models.py, which adds it to a Keras 3 Sequential model (models.py:16" in found[2][2]
+    assert "(models.py:17;" in found[3][2]  # the keyword-only parameter
     assert findings(root / "models.py") == []  # alone, it proves nothing
 
 
@@ -232,7 +232,7 @@ def test_a_parameter_handed_on_within_the_other_module(tmp_path):
     root = project(tmp_path, {"models.py": models, "user.py": user})
     found = findings(root / "user.py")
     assert [line for line, _, _ in found] == [4, 5]
-    assert all("which calls it on Keras 3 input tensors (line 7;" in message for _, _, message in found)
+    assert all("which calls it on Keras 3 input tensors (models.py:7;" in message for _, _, message in found)
 
 
 def test_a_notebook_importing_the_projects_model_module(tmp_path):
@@ -281,3 +281,19 @@ def test_a_hub_layer_passed_to_a_function_of_the_same_file(tmp_path):
     assert not done and left[0].no_fix_reason == (
         "the model leaves this file (stacked() returns it to callers that may be in other modules): "
         "move its users to tf-keras too")
+
+
+def test_a_notebook_names_lines_by_cell():
+    from hub_dist_lint.notebooks import analyze_notebook
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import tensorflow as tf\nimport tensorflow_hub as hub"),
+                      nbformat.v4.new_code_cell("def build(layer):\n    return tf.keras.Sequential([layer])"),
+                      nbformat.v4.new_code_cell("model = build(hub.KerasLayer('h'))\n"
+                                                "def again(layer):\n    return tf.keras.Sequential([layer])\n"
+                                                "other = again(hub.KerasLayer('h'))")]
+    found = analyze_notebook(nbformat.writes(notebook).encode(), "x.ipynb", CONFIG).findings
+    assert [(f.cell, f.line) for f in found] == [(3, 1), (3, 4)]
+    assert "which puts it in tf.keras.Sequential([...]) (cell 2, line 2; Keras 3" in found[0].diagnostic.message
+    assert "which puts it in tf.keras.Sequential([...]) (line 3; Keras 3" in found[1].diagnostic.message

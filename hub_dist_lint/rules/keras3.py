@@ -503,7 +503,7 @@ def _reach_message(reach: Reach, target: str, scan: ModelScan, ctx: LintContext)
         root = scan.project.root if scan.project is not None else ""
         what = _WHAT_IT_DOES[there.how].format(spelled=there.spelled)
         return (f"hub.KerasLayer (a tf-keras layer) passed to {callee.name}() of {callee.where(root)}, "
-                f"which {what} (line {there.line}; Keras 3 in TF {target}): {_ERRORS[there.how]}")
+                f"which {what} ({callee.where(root)}:{there.line}; Keras 3 in TF {target}): {_ERRORS[there.how]}")
     where = {
         "sequential": f"in {reach.spelled}([...]), a Keras 3 model in TF {target}",
         "add": f"added to a Keras 3 Sequential model (TF {target})",
