@@ -416,10 +416,7 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
                             if unit.kind == "class" and scan.is_hub_class(unit.node))
     parameters = {}
     if _builds_keras_models(ctx.text):
-        judged = ModelScan(ctx.names, ctx.receivers)
-        judged.parameters_hold_hub = True
-        judged.keras3 = keras3
-        ctx.module.visit(judged)
+        judged = scan.parameters_scan()
         for function, reached in judged.parameter_reaches(_spelled).items():
             parameters[function] = {
                 name: ParameterReach(index if index >= 0 else None, reach.how,
