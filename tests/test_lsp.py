@@ -311,3 +311,26 @@ def test_warm_up_sample_passes_every_checker_gate():
     missed = [type(checker).__name__ for checker in CHECKERS
               if not checker.gate.search(lsp_server._WARM_UP)]
     assert missed == []
+
+
+@pytest.mark.asyncio
+async def test_findings_that_read_another_module_follow_its_saved_content(tmp_path):
+    # HDL501 across modules (analysis/project_models.py): the other file is read from disk
+    (tmp_path / "pyproject.toml").write_text("")
+    models = tmp_path / "models.py"
+    models.write_text("import tensorflow as tf\n\n\ndef stacked(layer):\n"
+                      "    return tf.keras.Sequential([layer])\n")
+    user = tmp_path / "user.py"
+    text = "import tensorflow_hub as hub\nfrom models import stacked\n\nmodel = stacked(hub.KerasLayer('h'))\n"
+    user.write_text(text)
+    async with lsp_session(tmp_path) as client:
+        uri = open_doc(client, user, text)
+        diags = await diagnostics_for(client, uri)
+        assert [(d.code, d.range.start.line) for d in diags] == [("HDL501", 3)]
+        assert "passed to stacked() of models.py" in diags[0].message
+        models.write_text("def stacked(layer):\n    return layer\n")
+        os.utime(models, (1, 1))
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text=text + "\n")]))
+        assert await diagnostics_for(client, uri) == []
