@@ -297,3 +297,26 @@ def test_a_notebook_names_lines_by_cell():
     assert [(f.cell, f.line) for f in found] == [(3, 1), (3, 4)]
     assert "which puts it in tf.keras.Sequential([...]) (cell 2, line 2; Keras 3" in found[0].diagnostic.message
     assert "which puts it in tf.keras.Sequential([...]) (line 3; Keras 3" in found[1].diagnostic.message
+
+
+def test_a_trainable_hub_layer_held_by_a_subclass_of_another_modules_keras3_model(tmp_path):
+    models = MODELS + "\n\nclass Head(tf.keras.Model):\n    pass\n\n\nclass Plain:\n    pass\n"
+    user = """\
+    import tensorflow_hub as hub
+    import models
+
+
+    class HubHead(models.Head):
+        def __init__(self):
+            super().__init__()
+            self.encoder = hub.KerasLayer("h", trainable=True)
+
+
+    class NotKeras(models.Plain):
+        def __init__(self):
+            self.encoder = hub.KerasLayer("h", trainable=True)
+    """
+    root = project(tmp_path, {"models.py": models, "user.py": user})
+    found = findings(root / "user.py")
+    assert [(line, code) for line, code, _ in found] == [(8, "HDL504")]
+    assert "held by HubHead, a tf.keras.Model subclass" in found[0][2]

@@ -228,23 +228,25 @@ def test_the_packages_tf_keras_resolves_to_are_what_hdl503_says(tmp_path):
 # -- issue 22: hub layers passing between the modules of a project ---------------------------
 
 PROJECT_FORMS = ["passed_to_functional", "passed_to_sequential", "returned_by_factory",
-                 "subclass_of_another_module"]
+                 "subclass_of_another_module", "held_by_a_subclass_of_another_modules_model"]
 
 
 def test_hub_layers_from_and_to_another_module_fail_before_and_train_after_the_fix(tmp_path, hub_model):
     script = _copy(tmp_path, "keras3_project_train.py", "keras3_project_models.py")
     models = tmp_path / "keras3_project_models.py"
     models_source = models.read_text()
-    assert _lint_codes(script) == ["HDL501"] * 4
+    assert _lint_codes(script) == ["HDL501"] * 4 + ["HDL504"]
     assert _lint_codes(models) == []  # alone, the model module proves nothing
 
     before = run_python(script.name, hub_model, cwd=tmp_path)
     assert before.returncode == 1, before.stderr[-3000:]
     forms = {line.split(":")[0]: line for line in before.stdout.splitlines()}
     assert sorted(forms) == sorted(PROJECT_FORMS) and all("failed" in f for f in forms.values()), forms
+    assert forms["held_by_a_subclass_of_another_modules_model"].endswith(
+        "failed: AssertionError: 'the hub weights did not change'")
 
     fixed = run_cli(script, "--unsafe-fixes", fix=True, env=ENV)
-    assert fixed.returncode == 1 and "fixed 4 finding(s)" in fixed.stderr.decode()
+    assert fixed.returncode == 1 and "fixed 5 finding(s)" in fixed.stderr.decode()
     assert ('import sys\n\nimport os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
             '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport numpy as np\n') in script.read_text()
     assert models.read_text() == models_source  # the other module is not touched

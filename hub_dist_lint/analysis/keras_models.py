@@ -537,7 +537,7 @@ class ModelScan(ValueGraph):
             call = self._hub_call(value)
             if cls is None or call is None or not _trainable_true(call):
                 continue
-            base = self._keras3_base(cls)
+            base = self.keras3_base(cls)
             if base is not None:
                 found.append(HeldHubLayer(call, value, unit, cls, spell(base)))
         return found
@@ -551,17 +551,23 @@ class ModelScan(ValueGraph):
             return value
         return None
 
-    def _keras3_base(self, cls: cst.ClassDef, depth: int = 0) -> Optional[str]:
-        """The path of the Keras 3 Model or Layer a class of the file derives from."""
+    def keras3_base(self, cls: cst.ClassDef, depth: int = 0) -> Optional[str]:
+        """The path of the Keras 3 Model or Layer a class of the file derives from (through
+        the file's classes, and those of other project modules)."""
         for base in cls.bases:
             if base.keyword is not None or depth > 4:
                 continue
             path = self.path(base.value)
             if self.keras3(path) in MODEL_NAMES + LAYER_NAMES:
                 return path
+            callee = self.project_callee(base.value)
+            inherited = callee.models.keras3_classes.get(callee.name) if callee is not None else None
+            # read as this file reads Keras: its switch makes the other module's tf.keras tf-keras too
+            if inherited is not None and self.keras3(inherited) in MODEL_NAMES + LAYER_NAMES:
+                return inherited
             sites = self.names.sites(base.value) if isinstance(base.value, cst.Name) else None
             if sites and len(sites) == 1 and isinstance(sites[0].value, cst.ClassDef):
-                inherited = self._keras3_base(sites[0].value, depth + 1)
+                inherited = self.keras3_base(sites[0].value, depth + 1)
                 if inherited is not None:
                     return inherited
         return None

@@ -9,8 +9,8 @@ What is followed, and only where the callee is known:
 - a name the file imports at its top from a module of the project (`from .models import
   build`, `from utils import models` then `models.build`, `import utils.models as m`),
   resolved to a file the way Python would find it: relative imports from the file's
-  package, absolute ones from the file's directory (a script's `sys.path[0]`), the
-  directory above its top package, or the project root; never a module of an installed
+  package, absolute ones from the file's directory (a script's `sys.path[0]`) or a
+  directory above it up to the project root; never a module of an installed
   package (tensorflow, keras, numpy, ...) and never the standard library;
 - in that module, a module-level function or class of that name (or a name its own
   top-level imports bring from another project module: `__init__.py` re-exports).
@@ -59,6 +59,8 @@ class ModuleModels:
     hub_classes: frozenset = frozenset()  # classes deriving from hub.KerasLayer
     # function -> parameter -> where it reaches a Keras 3 model
     parameters: Dict[str, Dict[str, ParameterReach]] = field(default_factory=dict)
+    # classes deriving from a Keras 3 Model or Layer -> the import path of that base
+    keras3_classes: Dict[str, str] = field(default_factory=dict)
     # the module's Keras is only tf.keras (no `import keras`, nothing Keras 3 only), so
     # TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported turns it into tf-keras
     switchable: bool = False
@@ -131,7 +133,8 @@ class ProjectModels:
         if models is None:
             return None
         self.read = True
-        if name in models.returns_hub or name in models.hub_classes or name in models.parameters:
+        if (name in models.returns_hub or name in models.hub_classes or name in models.parameters
+                or name in models.keras3_classes):
             return Callee(models, name)
         if name in models.imported and hops < _MAX_HOPS:
             module, level, attribute = models.imported[name]
@@ -230,13 +233,20 @@ def top_level_imports(tree: ast.Module) -> Dict[str, Tuple[str, int, Optional[st
 
 
 def _search_bases(importer: str, root: str) -> Tuple[str, ...]:
-    """Where an absolute import of a project module is found: the importer's directory (a
-    script's sys.path[0]), the directory above its top package, the project root."""
+    """Where an absolute import of a project module may be found: the importer's directory
+    (a script's sys.path[0]) and each directory above it up to the project root (where a
+    program run from there, `python -m package.module` or a script above, puts it)."""
+    bases = []
     directory = os.path.dirname(importer)
-    above = directory
-    while os.path.isfile(os.path.join(above, "__init__.py")):
-        above = os.path.dirname(above)
-    return tuple(dict.fromkeys((directory, above, root)))
+    while True:
+        bases.append(directory)
+        if directory == root or not _inside(directory, root):
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return tuple(bases)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -199,7 +199,8 @@ and `hub.KerasLayer` is a tf-keras layer: its variables are missing from
 nothing (measured under TF 2.21: 2 trainable variables instead of 3, the hub weights unchanged
 after `fit`; with tf-keras they train). Reported for a `hub.KerasLayer(..., trainable=True)`
 call (or a name bound once to one) stored on `self` in a method of a class deriving from a
-Keras 3 `Model` or `Layer`. With `trainable=False` (the default) nothing is reported: the
+Keras 3 `Model` or `Layer` (through classes of the file, or of another module of the project
+it imports: EfficientDet's `EfficientDetNetTrainHub`). With `trainable=False` (the default) nothing is reported: the
 measured inference, `fit` of the other layers, `predict`, `evaluate` and weight saving all
 work.
 
@@ -402,7 +403,7 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
         return None
     tree = ctx.locator.ast_tree()
     imported = top_level_imports(tree) if tree is not None else {}
-    if "KerasLayer" not in ctx.text and not _builds_keras_models(ctx.text):
+    if "KerasLayer" not in ctx.text and not _builds_keras_models(ctx.text) and "class " not in ctx.text:
         return ModuleModels(path, imported=imported)
     switches = find_switches(ctx.module, ctx.names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
     keras3 = _keras3_names(_legacy_in_force(ctx, switches))
@@ -422,9 +423,11 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
                 name: ParameterReach(index if index >= 0 else None, reach.how,
                                      ctx.span(judged.span_call(reach))[0], reach.spelled)
                 for name, (reach, index) in reached.items()}
+    keras3_classes = {name: base for name, unit in units.items() if unit.kind == "class"
+                      for base in [scan.keras3_base(unit.node)] if base is not None}
     switchable = (not any(i.path == "keras" or i.path.startswith("keras.") for i in ctx.imports)
                   and first_keras3_only(ctx, ctx.names, ctx.target) is None)
-    return ModuleModels(path, returns_hub, hub_classes, parameters, switchable, imported)
+    return ModuleModels(path, returns_hub, hub_classes, parameters, keras3_classes, switchable, imported)
 
 
 def _loads_a_handle(hub_call, scan: ModelScan) -> bool:

@@ -21,3 +21,10 @@ def make_encoder(handle):
 
 class Encoder(hub.KerasLayer):
     """A hub layer the project names."""
+
+
+class Head(tf.keras.Model):
+    """A model whose subclasses give it its encoder."""
+
+    def call(self, inputs):
+        return self.dense(self.encoder(inputs))

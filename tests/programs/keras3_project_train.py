@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_hub as hub
 
-from keras3_project_models import Encoder, classifier, make_encoder, stacked
+from keras3_project_models import Encoder, Head, classifier, make_encoder, stacked
 
 
 def train(model, hub_layer):
@@ -40,7 +40,23 @@ def subclass_of_another_module(handle):
     train(tf.keras.Sequential([encoder, tf.keras.layers.Dense(1)]), encoder)
 
 
-FORMS = [passed_to_functional, passed_to_sequential, returned_by_factory, subclass_of_another_module]
+class HubHead(Head):
+    """The silent one across modules: Keras 3 does not track the hub layer's variables."""
+
+    def __init__(self, handle):
+        super().__init__()
+        self.encoder = hub.KerasLayer(handle, trainable=True)
+        self.dense = tf.keras.layers.Dense(1)
+
+
+def held_by_a_subclass_of_another_modules_model(handle):
+    model = HubHead(handle)
+    model(np.ones((1, 4), "float32"))
+    train(model, model.encoder)
+
+
+FORMS = [passed_to_functional, passed_to_sequential, returned_by_factory, subclass_of_another_module,
+         held_by_a_subclass_of_another_modules_model]
 
 
 def main(handle):
