@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .cst_walk import walk
 from .imports import OutsideImports
 
 Span = Tuple[int, int, int, int]  # line, column, end line, end column; 1-based, end exclusive
@@ -202,7 +203,7 @@ def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]
             subscripts = order[ast.Subscript]
             subscripts[node] = len(subscripts)
 
-    module.visit(Indexer())
+    walk(module, Indexer())
     return order
 
 

@@ -24,6 +24,7 @@ import libcst as cst
 from ..checking import FixPlan, ImportScan, LintContext
 from .. import apimap, changes, tf_tables
 from ..diagnostics import Diagnostic, Fix
+from ..cst_walk import walk
 from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
@@ -441,7 +442,7 @@ class RemovedApiChecker(Checker):
             return  # an expression walk costs about a parse: skip it when ast rules it out
         names = ctx.names
         scan = _Scan()
-        ctx.module.visit(scan)
+        walk(ctx.module, scan)
         maybe_v1 = "compat.v1" in ctx.text
         for node in scan.attributes:
             found = (self._method(node, ctx, scan, maybe_v1)
