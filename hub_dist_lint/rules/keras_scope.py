@@ -34,6 +34,7 @@ from ..analysis.keras_scope import METRIC, OPTIMIZER, RECEIVER, CompileGraph, Co
 from ..analysis.keras_switch import find_switches, late_because
 from ..analysis.scoped_values import (CALLED, IN, OTHER_ATTRIBUTE, OUT, TRAINED, ScopedValue,
                                       ScopeProof)
+from ..ast_nodes import all_nodes
 from ..cst_walk import walk
 from ..checking import NO_PLAN, FixPlan, ImportScan, LintContext
 from ..diagnostics import Diagnostic
@@ -201,7 +202,7 @@ def _may_compile_in_a_scope(tree: ast.Module, makers: frozenset) -> bool:
     maker by its name: what every finding needs (an over-approximation, on the `ast` tree;
     `name_scope()` is not `scope()`)."""
     scoped = compiles = made = False
-    nodes = list(ast.walk(tree))
+    nodes = all_nodes(tree)
     # the names a maker is bound to here: `from ... import Adam as A`, `Opt = optimizers.Adam`
     aliases = set(makers)
     for node in nodes:

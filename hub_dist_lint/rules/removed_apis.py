@@ -24,6 +24,7 @@ import libcst as cst
 from ..checking import FixPlan, ImportScan, LintContext
 from .. import apimap, changes, tf_tables
 from ..diagnostics import Diagnostic, Fix
+from ..ast_nodes import all_nodes
 from ..cst_walk import walk
 from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
@@ -270,7 +271,7 @@ def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
     methods, symbols = _watched_names()
     strategies = {imp.bound for imp in imports
                   if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
-    nodes = list(ast.walk(tree))
+    nodes = all_nodes(tree)
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
             made = _last_name(node.value) or ""
