@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tokenize
 from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, List, NamedTuple, Optional, Protocol, \
     Sequence, Tuple, Type
 
@@ -226,6 +227,20 @@ class ImportScan(LintContext):
     def deliberate(self, imported: ScannedImport, broken: bool,  # type: ignore[override]
                    raises: bool = True) -> Optional[str]:
         return self.deliberate_imports.reason(imported.statement, imported.path, broken, raises)
+
+
+def context_of_file(path: str, config: "Config", target: str) -> Optional[LintContext]:
+    """A context for another file of the project (read, not linted: a rule asks what it
+    defines); None when it cannot be read or parsed."""
+    try:
+        with tokenize.open(path) as handle:  # its encoding, as Python reads it
+            text = handle.read()
+        module = cst.parse_module(text)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, cst.ParserSyntaxError):
+        return None
+    ctx = LintContext(text, module, path, config, want_fixes=False)
+    ctx.target = target
+    return ctx
 
 
 class Gate(Protocol):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from tf_support import ENV, run_python
+from tf_support import ENV, LEGACY_ENV, run_python
 
 pytestmark = pytest.mark.tf
 pytest.importorskip("tensorflow")
@@ -146,7 +146,7 @@ def test_fixed_private_keras_imports_are_the_same_objects(tmp_path):
 DATAFLOW = "keras3_dataflow.py"
 FORMS = ["list_inputs", "dict_call", "dict_literal", "through_name", "through_layers", "lambda_first",
          "subclass", "wrapped", "plus", "comprehension", "loop_add", "alias_keras", "alias_sequential",
-         "subclassed_model"]
+         "subclassed_model", "passed_to_function"]
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_every_form_fails_or_trains_nothing_before_and_trains_after_the_fix(tmp_
     program = tmp_path / DATAFLOW
     program.write_text(source)
     args = [*run, hub_model, multi_input_models["list"], multi_input_models["dict"]]
-    assert _lint_codes(program) == ["HDL501"] * 13 + ["HDL504"]
+    assert _lint_codes(program) == ["HDL501"] * 13 + ["HDL504", "HDL501"]
 
     before = run_python(*args, cwd=tmp_path)
     assert before.returncode == 1, before.stderr[-3000:]
@@ -190,7 +190,7 @@ def test_every_form_fails_or_trains_nothing_before_and_trains_after_the_fix(tmp_
     assert "subclassed_model: trainable variables: 2" in before.stdout
 
     fixed = run_cli(program, "--unsafe-fixes", fix=True, env=ENV)
-    assert fixed.returncode == 1 and "fixed 14 finding(s)" in fixed.stderr.decode()
+    assert fixed.returncode == 1 and "fixed 15 finding(s)" in fixed.stderr.decode()
     assert ("tf_keras" in program.read_text()) is as_module
     assert _lint_codes(program) == []
 
@@ -223,3 +223,57 @@ def test_the_packages_tf_keras_resolves_to_are_what_hdl503_says(tmp_path):
     legacy = run_python(program, cwd=tmp_path, env=LEGACY_ENV)
     assert legacy.returncode == 0, legacy.stderr[-3000:]
     assert legacy.stdout.split()[:4] == ["True"] * 4
+
+
+# -- issue 22: hub layers passing between the modules of a project ---------------------------
+
+PROJECT_FORMS = ["passed_to_functional", "passed_to_sequential", "returned_by_factory",
+                 "subclass_of_another_module"]
+
+
+def test_hub_layers_from_and_to_another_module_fail_before_and_train_after_the_fix(tmp_path, hub_model):
+    script = _copy(tmp_path, "keras3_project_train.py", "keras3_project_models.py")
+    models = tmp_path / "keras3_project_models.py"
+    models_source = models.read_text()
+    assert _lint_codes(script) == ["HDL501"] * 4
+    assert _lint_codes(models) == []  # alone, the model module proves nothing
+
+    before = run_python(script.name, hub_model, cwd=tmp_path)
+    assert before.returncode == 1, before.stderr[-3000:]
+    forms = {line.split(":")[0]: line for line in before.stdout.splitlines()}
+    assert sorted(forms) == sorted(PROJECT_FORMS) and all("failed" in f for f in forms.values()), forms
+
+    fixed = run_cli(script, "--unsafe-fixes", fix=True, env=ENV)
+    assert fixed.returncode == 1 and "fixed 4 finding(s)" in fixed.stderr.decode()
+    assert ('import sys\n\nimport os\nif "TF_USE_LEGACY_KERAS" not in os.environ:\n'
+            '    os.environ["TF_USE_LEGACY_KERAS"] = "1"\nimport numpy as np\n') in script.read_text()
+    assert models.read_text() == models_source  # the other module is not touched
+    assert _lint_codes(script) == []
+
+    after = run_python(script.name, hub_model, cwd=tmp_path)
+    assert after.returncode == 0, after.stdout + after.stderr[-3000:]
+    assert after.stdout.split() == [word for form in PROJECT_FORMS for word in (form + ":", "ok")]
+
+
+def test_a_library_handing_its_hub_layer_to_another_module_is_refused_with_the_remedy(tmp_path, hub_model):
+    # TFX's BERT example: the module is imported by a trainer that has imported TensorFlow
+    library = _copy(tmp_path, "keras3_project_utils.py", "keras3_project_models.py")
+    source = library.read_text()
+    trainer = ["-c", "import sys\nimport numpy as np\nimport tensorflow as tf\nimport keras3_project_utils\n"
+               "model, encoder = keras3_project_utils.build(sys.argv[1])\n"
+               "before = encoder.weights[0].numpy().copy()\n"
+               "model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss='mse')\n"
+               "model.fit(np.ones((8, 4), 'float32'), np.zeros((8, 1), 'float32'), epochs=1, verbose=0)\n"
+               "print('trained:', not np.allclose(before, encoder.weights[0].numpy()))\n", hub_model]
+    before = run_python(*trainer, cwd=tmp_path)
+    assert "A KerasTensor cannot be used as input to a TensorFlow function" in before.stderr, before.stderr[-3000:]
+
+    fixed = run_cli(library, "--unsafe-fixes", fix=True, env=ENV)
+    report = fixed.stdout.decode() + fixed.stderr.decode()
+    assert fixed.returncode == 1 and library.read_text() == source
+    assert ("not fixed: the Keras 3 model is built in keras3_project_models.py (classifier()): moving this "
+            "file alone to tf-keras would not change that") in report, report
+
+    # what the message says to do instead works: the switch where the program starts
+    remedy = run_python(*trainer, cwd=tmp_path, env=LEGACY_ENV)
+    assert remedy.returncode == 0 and "trained: True" in remedy.stdout, remedy.stderr[-3000:]

@@ -41,7 +41,11 @@ _WORD = re.compile(r"\w+")
 
 def project_root(path: str) -> str:
     """The nearest directory upward with a project marker, else the file's directory."""
-    start = os.path.dirname(os.path.abspath(path))
+    return _project_root_of(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=256)
+def _project_root_of(start: str) -> str:
     current = start
     while True:
         if any(os.path.exists(os.path.join(current, m)) for m in _PROJECT_MARKERS):

@@ -11,6 +11,11 @@ to, what functions return, and every call. A value is then judged by what the fi
 A hub layer reaches a Keras 3 model when it is an element of the layer list of a Keras 3
 `Sequential(...)`, the argument of `.add()` on one, or is called on a symbolic tensor.
 Names bound more than once, parameters, loop variables, attributes: unknown, never reported.
+
+Across modules (analysis/project_models.py): a function or class another module of the
+project defines is HUB when that module proves it gives hub layers; a hub layer passed to
+a function whose parameter reaches a Keras 3 model there is a "passed" reach. Summarizing
+a module judges its functions' parameters as hub layers (`parameters_hold_hub`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ import libcst as cst
 
 from ..imports import dotted_name
 from .scoped_values import ValueGraph, Unit, method_owner
-from .names import DEFINITION, LOOP, VALUE, Names
+from .names import DEFINITION, IMPORT, LOOP, VALUE, Names
+from .project_models import Callee, ParameterReach, ProjectModels
 from .receivers import StrategyReceivers
 
 HUB, SEQUENTIAL, SYMBOLIC, LAYER = "hub", "sequential", "symbolic", "layer"
@@ -38,6 +44,7 @@ LAYER_NAMES = ("Layer", "layers.Layer")
 # Callees a model can be handed to without leaving the file's own Keras.
 _SAFE_ROOTS = ("tensorflow", "keras", "tf_keras", "numpy", "tensorflow_hub")
 _MAX_DEPTH = 8
+_MAX_HOPS = 3  # a parameter handed from function to function of one module
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,11 @@ class Reach:
     call: cst.Call  # the Sequential(...), .add(...) or layer(tensor) call
     unit: Unit
     spelled: str  # how the file spells the Keras 3 API: tf.keras.Sequential, keras.Input, ...
+    # "passed": the function of another module it is passed to, and what it meets there
+    passed_to: Optional[Tuple[Callee, ParameterReach]] = None
+    # "passed" to a function of this file: where its parameter reaches the model (a reach
+    # of `ModelScan.parameters_scan`, whose units it refers to)
+    inner: Optional["Reach"] = None
 
 
 class ModelScan(ValueGraph):
@@ -70,6 +82,13 @@ class ModelScan(ValueGraph):
     def __init__(self, names: Names, receivers: StrategyReceivers):
         super().__init__(names, receivers)
         self.keras3: Callable[[Optional[str]], Optional[str]] = lambda path: None
+        self.project: Optional[ProjectModels] = None  # set to follow other modules' names
+        # a module's summary: what its functions would do with hub layers as arguments
+        self.parameters_hold_hub = False
+        self._module: Optional[cst.Module] = None
+        self._parameters_scan: Optional["ModelScan"] = None
+        self._parameter_reaches: Optional[Dict[str, Dict[str, Tuple[Reach, int]]]] = None
+        self._spell: Callable[[Optional[str]], str] = lambda path: path or ""
         self.returns: Dict[int, List[Optional[cst.CSTNode]]] = {}
         self.calls: List[Tuple[cst.Call, Unit, int]] = []  # every call, its unit and index
         self.ordinal_of: Dict[int, int] = {}
@@ -117,6 +136,10 @@ class ModelScan(ValueGraph):
         for arg in node.args:
             if isinstance(arg.value, cst.Name):
                 self._hand(arg.value.value, "arg", node)
+
+    def visit_Module(self, node):
+        self._module = node
+        return super().visit_Module(node)
 
     def visit_Name(self, node):
         super().visit_Name(node)
@@ -166,7 +189,7 @@ class ModelScan(ValueGraph):
         if not isinstance(expr, cst.Call):
             return None
         path = self.path(expr.func)
-        if path in KERAS_LAYER_PATHS or self._hub_subclass(expr.func):
+        if path in KERAS_LAYER_PATHS or self._hub_subclass(expr.func) or self._project_hub(expr.func):
             return HUB
         name = self.keras3(path)
         applied_to_symbolic = any(arg.keyword is None and self.kind(arg.value, unit, depth + 1)
@@ -200,6 +223,9 @@ class ModelScan(ValueGraph):
         """The kind every binding of this read gives it. A name rebound from itself (`x =
         layer(x)`) is judged by its other bindings first, then checked with that answer."""
         sites = self.names.sites(name)
+        if (self.parameters_hold_hub and sites and len(sites) == 1 and sites[0].kind != VALUE
+                and self.names.parameter_of(name) is not None):
+            return HUB
         if not sites or any(site.kind != VALUE for site in sites):
             return None
         key = (id(sites[0].scope), name.value)
@@ -246,7 +272,11 @@ class ModelScan(ValueGraph):
                 and expr.func.value == "dict" and self.names.is_unbound(expr.func))
 
     def _hub_subclass(self, func, depth: int = 0) -> bool:
-        """A class of this file deriving from hub.KerasLayer (through its classes)."""
+        """A class of this file deriving from hub.KerasLayer (through its classes), or one
+        another module of the project defines."""
+        callee = self.project_callee(func)
+        if callee is not None and callee.name in callee.models.hub_classes:
+            return True
         if not isinstance(func, cst.Name) or depth > 4:
             return False
         sites = self.names.sites(func)
@@ -260,6 +290,32 @@ class ModelScan(ValueGraph):
         return any(isinstance(unit.node, cst.ClassDef) and any(
             self.path(base.value) in KERAS_LAYER_PATHS for base in unit.node.bases)
             for unit in self.units if unit.kind == "class")
+
+    def project_callee(self, func) -> Optional[Callee]:
+        """The module-level name of another project module `func` (`f`, `module.f`) stands
+        for, through an import at this file's top that is the name's only binding."""
+        if self.project is None:
+            return None
+        root = func.value if isinstance(func, cst.Attribute) else func
+        if not isinstance(root, cst.Name) or isinstance(func, cst.Attribute) and func.value is not root:
+            return None
+        sites = self.names.sites(root)
+        if not sites or len(sites) != 1 or sites[0].kind != IMPORT or sites[0].scope.parent is not None:
+            return None
+        return self.project.callee(root.value, func.attr.value if func is not root else None)
+
+    def _project_hub(self, func) -> bool:
+        callee = self.project_callee(func)
+        return callee is not None and callee.name in callee.models.returns_hub
+
+    def returned_kind(self, function: Unit) -> Optional[str]:
+        """The kind every `return` of a function gives (None: differing, or unknown)."""
+        return self._returned_kind(function, 0)
+
+    def is_hub_class(self, cls: cst.ClassDef) -> bool:
+        """A class deriving from hub.KerasLayer (directly, or through classes that do)."""
+        return any(self.path(base.value) in KERAS_LAYER_PATHS or self._hub_subclass(base.value)
+                   for base in cls.bases if base.keyword is None)
 
     def _returned_kind(self, function: Unit, depth: int) -> Optional[str]:
         values = self.returns.get(id(function), [])
@@ -301,6 +357,7 @@ class ModelScan(ValueGraph):
     # -- findings ------------------------------------------------------------------
     def reaches(self, spell: Callable[[Optional[str]], str]) -> List[Reach]:
         """Every hub layer that reaches a Keras 3 model, in source order."""
+        self._spell = spell
         found: List[Reach] = []
         seen = set()
         for call, unit, _ in self.calls:
@@ -324,7 +381,119 @@ class ModelScan(ValueGraph):
             elif (first is not None and first.keyword is None and self.kind(func, unit) == HUB
                   and self.kind(first.value, unit) == SYMBOLIC and not self._hub_output(first.value, unit)):
                 found.append(Reach("functional", func, call, unit, "Input"))
+            elif keras3 is None and call.args:
+                found += self._passed(call, unit)
         return found
+
+    def _passed(self, call: cst.Call, unit: Unit) -> List[Reach]:
+        """Hub layers passed to a function of another module whose parameter reaches a
+        Keras 3 model there."""
+        local = self.lookup(call.func) if isinstance(call.func, cst.Name) else None
+        if isinstance(local, Unit):
+            return self._passed_here(call, unit, local)
+        callee = self.project_callee(call.func)
+        parameters = callee.models.parameters.get(callee.name) if callee is not None else None
+        if not parameters:
+            return []
+        found = []
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break  # positions after *args are not known
+            if arg.keyword is not None:
+                reach = parameters.get(arg.keyword.value)
+            else:
+                reach = next((r for r in parameters.values() if r.index == position), None)
+            if reach is not None and self.kind(arg.value, unit) == HUB:
+                found.append(Reach("passed", arg.value, call, unit, reach.spelled, (callee, reach)))
+        return found
+
+    def _passed_here(self, call: cst.Call, unit: Unit, function: Unit) -> List[Reach]:
+        """Hub layers passed to a module-level function of this file whose parameter
+        reaches a Keras 3 model (judged by `parameters_scan`, built when first needed)."""
+        if (self.parameters_hold_hub or function.kind != "function" or function.cls is not None
+                or function.parent is None or function.parent.kind != "module"):
+            return []
+        if not any(self.kind(arg.value, unit) == HUB for arg in call.args if not arg.star):
+            return []
+        judged = self.parameters_scan()
+        reached = judged.parameter_reaches(self._spell).get(function.node.name.value) if judged else None
+        if not reached:
+            return []
+        positional = _positional_names(function.node)
+        found = []
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                break
+            name = arg.keyword.value if arg.keyword is not None else (
+                positional[position] if position < len(positional) else None)
+            if name in reached and self.kind(arg.value, unit) == HUB:
+                inner = reached[name][0]
+                found.append(Reach("passed", arg.value, call, unit, inner.spelled, inner=inner))
+        return found
+
+    def parameters_scan(self) -> Optional["ModelScan"]:
+        """This module judged with its functions' parameters as hub layers (built once)."""
+        if self._parameters_scan is None and self._module is not None:
+            judged = ModelScan(self.names, self.receivers)
+            judged.parameters_hold_hub = True
+            judged.keras3 = self.keras3
+            self._module.visit(judged)
+            self._parameters_scan = judged
+        return self._parameters_scan
+
+    def parameter_reaches(self, spell: Callable[[Optional[str]], str]) -> Dict[str, Dict[str, Tuple[Reach, int]]]:
+        """With `parameters_hold_hub`: for each module-level function, its parameters that
+        reach a Keras 3 model (the reach, and the parameter's position; -1 keyword-only)."""
+        if self._parameter_reaches is not None:
+            return self._parameter_reaches
+        found: Dict[str, Dict[str, Tuple[Reach, int]]] = {}
+        self._parameter_reaches = found
+        for reach in self.reaches(spell):
+            if not isinstance(reach.hub, cst.Name):
+                continue
+            function = self.names.parameter_of(reach.hub)
+            unit = self.unit_of.get(function) if function is not None else None
+            if (unit is None or unit.kind != "function" or unit.cls is not None or unit.parent is None
+                    or unit.parent.kind != "module"):
+                continue
+            params = function.params
+            positional = _positional_names(function)
+            name = reach.hub.value
+            index = positional.index(name) if name in positional else -1
+            if name in positional or name in [p.name.value for p in params.kwonly_params]:
+                found.setdefault(function.name.value, {}).setdefault(name, (reach, index))
+        for _ in range(_MAX_HOPS):  # a parameter handed on to such a function of the module
+            if not self._hand_on(found):
+                break
+        return found
+
+    def _hand_on(self, found: Dict[str, Dict[str, Tuple[Reach, int]]]) -> bool:
+        grown = False
+        for call, unit, _ in self.calls:
+            callee = self.lookup(call.func) if isinstance(call.func, cst.Name) else None
+            reached = found.get(callee.node.name.value) if isinstance(callee, Unit) and callee.kind == "function" else None
+            if not reached or callee.cls is not None:
+                continue
+            positional = _positional_names(callee.node)
+            for position, arg in enumerate(call.args):
+                if arg.star:
+                    break
+                name = arg.keyword.value if arg.keyword is not None else (
+                    positional[position] if position < len(positional) else None)
+                if name not in reached or not isinstance(arg.value, cst.Name):
+                    continue
+                function = self.names.parameter_of(arg.value)
+                outer = self.unit_of.get(function) if function is not None else None
+                if (outer is None or outer.cls is not None or outer.parent is None
+                        or outer.parent.kind != "module"):
+                    continue
+                mine = _positional_names(function)
+                index = mine.index(arg.value.value) if arg.value.value in mine else -1
+                held = found.setdefault(function.name.value, {})
+                if arg.value.value not in held:
+                    held[arg.value.value] = (reached[name][0], index)
+                    grown = True
+        return grown
 
     def _hub_output(self, value, unit: Unit) -> bool:
         """What only a hub layer's call gives: that call fails first (and is reported)."""
@@ -467,6 +636,11 @@ class ModelScan(ValueGraph):
                 return True
             return found is None and func.value in vars(builtins) and self.names.is_unbound(func)
         return False
+
+
+def _positional_names(function: cst.FunctionDef) -> List[str]:
+    params = function.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
 
 
 def _trainable_true(call: cst.Call) -> bool:

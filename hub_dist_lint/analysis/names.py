@@ -136,6 +136,18 @@ class Names:
             return None
         return [self._site(node, scope) for node in scope.bindings.get(name.value, ())]
 
+    def parameter_of(self, name: cst.Name) -> Optional[cst.FunctionDef]:
+        """The def whose parameter this read of `name` gets, when that parameter is the
+        name's only binding in the scope; else None."""
+        scope = self.scope_of(name)
+        if scope is None:
+            return None
+        nodes = scope.bindings.get(name.value, ())
+        if len(nodes) != 1 or not isinstance(nodes[0], ast.arg):
+            return None
+        function = self.scope_node(scope)
+        return function if isinstance(function, cst.FunctionDef) else None
+
     def scope_node(self, scope: Scope) -> Optional[cst.CSTNode]:
         """The CST module, def or class statement of a scope (None for others)."""
         if scope.kind == MODULE:

@@ -9,17 +9,20 @@ analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..checking import FixPlan, LintContext
+from ..checking import FixPlan, LintContext, context_of_file
 from .. import apimap, import_failures
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
-from ..analysis.keras_models import HeldHubLayer, ModelScan, Reach
+from ..analysis.keras_models import HUB, HeldHubLayer, ModelScan, Reach
 from ..analysis.names import Names
+from ..analysis.project_models import (ModuleModels, ParameterReach, ProjectModels, imports_hub_maker,
+                                       top_level_imports)
 from ..analysis.deliberate_imports import own_package
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                                      late_because, set_some_other_way, switch_lines,
@@ -41,6 +44,17 @@ tensor it raises `TypeError: ... A KerasTensor cannot be used as input to a Tens
 function`. Reported when the file shows the hub layer (a call, a name bound once to one, or
 a function of the file returning one) reaching such a model, and `tf.keras` is Keras 3 at
 the target: no `TF_USE_LEGACY_KERAS=1` that takes effect (`import keras` is Keras 3 anyway).
+A hub layer passed to a module-level function whose parameter reaches such a model
+(directly, or handed on to another function) is reported where it is passed.
+
+Across the modules of the project (a file on disk, or a notebook, and the modules it
+imports at its top, found as Python finds them): a hub layer passed to a function of
+another module whose parameter reaches a Keras 3 model there (directly or handed on to
+another function of that module), and a hub layer made by another module's function or
+`hub.KerasLayer` subclass that reaches this file's Keras 3 model. Such findings read the
+other file, so they are not cached with this file's content. A hub layer passed to another
+module's model is fixed only by the switch (in an entry point or notebook, when that module
+spells Keras only as `tf.keras`): moving this file alone to tf-keras leaves that model Keras 3.
 
 The fix is one of two, both whole-file: in a Jupyter notebook (a kernel runs it from its
 start; a running kernel must be restarted) or a script proven to be a program's entry point,
@@ -248,14 +262,28 @@ class Keras3Checker(Checker):
     rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch, UntrackedHubLayer)
     gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
 
+    def admits(self, text: str, path: str) -> bool:
+        # a Keras model built around what a module of the project gives (a hub layer it
+        # returns, a hub.KerasLayer subclass): a file on disk that imports a project module
+        return bool(self.gate.search(text) or _builds_keras_models(text) and path.endswith((".py", ".ipynb"))
+                    and os.path.isfile(path) and imports_hub_maker(text, path))
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         if not keras3_at(target):
             return
         names = ctx.names
         scan = None
+        project = None
         if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
             scan = ctx.value_graph
+            project = _project_models(ctx)
+        elif _builds_keras_models(ctx.text):
+            project = _project_models(ctx)
+            if project is not None and project.imports_hub_maker():
+                scan = ctx.value_graph
+        if scan is not None:
+            scan.project = project
         switches = find_switches(ctx.module, names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
         makes_hub_layers = bool(scan and any(h.api == "hub.KerasLayer" and _loads_a_handle(h, scan)
                                              for h in scan.made))
@@ -268,18 +296,19 @@ class Keras3Checker(Checker):
                 yield self._switch_finding(ctx, switch, late, makes_hub_layers,
                                            _routes_tensorflow_keras(ctx))
         if scan is not None and (any(h.api == "hub.KerasLayer" for h in scan.made)
-                                 or scan.hub_subclasses()):
-            # any setting of the switch takes tf.keras out: it works, or HDL502 says why not;
-            # so does one this file makes in a way it cannot be read
-            legacy = configured or bool(switches) or ("TF_USE_LEGACY_KERAS" in ctx.text
-                                        and set_some_other_way(ctx.module, names))
+                                 or scan.hub_subclasses() or project is not None):
+            legacy = _legacy_in_force(ctx, switches)
             scan.keras3 = _keras3_names(legacy)
-            yield from self._hub_findings(ctx, names, target, scan)
+            yield from self._hub_findings(ctx, names, target, scan, legacy)
+            if project is not None and project.read:
+                ctx.read_project = True  # other files of the project decided these findings
 
     # -- HDL501 ------------------------------------------------------------------------
     def _hub_findings(self, ctx: LintContext, names: Names, target: str,
-                      scan: ModelScan) -> Iterable[Diagnostic]:
+                      scan: ModelScan, legacy: bool) -> Iterable[Diagnostic]:
         reaches = scan.reaches(_spelled)
+        if legacy:  # the switch set here may make the other module's tf.keras tf-keras too
+            reaches = [reach for reach in reaches if reach.passed_to is None]
         held = scan.held_hub_layers(_spelled)
         if not reaches and not held:
             return
@@ -287,7 +316,7 @@ class Keras3Checker(Checker):
         for reach in reaches:
             call = scan.span_call(reach)
             span = ctx.span(call)
-            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target) + plan.remedy,
+            yield ctx.diagnostic(HubLayerInKeras3Model, _reach_message(reach, target, scan, ctx) + plan.remedy,
                                  span, plan.fix if ctx.want_fixes else None, plan.reason)
         for layer in held:
             message = (f"trainable hub.KerasLayer (a tf-keras layer) held by {layer.cls.name.value}, a "
@@ -326,6 +355,79 @@ class Keras3Checker(Checker):
                              "the whole program")
         span = _line_span(ctx, switch)
         return ctx.diagnostic(IneffectiveLegacySwitch, message, span, fix, reason)
+
+
+def _legacy_in_force(ctx: LintContext, switches: Sequence[Switch]) -> bool:
+    """Whether tf.keras may be tf-keras in this file: any setting of the switch takes it out
+    (it works, or HDL502 says why not), so does one made in a way that cannot be read, and
+    the `legacy-keras` setting (the project's entry point or environment sets it)."""
+    return ctx.config.legacy_keras or bool(switches) or (
+        "TF_USE_LEGACY_KERAS" in ctx.text and set_some_other_way(ctx.module, ctx.names))
+
+
+# what a file building a Keras model around another module's hub layer must show
+def _builds_keras_models(text: str) -> bool:
+    return "Sequential(" in text or "Input(" in text or "TimeDistributed(" in text  # no regex: cheap
+
+
+def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
+    """The project modules this file imports, summarized for what they do with hub layers."""
+    if not os.path.isfile(ctx.path):
+        return None
+    config, target = ctx.config, ctx.target
+
+    def summarize(path: str) -> Optional[ModuleModels]:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        key = (path, stat.st_mtime_ns, stat.st_size, target, config.legacy_keras)
+        if key not in _SUMMARIES:
+            if len(_SUMMARIES) > 512:
+                _SUMMARIES.clear()
+            _SUMMARIES[key] = _module_models(path, config, target)
+        return _SUMMARIES[key]
+
+    return ProjectModels(ctx.path, ctx.locator.ast_tree(), summarize)
+
+
+# module summaries by (path, mtime, size, target, legacy-keras): one per content per process
+_SUMMARIES: dict = {}
+
+
+def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
+    """What a module of the project does with hub layers."""
+    ctx = context_of_file(path, config, target)
+    if ctx is None:
+        return None
+    tree = ctx.locator.ast_tree()
+    imported = top_level_imports(tree) if tree is not None else {}
+    if "KerasLayer" not in ctx.text and not _builds_keras_models(ctx.text):
+        return ModuleModels(path, imported=imported)
+    switches = find_switches(ctx.module, ctx.names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
+    keras3 = _keras3_names(_legacy_in_force(ctx, switches))
+    scan = ctx.value_graph
+    scan.keras3 = keras3
+    units = {unit.node.name.value: unit for unit in scan.units
+             if unit.parent is not None and unit.parent.kind == "module" and unit.kind in ("function", "class")}
+    returns_hub = frozenset(name for name, unit in units.items()
+                            if unit.kind == "function" and scan.returned_kind(unit) == HUB)
+    hub_classes = frozenset(name for name, unit in units.items()
+                            if unit.kind == "class" and scan.is_hub_class(unit.node))
+    parameters = {}
+    if _builds_keras_models(ctx.text):
+        judged = ModelScan(ctx.names, ctx.receivers)
+        judged.parameters_hold_hub = True
+        judged.keras3 = keras3
+        ctx.module.visit(judged)
+        for function, reached in judged.parameter_reaches(_spelled).items():
+            parameters[function] = {
+                name: ParameterReach(index if index >= 0 else None, reach.how,
+                                     ctx.span(judged.span_call(reach))[0], reach.spelled)
+                for name, (reach, index) in reached.items()}
+    switchable = (not any(i.path == "keras" or i.path.startswith("keras.") for i in ctx.imports)
+                  and first_keras3_only(ctx, ctx.names, ctx.target) is None)
+    return ModuleModels(path, returns_hub, hub_classes, parameters, switchable, imported)
 
 
 def _loads_a_handle(hub_call, scan: ModelScan) -> bool:
@@ -369,22 +471,63 @@ _NO_FIX_REMEDY = ("; build the model with tf-keras (import tf_keras) or set "
                   "TF_USE_LEGACY_KERAS=1 before TensorFlow is imported")
 
 
-def _reach_message(reach: Reach, target: str) -> str:
+_ERRORS = {
+    "sequential": "ValueError: Only instances of keras.Layer can be added to a Sequential model",
+    "add": "ValueError: Only instances of keras.Layer can be added to a Sequential model",
+    "functional": "TypeError: a KerasTensor cannot be used as input to a TensorFlow function",
+    "wrapped": "ValueError: Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
+}
+
+
+_WHAT_IT_DOES = {
+    "sequential": "puts it in {spelled}([...])",
+    "add": "adds it to a Keras 3 Sequential model",
+    "functional": "calls it on Keras 3 input tensors",
+    "wrapped": "wraps it in {spelled}",
+}
+
+
+def _callee_name(call: cst.Call) -> str:
+    return call.func.value if isinstance(call.func, cst.Name) else _code(call.func)
+
+
+def _reach_message(reach: Reach, target: str, scan: ModelScan, ctx: LintContext) -> str:
+    if reach.inner is not None:
+        inner = reach.inner
+        line = ctx.span(scan.parameters_scan().span_call(inner))[0]
+        return (f"hub.KerasLayer (a tf-keras layer) passed to {_callee_name(reach.call)}(), which "
+                f"{_WHAT_IT_DOES[inner.how].format(spelled=inner.spelled)} (line {line}; Keras 3 in TF "
+                f"{target}): {_ERRORS[inner.how]}")
+    if reach.how == "passed":
+        callee, there = reach.passed_to
+        root = scan.project.root if scan.project is not None else ""
+        what = _WHAT_IT_DOES[there.how].format(spelled=there.spelled)
+        return (f"hub.KerasLayer (a tf-keras layer) passed to {callee.name}() of {callee.where(root)}, "
+                f"which {what} (line {there.line}; Keras 3 in TF {target}): {_ERRORS[there.how]}")
     where = {
-        "sequential": f"in {reach.spelled}([...]), a Keras 3 model in TF {target}: "
-                      "ValueError: Only instances of keras.Layer can be added to a Sequential model",
-        "add": f"added to a Keras 3 Sequential model (TF {target}): ValueError: Only instances "
-               "of keras.Layer can be added to a Sequential model",
-        "functional": f"called on a Keras 3 input tensor (TF {target}): TypeError: a KerasTensor "
-                      "cannot be used as input to a TensorFlow function",
-        "wrapped": f"wrapped in {reach.spelled}, a Keras 3 layer (TF {target}): ValueError: Please "
-                   "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
-    }[reach.how]
+        "sequential": f"in {reach.spelled}([...]), a Keras 3 model in TF {target}",
+        "add": f"added to a Keras 3 Sequential model (TF {target})",
+        "functional": f"called on a Keras 3 input tensor (TF {target})",
+        "wrapped": f"wrapped in {reach.spelled}, a Keras 3 layer (TF {target})",
+    }[reach.how] + ": " + _ERRORS[reach.how]
     argument = reach.call.args[0].value
     if reach.how == "functional" and (isinstance(argument, (cst.List, cst.Tuple, cst.Dict)) or isinstance(
             argument, cst.Call) and isinstance(argument.func, cst.Name) and argument.func.value == "dict"):
         where = where.replace("a Keras 3 input tensor", "Keras 3 input tensors (in a list or dict)")
-    return "hub.KerasLayer (a tf-keras layer) " + where
+    return "hub.KerasLayer (a tf-keras layer) " + _made_elsewhere(reach, scan) + where
+
+
+def _made_elsewhere(reach: Reach, scan: ModelScan) -> str:
+    """`(made by encoder() of utils/models.py) `: a hub layer another project module gives."""
+    hub = reach.hub
+    if isinstance(hub, cst.Name):
+        found = scan.lookup(hub)
+        hub = found[0] if isinstance(found, tuple) else hub
+    callee = scan.project_callee(hub.func) if isinstance(hub, cst.Call) else None
+    if callee is None:
+        return ""
+    root = scan.project.root if scan.project is not None else ""
+    return f"(made by {callee.name}() of {callee.where(root)}) "
 
 
 class HubFixPlan(NamedTuple):
@@ -410,10 +553,21 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
     legacy = legacy_keras_import(ctx.imports)
     if legacy:
         return HubFixPlan(None, legacy, _NO_FIX_REMEDY)
-    if entry and not package:
+    # a hub layer passed to another module's model: only the switch changes that model
+    passed = [reach.passed_to[0] for reach in reaches if reach.passed_to is not None]
+    root = scan.project.root if scan.project is not None else ""
+    keras3_elsewhere = next((c for c in passed if not c.models.switchable), None)
+    no_switch = None  # why an entry point does not get the switch
+    if entry and package:
+        no_switch = "it imports keras (Keras 3 whatever the switch)"
+    elif entry and keras3_elsewhere is not None:
+        no_switch = f"{keras3_elsewhere.where(root)} uses Keras 3 (import keras, or a name tf-keras lacks)"
+    elif entry:
         why = first_keras3_only(ctx, names, target)
         anchor = earliest_anchor(ctx.module)
-        if why is None and isinstance(anchor, cst.SimpleStatementLine):
+        no_switch = (f"it uses {why}" if why else None if isinstance(anchor, cst.SimpleStatementLine)
+                     else "its first statement is not one the switch can go before")
+        if no_switch is None:
             text = ("" if binds_os_before(ctx.module, anchor) else "import os\n") + switch_lines()
             order = (list(ctx.module.body).index(anchor), -1)
             fix = Fix("set TF_USE_LEGACY_KERAS=1 before anything imports TensorFlow",
@@ -424,17 +578,32 @@ def _plan_hub_fix(ctx: LintContext, names: Names, target: str, scan: ModelScan,
             return HubFixPlan(fix.unsafe(_ENTRY_POINT_CAVEAT), None,
                               "; hub-dist-fix --unsafe-fixes sets TF_USE_LEGACY_KERAS=1 at the top of "
                               "this entry-point script, before TensorFlow is imported")
-    models = [model for reach in reaches for model in scan.models_of(reach)]
     switch = f"; not the switch at its top, since {not_entry}" if not_entry else ""
+    if passed:
+        blocker = f"; not the switch at its top, since {no_switch}" if no_switch else switch
+        where = {}  # module -> its functions the hub layers are passed to
+        for callee in passed:
+            where.setdefault(callee.where(root), []).append(f"{callee.name}()")
+        shown = "; ".join(f"{module} ({', '.join(dict.fromkeys(names))})" for module, names in where.items())
+        models = "models are" if len({(c.models.path, c.name) for c in passed}) > 1 else "model is"
+        return HubFixPlan(None, f"the Keras 3 {models} built in {shown}: moving this file alone to tf-keras "
+                          "would not change that; move those files to tf-keras too, or set "
+                          f"TF_USE_LEGACY_KERAS=1 where the program starts{blocker}", _NO_FIX_REMEDY)
+    # (the scan that knows the model's unit, the model, its unit)
+    models = [(scan, model, unit) for reach in reaches if reach.inner is None
+              for model, unit in scan.models_of(reach)]
+    judged = scan.parameters_scan() if any(reach.inner is not None for reach in reaches) else None
+    models += [(judged, model, unit) for reach in reaches if reach.inner is not None
+               for model, unit in judged.models_of(reach.inner)]
     for layer in held:
         instances = scan.instances(layer.cls)
         if not instances:
             return HubFixPlan(None, f"the model leaves this file (this file makes no {layer.cls.name.value}: "
                               f"other modules do): move its users to tf-keras too{switch}",
                               _NO_FIX_REMEDY)
-        models += instances
-    for model, unit in models:
-        why = scan.hands_away(model, unit, entry)
+        models += [(scan, model, unit) for model, unit in instances]
+    for graph, model, unit in models:
+        why = graph.hands_away(model, unit, entry)
         if why:
             return HubFixPlan(None, f"the model leaves this file ({why}): move its users to "
                               f"tf-keras too{switch}", _NO_FIX_REMEDY)

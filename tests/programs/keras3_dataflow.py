@@ -160,9 +160,19 @@ def subclassed_model(vector, listed, keyed):
     train(model, model.encoder, *vectors())
 
 
+def fit_around(encoder):
+    inputs = tf.keras.Input((4,))
+    model = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(encoder(inputs)))
+    train(model, encoder, *vectors())
+
+
+def passed_to_function(vector, listed, keyed):
+    fit_around(hub.KerasLayer(vector, trainable=True))
+
+
 FORMS = [list_inputs, dict_call, dict_literal, through_name, through_layers, lambda_first,
          subclass, wrapped, plus, comprehension, loop_add, alias_keras, alias_sequential,
-         subclassed_model]
+         subclassed_model, passed_to_function]
 
 
 def main(vector, listed, keyed, *only):

@@ -1,0 +1,243 @@
+"""Hub layers that pass between the modules of the project being linted (issue 22).
+
+TFX's BERT example makes `hub.KerasLayer(...)` in one module and hands it to
+`build_bert_classifier(bert_layer, ...)` of another, which calls it on Keras 3 inputs; a
+helper module may return a hub layer (or define a `hub.KerasLayer` subclass) that a
+notebook puts into a Keras 3 model. Neither file alone proves the failure; the two do.
+
+What is followed, and only where the callee is known:
+- a name the file imports at its top from a module of the project (`from .models import
+  build`, `from utils import models` then `models.build`, `import utils.models as m`),
+  resolved to a file the way Python would find it: relative imports from the file's
+  package, absolute ones from the file's directory (a script's `sys.path[0]`), the
+  directory above its top package, or the project root; never a module of an installed
+  package (tensorflow, keras, numpy, ...) and never the standard library;
+- in that module, a module-level function or class of that name (or a name its own
+  top-level imports bring from another project module: `__init__.py` re-exports).
+
+What a module gives is a `ModuleModels` summary, built once per file content by the
+caller's `summarize` (the Keras 3 rule: it owns what Keras 3 means in a file).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import sys
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Optional, Tuple
+
+from .entry_point import project_root
+
+# modules never taken from the project: a file named like them is not what Python imports
+# in a program that has them installed
+_INSTALLED_ROOTS = frozenset({"tensorflow", "keras", "tf_keras", "tensorflow_hub", "numpy",
+                              "tensorflow_text", "tf_slim", "absl", "six", "pandas", "sklearn"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+_MAX_HOPS = 3  # re-exports followed
+
+
+@dataclass(frozen=True)
+class ParameterReach:
+    """A function parameter that reaches a Keras 3 model in its own module when it is a
+    hub layer: what a caller's hub layer runs into there."""
+
+    index: Optional[int]  # its position among the positional parameters (None: keyword-only)
+    how: str  # "sequential", "add", "functional" or "wrapped" (keras_models.Reach.how)
+    line: int
+    spelled: str  # how that module spells the Keras 3 API it reaches (tf.keras.Sequential, ...)
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleModels:
+    """What one module of the project does with hub layers, by its module-level names."""
+
+    path: str
+    returns_hub: frozenset = frozenset()  # functions every `return` of which gives a hub layer
+    hub_classes: frozenset = frozenset()  # classes deriving from hub.KerasLayer
+    # function -> parameter -> where it reaches a Keras 3 model
+    parameters: Dict[str, Dict[str, ParameterReach]] = field(default_factory=dict)
+    # the module's Keras is only tf.keras (no `import keras`, nothing Keras 3 only), so
+    # TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported turns it into tf-keras
+    switchable: bool = False
+    # module-level names it imports from other modules: name -> (module, level, attribute)
+    imported: Dict[str, Tuple[str, int, Optional[str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Callee:
+    """A module-level name of another project module, as this file reaches it."""
+
+    models: ModuleModels
+    name: str
+
+    def where(self, root: str) -> str:
+        return os.path.relpath(self.models.path, root)
+
+
+class ProjectModels:
+    """The project modules a file imports, and what their names do with hub layers.
+    `summarize(path)` gives a module's summary (None when it cannot be read)."""
+
+    def __init__(self, path: str, tree: Optional[ast.Module],
+                 summarize: Callable[[str], Optional[ModuleModels]]):
+        self.path = os.path.abspath(path) if path and not path.startswith("<") else None
+        self.root = project_root(self.path) if self.path else ""
+        self._summarize = summarize
+        self._imported = top_level_imports(tree) if tree is not None and self.path else {}
+        self.read = False  # a finding used another file: it may change with that file
+
+    def imports_hub_maker(self) -> bool:
+        """A module this file imports at its top may give hub layers: its text (or, for a
+        package, a module its `__init__.py` imports) names KerasLayer."""
+        return self.path is not None and any(
+            _makes_hub_layers(path) for path in self.imported_files(self.path, self._imported.values()))
+
+    def imported_files(self, importer: str, imported):
+        for module, level, name in imported:
+            if name is not None:  # `from package import module`
+                submodule = f"{module}.{name}" if module else name
+                path = self._module_file(importer, submodule, level)
+                if path is not None:
+                    yield path
+                    continue
+            path = self._module_file(importer, module, level)
+            if path is not None:
+                yield path
+
+    def callee(self, bound: str, attribute: Optional[str] = None) -> Optional[Callee]:
+        """The project module-level name that `bound` (a name this file imports at its top)
+        or `bound.attribute` (a module it imports) stands for."""
+        found = self._imported.get(bound)
+        if found is None:
+            return None
+        module, level, name = found
+        if name is not None and attribute is not None:
+            # `from package import module` then `module.f`: a submodule
+            module, level, name = (f"{module}.{name}" if module else name), level, attribute
+        elif name is None:
+            if attribute is None:
+                return None
+            name = attribute
+        return self._resolve(self.path, module, level, name, 0)
+
+    def _resolve(self, importer: str, module: str, level: int, name: str, hops: int) -> Optional[Callee]:
+        path = self._module_file(importer, module, level)
+        if path is None:
+            return None
+        models = self._summarize(path)
+        if models is None:
+            return None
+        self.read = True
+        if name in models.returns_hub or name in models.hub_classes or name in models.parameters:
+            return Callee(models, name)
+        if name in models.imported and hops < _MAX_HOPS:
+            module, level, attribute = models.imported[name]
+            if attribute is not None:
+                return self._resolve(path, module, level, attribute, hops + 1)
+        return None
+
+    def _module_file(self, importer: str, module: str, level: int) -> Optional[str]:
+        parts = module.split(".") if module else []
+        if level:
+            base = os.path.dirname(importer)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            bases = [base]
+        else:
+            if not parts or parts[0] in _INSTALLED_ROOTS or parts[0] in _STDLIB:
+                return None
+            bases = _search_bases(importer, self.root)
+        for base in bases:
+            stem = os.path.join(base, *parts) if parts else base
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if parts and os.path.isfile(candidate) and _inside(candidate, self.root):
+                    return candidate
+                if not parts and candidate.endswith("__init__.py") and os.path.isfile(candidate):
+                    return candidate
+        return None
+
+
+def imports_hub_maker(text: str, path: str) -> bool:
+    """`ProjectModels.imports_hub_maker` read from the text's import lines (a gate: no parse)."""
+    imported = []
+    for match in _IMPORT_LINE.finditer(text):
+        dots, module, names, plain = match.group(1), match.group(2), match.group(3), match.group(4)
+        if plain is not None:
+            imported += [(m.split()[0], 0, None) for m in plain.split(",") if m.strip()]
+        else:
+            imported += [(module or "", len(dots or ""), n.split()[0]) for n in
+                         names.strip("()").replace("\\", "").split(",") if n.strip() and n.strip() != "*"]
+    if not imported:
+        return False
+    project = ProjectModels(path, None, lambda _: None)
+    return any(_makes_hub_layers(found) for found in project.imported_files(project.path, imported))
+
+
+_IMPORT_LINE = re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n;]*)|"
+                          r"import[ \t]+([\w. \t,]+))", re.M)
+
+
+@lru_cache(maxsize=1024)
+def _text_names_keras_layer(path: str, mtime: int) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"KerasLayer" in handle.read()
+    except OSError:
+        return False
+
+
+def _makes_hub_layers(path: str, hops: int = 0) -> bool:
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        return False
+    if _text_names_keras_layer(path, mtime):
+        return True
+    if hops or not path.endswith("__init__.py"):
+        return False
+    # a package's __init__.py re-exporting from its modules
+    directory = os.path.dirname(path)
+    return any(_makes_hub_layers(os.path.join(directory, name), 1) for name in os.listdir(directory)
+               if name.endswith(".py") and name != "__init__.py")
+
+
+def top_level_imports(tree: ast.Module) -> Dict[str, Tuple[str, int, Optional[str]]]:
+    """Names the module's top-level statements import: bound -> (module, level, attribute);
+    attribute None for `import a.b as m` (m is the module). A name imported twice: dropped."""
+    found: Dict[str, Tuple[str, int, Optional[str]]] = {}
+    twice = set()
+
+    def bind(name: str, value) -> None:
+        if name in found:
+            twice.add(name)
+        found[name] = value
+
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname or "." not in alias.name:  # `import a.b` binds `a`, not a.b
+                    bind(alias.asname or alias.name, (alias.name, 0, None))
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    bind(alias.asname or alias.name, (node.module or "", node.level, alias.name))
+    for name in twice:
+        del found[name]
+    return found
+
+
+def _search_bases(importer: str, root: str) -> Tuple[str, ...]:
+    """Where an absolute import of a project module is found: the importer's directory (a
+    script's sys.path[0]), the directory above its top package, the project root."""
+    directory = os.path.dirname(importer)
+    above = directory
+    while os.path.isfile(os.path.join(above, "__init__.py")):
+        above = os.path.dirname(above)
+    return tuple(dict.fromkeys((directory, above, root)))
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), root]) == root
