@@ -240,8 +240,8 @@ class _Gate:
         return False
 
     def _import_keywords(self, text: str):
-        """The matches of `\b(?:import|from)\s+(tensorflow|keras|tf_keras)\b`, in order (they
-        cannot overlap: neither keyword lies inside a match)."""
+        """The matches of the one pattern above, in order (they cannot overlap: neither
+        keyword lies inside a match)."""
         found = heapq.merge(*(pattern.finditer(text) for pattern in self._imports),
                             key=lambda match: match.start())
         return (m for m in found if not (m.start() and self._word.match(text, m.start() - 1)))
