@@ -262,15 +262,15 @@ def _imports_tensorflow(imports) -> bool:
     return any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.") for imp in imports)
 
 
-def _may_match(tree: ast.AST, imports, text: str = "", target: Optional[str] = None) -> bool:
+def _may_match(tree: ast.AST, imports, text: str = "", release: Optional[str] = None) -> bool:
     """Whether the file has an attribute the CST scan could report (an over-approximation
     of `_method`/`_symbol`, on the `ast` tree the locator parses anyway; first on the
-    text, which rules most files out without a walk). With `target`, a deprecated name is
-    looked up as `_symbol` does (`_SymbolReads`)."""
+    text, which rules most files out without a walk). With `release` (the target), a
+    deprecated name is looked up as `_symbol` does (`_SymbolReads`)."""
     if text and not _spelled(text):
         return False
     methods, symbols = _watched_names()
-    symbol_reads = _SymbolReads(tree, imports, target) if target is not None else None
+    symbol_reads = None  # built for the first `.Symbol` that needs it
     strategies = {imp.bound for imp in imports
                   if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
     nodes = all_nodes(tree)
@@ -289,8 +289,9 @@ def _may_match(tree: ast.AST, imports, text: str = "", target: Optional[str] = N
             return True  # HDL304 reads only tf.contrib.distribute (tf.contrib.slim is HDL403's)
         if node.attr in symbols and (
                 isinstance(node.value, ast.Name) or _last_name(node.value) == "experimental"):
-            if target is None or symbol_reads is None:
+            if release is None:
                 return True
+            symbol_reads = symbol_reads or _SymbolReads(tree, imports, release)
             if symbol_reads.may_report(node):
                 return True
         if node.attr in methods:
