@@ -25,6 +25,7 @@ from .analysis.import_uses import ImportUses
 from .analysis.keras_models import ModelScan
 from .analysis.names import Names
 from .analysis.receivers import StrategyReceivers
+from .cst_walk import walk
 from .diagnostics import Diagnostic, Ensure, Fix
 from .import_scan import ScannedImport, scan_imports
 from .hub_facts import HubTarget
@@ -154,7 +155,7 @@ class LintContext:
         strategy scopes: one walk of the module."""
         if self._value_graph is None:
             graph = ModelScan(self.names, self.receivers)
-            self.module.visit(graph)
+            walk(self.module, graph)
             self._value_graph = graph
         return self._value_graph
 

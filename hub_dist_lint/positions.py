@@ -15,6 +15,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .ast_nodes import all_nodes
+from .cst_walk import walk
 from .imports import OutsideImports
 
 Span = Tuple[int, int, int, int]  # line, column, end line, end column; 1-based, end exclusive
@@ -157,7 +159,7 @@ class Locator:
             tree = self._ast()
             spans = []
             if tree is not None:
-                found = [n for n in ast.walk(tree) if isinstance(n, kind)]
+                found = [n for n in all_nodes(tree) if isinstance(n, kind)]
                 if len(found) == total:
                     # Source order; a node that contains another starts first or ends later.
                     found.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),
@@ -202,7 +204,7 @@ def _index_expressions(module: cst.Module) -> Dict[type, Dict[cst.CSTNode, int]]
             subscripts = order[ast.Subscript]
             subscripts[node] = len(subscripts)
 
-    module.visit(Indexer())
+    walk(module, Indexer())
     return order
 
 

@@ -116,6 +116,39 @@ def test_code_the_scan_cannot_rule_out_goes_to_libcst():
     assert [d.code for d in analysis.diagnostics] == ["HDL301"]
 
 
+_CLASS_CHECK = "import tensorflow as tf\n{before}ok = isinstance(s, {classes})\n"
+_OLD, _NEW = "tf.distribute.experimental.TPUStrategy", "tf.distribute.TPUStrategy"
+
+
+@pytest.mark.parametrize("source", [
+    # the class check already matches both classes: HDL303 has nothing to say
+    _CLASS_CHECK.format(before="", classes=f"({_NEW}, {_OLD})"),
+    _CLASS_CHECK.format(before="", classes=f"({_OLD}, *[x], tf.compat.v2.distribute.TPUStrategy)"),
+    # a deprecated name neither called nor checked against
+    "import tensorflow as tf\nkinds = [tf.distribute.experimental.TPUStrategy]\n",
+])
+def test_a_deprecated_name_the_scan_rules_out_skips_libcst(source):
+    chosen, full = _both_routes(source)
+    assert not chosen.parsed
+    assert _found(chosen) == _found(full) == []
+
+
+@pytest.mark.parametrize("source", [
+    _CLASS_CHECK.format(before="", classes=_OLD),
+    _CLASS_CHECK.format(before="", classes=f"({_OLD}, tf.distribute.MirroredStrategy)"),
+    # `tf` may be another binding where the stable name is read: not certainly the stable class
+    _CLASS_CHECK.format(before="def f(tf):\n    return tf\n", classes=f"({_NEW}, {_OLD})"),
+    # a call of the deprecated name, through an alias of tf.distribute.experimental
+    "from tensorflow.distribute import experimental as dx\nstrategy = dx.TPUStrategy(r)\n",
+])
+def test_a_deprecated_name_the_scan_cannot_rule_out_goes_to_libcst(source):
+    chosen, full = _both_routes(source)
+    assert chosen.parsed
+    assert _found(chosen) == _found(full)
+    if "def f" not in source:
+        assert "HDL303" in [d.code for d in chosen.diagnostics]
+
+
 def test_a_syntax_error_is_reported_as_before():
     source = "from tensorflow.python.framework import ops\nif True\n"
     with pytest.raises(LintError) as scanned:

@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from ..cst_walk import walk
 from ..imports import ImportedName
 from ..positions import statement_units
 from .bindings import Bindings, Scope
@@ -53,20 +54,20 @@ class _StatementNames(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self.uses.attribute_of[node.value] = node
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
         self.uses.call_of[node.func] = node
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Param(self, node: cst.Param) -> bool:
         for part in (node.annotation, node.default):
             if part is not None:
-                part.visit(self)
+                walk(part, self)
         return False
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
@@ -187,7 +188,7 @@ class ImportUses:
             if parts is not None:
                 collector = _StatementNames(value, self.uses)
                 for part in parts:
-                    part.visit(collector)
+                    walk(part, collector)
                 found = collector.found
             self._names[key] = found
         return self._names[key]

@@ -31,6 +31,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from ..cst_walk import walk
 from ..imports import dotted_name
 from .names import Names
 
@@ -146,7 +147,7 @@ def _load_of(line: cst.SimpleStatementLine, names: Names) -> Optional[Load]:
                 return load
             continue
         access = _KerasAccess(names)
-        small.visit(access)
+        walk(small, access)
         if access.found:
             return Load(line, access.found, True)
     return None
@@ -215,7 +216,7 @@ def set_some_other_way(module: cst.Module, names: Names) -> bool:
     """The code names TF_USE_LEGACY_KERAS other than in a literal setting (a value computed,
     a read, a helper): what it makes of tf.keras cannot be told."""
     mentions = _Mentions()
-    module.visit(mentions)
+    walk(module, mentions)
     for small in mentions.small:
         if is_unset_guard(small, names):
             continue  # the guard of a setting, which is read on its own

@@ -26,6 +26,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from ..cst_walk import walk
 from ..imports import OutsideImports
 from .names import Names
 from .strategies import is_constructor, is_get_strategy, strategy_named
@@ -99,7 +100,7 @@ class StrategyReceivers:
     def __init__(self, module: cst.Module, names: Names):
         self.names = names
         self._stores = _AttributeStores()
-        module.visit(self._stores)
+        walk(module, self._stores)
         self._memo: Dict[Tuple[int, str], str] = {}
 
     # -- public --------------------------------------------------------------------
@@ -215,5 +216,5 @@ def _returned_values(function: cst.FunctionDef) -> List[Optional[cst.BaseExpress
         def visit_ClassDef(self, node):
             return False
 
-    function.body.visit(Returns())
+    walk(function.body, Returns())
     return found

@@ -19,6 +19,7 @@ from typing import Dict, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..cst_walk import walk
 from ..imports import OutsideImports, dotted_name
 from .receivers import StrategyReceivers, Verdict
 from .names import DEFINITION, VALUE, Names
@@ -443,7 +444,7 @@ def names_in(node: cst.CSTNode) -> Set[str]:
         def visit_Name(self, name):
             found.add(name.value)
 
-    node.visit(Names())
+    walk(node, Names())
     return found
 
 

@@ -18,6 +18,7 @@ import libcst as cst
 
 from .. import hub_facts
 from ..checking import ImportScan, LintContext
+from ..cst_walk import walk
 from ..diagnostics import Diagnostic
 from ..hub_facts import HubTarget
 from .base import Checker, Invalid, Rule
@@ -185,7 +186,7 @@ class HubApiChecker(Checker):
         if not _reads_to_check(imports, ctx.text):
             return  # nothing to read from the package, or no name a release lacks is spelled
         reads = _HubReads()
-        ctx.module.visit(reads)
+        walk(ctx.module, reads)
         names = ctx.names
         for node, guarded in reads.reads:
             if guarded:

@@ -34,6 +34,8 @@ from ..analysis.keras_scope import METRIC, OPTIMIZER, RECEIVER, CompileGraph, Co
 from ..analysis.keras_switch import find_switches, late_because
 from ..analysis.scoped_values import (CALLED, IN, OTHER_ATTRIBUTE, OUT, TRAINED, ScopedValue,
                                       ScopeProof)
+from ..ast_nodes import all_nodes
+from ..cst_walk import walk
 from ..checking import NO_PLAN, FixPlan, ImportScan, LintContext
 from ..diagnostics import Diagnostic
 from ..fixes.scope_moves import ScopePlan, plan_scope_fix, scope_fixes
@@ -200,7 +202,7 @@ def _may_compile_in_a_scope(tree: ast.Module, makers: frozenset) -> bool:
     maker by its name: what every finding needs (an over-approximation, on the `ast` tree;
     `name_scope()` is not `scope()`)."""
     scoped = compiles = made = False
-    nodes = list(ast.walk(tree))
+    nodes = all_nodes(tree)
     # the names a maker is bound to here: `from ... import Adam as A`, `Opt = optimizers.Adam`
     aliases = set(makers)
     for node in nodes:
@@ -252,7 +254,7 @@ class KerasScopeChecker(Checker):
         if tree is not None and not _may_compile_in_a_scope(tree, _maker_names(ctx.target)):
             return  # the walks below cost several parses: skip them when ast rules them out
         graph = CompileGraph(ctx.names, ctx.receivers, {path: info[2] for path, info in makers.items()})
-        ctx.module.visit(graph)
+        walk(ctx.module, graph)
         if not graph.made:
             return
         proof = ScopeProof(graph)

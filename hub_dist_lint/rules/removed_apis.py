@@ -24,6 +24,8 @@ import libcst as cst
 from ..checking import FixPlan, ImportScan, LintContext
 from .. import apimap, changes, tf_tables
 from ..diagnostics import Diagnostic, Fix
+from ..ast_nodes import all_nodes
+from ..cst_walk import walk
 from ..imports import OutsideImports, dotted_name
 from ..analysis.signatures import call_fits
 from ..analysis.receivers import StrategyReceivers, Verdict
@@ -260,16 +262,18 @@ def _imports_tensorflow(imports) -> bool:
     return any(imp.path == "tensorflow" or imp.path.startswith("tensorflow.") for imp in imports)
 
 
-def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
+def _may_match(tree: ast.AST, imports, text: str = "", release: Optional[str] = None) -> bool:
     """Whether the file has an attribute the CST scan could report (an over-approximation
     of `_method`/`_symbol`, on the `ast` tree the locator parses anyway; first on the
-    text, which rules most files out without a walk)."""
+    text, which rules most files out without a walk). With `release` (the target), a
+    deprecated name is looked up as `_symbol` does (`_SymbolReads`)."""
     if text and not _spelled(text):
         return False
     methods, symbols = _watched_names()
+    symbol_reads = None  # built for the first `.Symbol` that needs it
     strategies = {imp.bound for imp in imports
                   if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
-    nodes = list(ast.walk(tree))
+    nodes = all_nodes(tree)
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
             made = _last_name(node.value) or ""
@@ -285,12 +289,136 @@ def _may_match(tree: ast.AST, imports, text: str = "") -> bool:
             return True  # HDL304 reads only tf.contrib.distribute (tf.contrib.slim is HDL403's)
         if node.attr in symbols and (
                 isinstance(node.value, ast.Name) or _last_name(node.value) == "experimental"):
-            return True
+            if release is None:
+                return True
+            symbol_reads = symbol_reads or _SymbolReads(tree, imports, release)
+            if symbol_reads.may_report(node):
+                return True
         if node.attr in methods:
             receiver = _last_name(node.value) or ""
             if receiver.lower().endswith("strategy") or receiver in strategies:
                 return True
     return False
+
+
+_BINDS_A_NAME = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal,
+                 ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.arg)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+class _SymbolReads:
+    """What `_symbol` makes of a `.Symbol` attribute, from `ast`: whether it may report it.
+
+    `Names.path_of` resolves a chain's root name where it is read. That is decided here
+    only for a root name that nothing but module-level imports bind (every read then gets
+    the module's binding: the first import of the longest prefix of the chain, as
+    `path_of` finds it); for any other root, every import that could bind a prefix is
+    assumed (more paths, never fewer). A class check (`isinstance(s, (NEW, OLD))`) is
+    ruled out only when an element of the tuple certainly spells the stable name."""
+
+    def __init__(self, tree: ast.AST, imports, target: str):
+        self.target = target
+        self.first: Dict[str, str] = {}  # bound -> path of its first import
+        self.every: Dict[str, set] = {}  # bound -> every path imported as it
+        for imp in imports:
+            if imp.bound and not imp.is_star:
+                self.first.setdefault(imp.bound, imp.path)
+                self.every.setdefault(imp.bound, set()).add(imp.path)
+        self.calls, self.class_checks = set(), {}
+        self.rebound, nested_imports = set(), set()
+        self._collect(tree, False, nested_imports)
+        self.rebound |= {bound.split(".")[0] for bound in nested_imports}
+
+    def _collect(self, node: ast.AST, nested: bool, nested_imports: set) -> None:
+        """Calls, class checks, and the names bound other than by a module-level import."""
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+                self.rebound.add(child.id)
+            elif isinstance(child, _BINDS_A_NAME):
+                for name in ("name", "arg", "rest"):
+                    value = getattr(child, name, None)
+                    if isinstance(value, str):
+                        self.rebound.add(value)
+                self.rebound.update(getattr(child, "names", ()) if isinstance(
+                    child, (ast.Global, ast.Nonlocal)) else ())
+            elif isinstance(child, (ast.Import, ast.ImportFrom)) and nested:
+                nested_imports.update(a.asname or a.name for a in child.names)
+            elif isinstance(child, ast.Call):
+                self.calls.add(id(child.func))
+                self._class_check(child)
+            self._collect(child, nested or isinstance(child, _SCOPES), nested_imports)
+
+    def _class_check(self, call: ast.Call) -> None:
+        """As `_Scan.visit_Call`: `isinstance(x, C)` / `issubclass(x, (C, D))`, two plain
+        arguments; a starred element's value counts (libcst's element value)."""
+        if not (isinstance(call.func, ast.Name) and call.func.id in ("isinstance", "issubclass")
+                and len(call.args) == 2 and not call.keywords
+                and not any(isinstance(a, ast.Starred) for a in call.args)):
+            return
+        classes = call.args[1]
+        if isinstance(classes, ast.Attribute):
+            self.class_checks[id(classes)] = None
+        elif isinstance(classes, ast.Tuple):
+            for element in classes.elts:
+                value = element.value if isinstance(element, ast.Starred) else element
+                if isinstance(value, ast.Attribute):
+                    self.class_checks[id(value)] = classes
+
+    def _paths(self, node: ast.AST) -> Tuple[Optional[set], bool]:
+        """(the paths `path_of` may give the chain, whether that is the one path it gives);
+        None: not a chain of names."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None, False
+        parts.append(node.id)
+        parts.reverse()
+        if node.id not in self.rebound:
+            for cut in range(len(parts), 0, -1):
+                path = self.first.get(".".join(parts[:cut]))
+                if path is not None:
+                    return {".".join([path] + parts[cut:])}, True
+            return set(), True
+        found = set()
+        for cut in range(len(parts), 0, -1):
+            for path in self.every.get(".".join(parts[:cut]), ()):
+                found.add(".".join([path] + parts[cut:]))
+        return found, False
+
+    def may_report(self, node: ast.Attribute) -> bool:
+        paths, _ = self._paths(node)
+        for path in paths or ():
+            path = _v2_path(path)
+            if not path.startswith("tensorflow."):
+                continue
+            public = "tf." + path[len("tensorflow."):]
+            if public.startswith("tf.contrib.distribute.") and public.count(".") == 3:
+                return True
+            dep = changes.deprecated_symbol(public)
+            if dep is None or not changes.has(dep["releases"], self.target):
+                continue
+            if id(node) in self.calls:
+                return True
+            if id(node) not in self.class_checks:
+                continue  # neither a call nor a class check: `_symbol` reports neither
+            new = changes.symbol_fix(public)
+            if not new or not isinstance_tells_apart(public, new, self.target):
+                continue
+            holder = self.class_checks[id(node)]
+            if holder is None or not self._spells(holder, "tensorflow." + new[3:]):
+                return True
+        return False
+
+    def _spells(self, holder: ast.Tuple, stable: str) -> bool:
+        """An element of the tuple is certainly `stable`."""
+        for element in holder.elts:
+            value = element.value if isinstance(element, ast.Starred) else element
+            paths, certain = self._paths(value)
+            if certain and paths and {_v2_path(p) for p in paths} == {stable}:
+                return True
+        return False
 
 
 class _LazyGate:
@@ -425,7 +553,7 @@ class RemovedApiChecker(Checker):
 
     def decides_from_imports(self, scan: ImportScan) -> bool:
         return not _imports_tensorflow(scan.imports) or not _may_match(scan.tree, scan.imports,
-                                                                       scan.text)
+                                                                       scan.text, scan.target)
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         imports = ctx.imports
@@ -437,11 +565,11 @@ class RemovedApiChecker(Checker):
                 yield ctx.diagnostic(RemovedContribDistribute, self._contrib_import(imp.path),
                                      ctx.import_span(imp))
         tree = ctx.locator.ast_tree()
-        if tree is not None and not _may_match(tree, imports, ctx.text):
+        if tree is not None and not _may_match(tree, imports, ctx.text, target):
             return  # an expression walk costs about a parse: skip it when ast rules it out
         names = ctx.names
         scan = _Scan()
-        ctx.module.visit(scan)
+        walk(ctx.module, scan)
         maybe_v1 = "compat.v1" in ctx.text
         for node in scan.attributes:
             found = (self._method(node, ctx, scan, maybe_v1)
