@@ -26,6 +26,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from ..cst_walk import walk
 from ..imports import dotted_name
 from .scoped_values import ValueGraph, Unit, method_owner
 from .names import DEFINITION, IMPORT, LOOP, VALUE, Names
@@ -437,7 +438,7 @@ class ModelScan(ValueGraph):
             judged = ModelScan(self.names, self.receivers)
             judged.parameters_hold_hub = True
             judged.keras3 = self.keras3
-            self._module.visit(judged)
+            walk(self._module, judged)
             self._parameters_scan = judged
         return self._parameters_scan
 
@@ -670,14 +671,14 @@ def _names_read(node: cst.CSTNode) -> set:
         def visit_Name(self, name):
             found.add(name.value)
 
-    node.visit(Reads())
+    walk(node, Reads())
     return found
 
 
 def _statement_of(call: cst.Call, unit: Unit) -> Optional[cst.CSTNode]:
     """The small statement whose value is `call` itself, if any."""
     finder = _ValueStatement(call)
-    unit.node.visit(finder)
+    walk(unit.node, finder)
     return finder.found
 
 
