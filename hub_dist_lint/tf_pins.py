@@ -7,10 +7,11 @@ tensorflow==2.15.1` cell is such a requirement.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import apimap
 
@@ -143,6 +144,30 @@ def project_pin(directory: str, combine=None) -> Optional["FoundPin"]:
         current = parent
 
 
+# directory -> (its mtime, the requirement files it holds): every file of a walk asks about
+# the same few directories (and a large /tmp above them); adding or removing a file changes
+# the mtime, and the files themselves are read afresh
+_REQUIREMENT_FILES_IN: Dict[str, Tuple[int, Tuple[str, ...]]] = {}
+
+
+def _requirement_files(directory: str) -> Optional[Tuple[str, ...]]:
+    import os
+
+    try:
+        mtime = os.stat(directory).st_mtime_ns
+        cached = _REQUIREMENT_FILES_IN.get(directory)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return None
+    found = tuple([n for n in REQUIREMENT_FILES if n in names] + [n for n in names if _REQUIREMENTS_TXT.match(n)])
+    if len(_REQUIREMENT_FILES_IN) > 4096:
+        _REQUIREMENT_FILES_IN.clear()
+    _REQUIREMENT_FILES_IN[directory] = (mtime, found)
+    return found
+
+
 @dataclass(frozen=True)
 class FoundPin:
     path: str  # the file that says it
@@ -150,14 +175,9 @@ class FoundPin:
 
 
 def _pin_in_directory(directory: str, combine) -> Optional[FoundPin]:
-    import os
-
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError:
+    candidates = _requirement_files(directory)
+    if candidates is None:
         return None
-    candidates = [n for n in REQUIREMENT_FILES if n in names]
-    candidates += [n for n in names if _REQUIREMENTS_TXT.match(n)]
     for name in candidates:
         path = os.path.join(directory, name)
         try:
