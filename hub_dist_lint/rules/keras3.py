@@ -386,7 +386,10 @@ def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
         if key not in _SUMMARIES:
             if len(_SUMMARIES) > 512:
                 _SUMMARIES.clear()
-            _SUMMARIES[key] = _module_models(path, config, target)
+            try:
+                _SUMMARIES[key] = _module_models(path, config, target)
+            except RecursionError:  # nesting deeper than the walks go: that module says nothing
+                _SUMMARIES[key] = None
         return _SUMMARIES[key]
 
     return ProjectModels(ctx.path, ctx.locator.ast_tree(), summarize)
