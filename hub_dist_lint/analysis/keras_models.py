@@ -396,23 +396,15 @@ class ModelScan(ValueGraph):
         parameters = callee.models.parameters.get(callee.name) if callee is not None else None
         if not parameters:
             return []
-        found = []
-        for position, arg in enumerate(call.args):
-            if arg.star:
-                break  # positions after *args are not known
-            if arg.keyword is not None:
-                reach = parameters.get(arg.keyword.value)
-            else:
-                reach = next((r for r in parameters.values() if r.index == position), None)
-            if reach is not None and self.kind(arg.value, unit) == HUB:
-                found.append(Reach("passed", arg.value, call, unit, reach.spelled, (callee, reach)))
-        return found
+        positional = {reach.index: name for name, reach in parameters.items() if reach.index is not None}
+        return [Reach("passed", arg.value, call, unit, parameters[name].spelled, (callee, parameters[name]))
+                for name, arg in _arguments(call, positional)
+                if name in parameters and self.kind(arg.value, unit) == HUB]
 
     def _passed_here(self, call: cst.Call, unit: Unit, function: Unit) -> List[Reach]:
         """Hub layers passed to a module-level function of this file whose parameter
         reaches a Keras 3 model (judged by `parameters_scan`, built when first needed)."""
-        if (self.parameters_hold_hub or function.kind != "function" or function.cls is not None
-                or function.parent is None or function.parent.kind != "module"):
+        if self.parameters_hold_hub or not module_function(function):
             return []
         if not any(self.kind(arg.value, unit) == HUB for arg in call.args if not arg.star):
             return []
@@ -420,17 +412,9 @@ class ModelScan(ValueGraph):
         reached = judged.parameter_reaches(self._spell).get(function.node.name.value) if judged else None
         if not reached:
             return []
-        positional = _positional_names(function.node)
-        found = []
-        for position, arg in enumerate(call.args):
-            if arg.star:
-                break
-            name = arg.keyword.value if arg.keyword is not None else (
-                positional[position] if position < len(positional) else None)
-            if name in reached and self.kind(arg.value, unit) == HUB:
-                inner = reached[name][0]
-                found.append(Reach("passed", arg.value, call, unit, inner.spelled, inner=inner))
-        return found
+        return [Reach("passed", arg.value, call, unit, reached[name][0].spelled, inner=reached[name][0])
+                for name, arg in _arguments(call, dict(enumerate(_positional_names(function.node))))
+                if name in reached and self.kind(arg.value, unit) == HUB]
 
     def parameters_scan(self) -> Optional["ModelScan"]:
         """This module judged with its functions' parameters as hub layers (built once)."""
@@ -453,9 +437,7 @@ class ModelScan(ValueGraph):
             if not isinstance(reach.hub, cst.Name):
                 continue
             function = self.names.parameter_of(reach.hub)
-            unit = self.unit_of.get(function) if function is not None else None
-            if (unit is None or unit.kind != "function" or unit.cls is not None or unit.parent is None
-                    or unit.parent.kind != "module"):
+            if not module_function(self.unit_of.get(function) if function is not None else None):
                 continue
             params = function.params
             positional = _positional_names(function)
@@ -472,21 +454,14 @@ class ModelScan(ValueGraph):
         grown = False
         for call, unit, _ in self.calls:
             callee = self.lookup(call.func) if isinstance(call.func, cst.Name) else None
-            reached = found.get(callee.node.name.value) if isinstance(callee, Unit) and callee.kind == "function" else None
-            if not reached or callee.cls is not None:
+            reached = found.get(callee.node.name.value) if isinstance(callee, Unit) and module_function(callee) else None
+            if not reached:
                 continue
-            positional = _positional_names(callee.node)
-            for position, arg in enumerate(call.args):
-                if arg.star:
-                    break
-                name = arg.keyword.value if arg.keyword is not None else (
-                    positional[position] if position < len(positional) else None)
+            for name, arg in _arguments(call, dict(enumerate(_positional_names(callee.node)))):
                 if name not in reached or not isinstance(arg.value, cst.Name):
                     continue
                 function = self.names.parameter_of(arg.value)
-                outer = self.unit_of.get(function) if function is not None else None
-                if (outer is None or outer.cls is not None or outer.parent is None
-                        or outer.parent.kind != "module"):
+                if not module_function(self.unit_of.get(function) if function is not None else None):
                     continue
                 mine = _positional_names(function)
                 index = mine.index(arg.value.value) if arg.value.value in mine else -1
@@ -643,6 +618,23 @@ class ModelScan(ValueGraph):
                 return True
             return found is None and func.value in vars(builtins) and self.names.is_unbound(func)
         return False
+
+
+def module_function(unit: Optional[Unit]) -> bool:
+    """A function defined at a module's top (not a method, not nested)."""
+    return (unit is not None and unit.kind == "function" and unit.cls is None
+            and unit.parent is not None and unit.parent.kind == "module")
+
+
+def _arguments(call: cst.Call, positional: Dict[int, str]):
+    """(parameter name, argument) for a call's arguments up to a `*args` (after it positions
+    are not known): a keyword by its name, a positional one by `positional[position]`."""
+    for position, arg in enumerate(call.args):
+        if arg.star:
+            break
+        name = arg.keyword.value if arg.keyword is not None else positional.get(position)
+        if name is not None:
+            yield name, arg
 
 
 def _positional_names(function: cst.FunctionDef) -> List[str]:

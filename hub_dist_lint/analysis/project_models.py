@@ -27,7 +27,7 @@ import re
 import sys
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from .entry_point import project_root
 
@@ -91,23 +91,19 @@ class ProjectModels:
         self._imported = top_level_imports(tree) if tree is not None and self.path else {}
         self.read = False  # a finding used another file: it may change with that file
 
-    def imports_hub_maker(self) -> bool:
-        """A module this file imports at its top may give hub layers: its text (or, for a
-        package, a module its `__init__.py` imports) names KerasLayer."""
-        return self.path is not None and any(
-            _makes_hub_layers(path) for path in self.imported_files(self.path, self._imported.values()))
-
-    def imported_files(self, importer: str, imported):
-        for module, level, name in imported:
-            if name is not None:  # `from package import module`
-                submodule = f"{module}.{name}" if module else name
-                path = self._module_file(importer, submodule, level)
-                if path is not None:
-                    yield path
-                    continue
-            path = self._module_file(importer, module, level)
-            if path is not None:
-                yield path
+    def imports_hub_maker(self, imported: Optional[Iterable[Tuple[str, int, Optional[str]]]] = None) -> bool:
+        """A module this file imports at its top (or these (module, level, name) imports)
+        may give hub layers: its text, or for a package a module beside its `__init__.py`,
+        names KerasLayer."""
+        if self.path is None:
+            return False
+        for module, level, name in self._imported.values() if imported is None else imported:
+            # `from package import name`: the submodule `name`, else the package
+            path = name is not None and self._module_file(self.path, f"{module}.{name}" if module else name, level)
+            path = path or self._module_file(self.path, module, level)
+            if path and _makes_hub_layers(path):
+                return True
+        return False
 
     def callee(self, bound: str, attribute: Optional[str] = None) -> Optional[Callee]:
         """The project module-level name that `bound` (a name this file imports at its top)
@@ -153,19 +149,20 @@ class ProjectModels:
             if not parts or parts[0] in _INSTALLED_ROOTS or parts[0] in _STDLIB:
                 return None
             bases = _search_bases(importer, self.root)
+        if not parts:  # `from . import name`: the package itself
+            init = os.path.join(bases[0], "__init__.py")
+            return init if os.path.isfile(init) else None
         for base in bases:
-            stem = os.path.join(base, *parts) if parts else base
+            stem = os.path.join(base, *parts)
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                if parts and os.path.isfile(candidate) and _inside(candidate, self.root):
-                    return candidate
-                if not parts and candidate.endswith("__init__.py") and os.path.isfile(candidate):
+                if os.path.isfile(candidate) and _inside(candidate, self.root):
                     return candidate
         return None
 
 
 def imports_hub_maker(text: str, path: str) -> bool:
     """`ProjectModels.imports_hub_maker` read from the text's import lines (a gate: no parse)."""
-    imported = []
+    imported: List[Tuple[str, int, Optional[str]]] = []
     for match in _IMPORT_LINE.finditer(text):
         dots, module, names, plain = match.group(1), match.group(2), match.group(3), match.group(4)
         if plain is not None:
@@ -173,10 +170,7 @@ def imports_hub_maker(text: str, path: str) -> bool:
         else:
             imported += [(module or "", len(dots or ""), n.split()[0]) for n in
                          names.strip("()").replace("\\", "").split(",") if n.strip() and n.strip() != "*"]
-    if not imported:
-        return False
-    project = ProjectModels(path, None, lambda _: None)
-    return any(_makes_hub_layers(found) for found in project.imported_files(project.path, imported))
+    return bool(imported) and ProjectModels(path, None, lambda _: None).imports_hub_maker(imported)
 
 
 _IMPORT_LINE = re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n;]*)|"
