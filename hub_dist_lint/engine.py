@@ -14,7 +14,7 @@ import symtable
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
@@ -79,6 +79,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
         return Analysis(path, text, None, config=config)
+    settled: List[Diagnostic] = []  # findings the scan decided, needing no libcst tree
+    read_project = False
     if module is None and all(c.reads_imports for c in checkers):
         # Import findings need no libcst tree: decide them from `ast`, and parse with
         # libcst only when the code needs a closer look or there is something to fix.
@@ -86,24 +88,43 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         if scanned_tree is not None:
             scan = ImportScan(text, scanned_tree, path, config, source_kind)
             if all(c.decides_from_imports(scan) for c in checkers):
-                found = _run(checkers, scan, config, text, noqa)
-                if not (fixes and found):
-                    return Analysis(path, text, None, found, tree=scanned_tree, config=config)
+                by_checker = [(c, _findings(c, scan, config)) for c in checkers]
+                found = _finish([d for _, ds in by_checker for d in ds], scan, text, noqa)
+                if not (fixes and any(_may_have_fix(d) for d in found)):
+                    return Analysis(path, text, None, found, tree=scanned_tree, config=config,
+                                    read_project=scan.read_project)
+                # Only a checker with a finding to plan a fix for runs on the libcst
+                # tree; the others' findings are the scan's (the same, without a walk).
+                settled = [d for _, ds in by_checker if not any(map(_may_have_fix, ds)) for d in ds]
+                checkers = [c for c, ds in by_checker if any(map(_may_have_fix, ds))]
+                read_project = scan.read_project
             tree = scanned_tree
     if module is None:
         module = parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
-    found = _run(checkers, ctx, config, text, noqa)
+    found = _finish(settled + [d for c in checkers for d in _findings(c, ctx, config)], ctx, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config, read_project=ctx.read_project)
+                    config=config, read_project=read_project or ctx.read_project)
 
 
-def _run(checkers: List[Checker], ctx: LintContext, config: Config, text: str,
-         noqa: bool) -> List[Diagnostic]:
-    """The checkers' findings on one file: selected, not suppressed by `# noqa`, in order."""
-    found: List[Diagnostic] = []
-    for checker in checkers:
-        found.extend(d for d in checker.check(ctx) if config.is_selected(d.code))
+def _may_have_fix(diag: Diagnostic) -> bool:
+    """Could the libcst route plan a fix for this finding? Not for a rule that never has
+    one (a private import without a public name, a star import): its file needs no
+    libcst tree for fixes either."""
+    return diag.code not in _NEVER_FIXED
+
+
+# codes whose rules never have a fix (Rule.fix_availability)
+_NEVER_FIXED = frozenset(rule.code for rule in all_rules() if rule.fix_availability == "never")
+
+
+def _findings(checker: Checker, ctx: LintContext, config: Config) -> List[Diagnostic]:
+    """One checker's selected findings on one file."""
+    return [d for d in checker.check(ctx) if config.is_selected(d.code)]
+
+
+def _finish(found: List[Diagnostic], ctx: LintContext, text: str, noqa: bool) -> List[Diagnostic]:
+    """The file's findings, not suppressed by `# noqa`, in order."""
     if noqa and found and _NOQA.search(text) and _noqa_may_apply(found, text, ctx.locator.parsed_tree()):
         lines = _noqa_lines(text)
         found = [d for d in found if not _suppressed(d, lines)]

@@ -9,6 +9,7 @@ import pytest
 from goldens import FIXTURES, settings
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import LintError, analyze
+from hub_dist_lint.fixing import fix_as_json
 from hub_dist_lint.import_scan import scan_imports
 from hub_dist_lint.imports import collect_imports
 from hub_dist_lint.rules import all_rules
@@ -21,12 +22,18 @@ def _found(analysis):
             for d in analysis.diagnostics]
 
 
-def _both_routes(source: str, path: str = "x.py", config: Config = None):
+def _both_routes(source: str, path: str = "x.py", config: Config = None, fixes: bool = False):
     """(findings by whichever route the engine picks, findings by the libcst route)."""
     config = config or Config()
-    chosen = analyze(source, path, config)
-    full = analyze(source, path, config, module=cst.parse_module(source))
+    chosen = analyze(source, path, config, fixes=fixes)
+    full = analyze(source, path, config, fixes=fixes, module=cst.parse_module(source))
     return chosen, full
+
+
+def _found_and_fixed(analysis):
+    """Findings, with their fixes as JSON edits and why the others have none."""
+    return [(d.code, d.message, d.line, d.column, fix_as_json(analysis, d), d.no_fix_reason)
+            for d in analysis.diagnostics]
 
 
 _GOLDENS = sorted(p for p in FIXTURES.glob("*/lint/*.py"))
@@ -36,6 +43,19 @@ _GOLDENS = sorted(p for p in FIXTURES.glob("*/lint/*.py"))
 def test_the_scan_finds_what_libcst_finds_on_every_golden(path):
     chosen, full = _both_routes(path.read_text(), str(path), settings(path))
     assert _found(chosen) == _found(full)
+
+
+_FIX_GOLDENS = sorted(p for p in FIXTURES.glob("*/fix/*.in.py"))
+
+
+@pytest.mark.parametrize("path", _GOLDENS + _FIX_GOLDENS,
+                         ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_with_fixes_asked_the_chosen_route_plans_what_libcst_plans(path):
+    """With fixes asked for, a file whose findings have no fix to plan is not parsed with
+    libcst, and checkers whose scan found nothing fixable keep the scan's findings: the
+    findings, fixes and reasons are those of every checker run on the libcst tree."""
+    chosen, full = _both_routes(path.read_text(), str(path), settings(path), fixes=True)
+    assert _found_and_fixed(chosen) == _found_and_fixed(full)
 
 
 def _examples():
@@ -50,6 +70,8 @@ def _examples():
 def test_the_scan_finds_what_libcst_finds_on_every_rule_example(code, source):
     chosen, full = _both_routes(source)
     assert _found(chosen) == _found(full)
+    chosen, full = _both_routes(source, fixes=True)
+    assert _found_and_fixed(chosen) == _found_and_fixed(full)
 
 
 SOURCE = """\
@@ -106,6 +128,19 @@ def test_a_file_with_import_findings_only_is_not_parsed_by_libcst():
     # with fixes asked for, the file is parsed and the fix planned as before
     fixed = analyze(source, "x.py", fixes=True)
     assert fixed.parsed and fixed.diagnostics[0].fix is not None
+
+
+def test_findings_that_never_have_a_fix_need_no_libcst_tree_for_fixes():
+    # no public name (HDL102), a star import (HDL104): nothing to plan
+    source = ("from tensorflow.python.distribute.values import AutoPolicy\n"
+              "from tensorflow.python.keras import *\n")
+    fixed = analyze(source, "x.py", fixes=True)
+    assert [d.code for d in fixed.diagnostics] == ["HDL102", "HDL104"]
+    assert not fixed.parsed and all(d.fix is None for d in fixed.diagnostics)
+    # one fixable finding beside them: parsed, and planned
+    fixable = analyze(source + "from tensorflow.python.distribute.mirrored_strategy import "
+                      "MirroredStrategy\n", "x.py", fixes=True)
+    assert fixable.parsed and [d.fix is not None for d in fixable.diagnostics] == [False, False, True]
 
 
 def test_code_the_scan_cannot_rule_out_goes_to_libcst():
