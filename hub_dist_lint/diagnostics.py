@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import FrozenSet, Optional, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Optional, Tuple
 
-import libcst as cst
+if TYPE_CHECKING:  # plans hold libcst nodes; reading findings (a cached run) needs no libcst
+    import libcst as cst
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,10 +53,9 @@ class Fix:
     # into that block, keeping their order relative to its body.
     merge: Tuple[Tuple[Tuple[cst.CSTNode, ...], cst.CSTNode, bool], ...] = ()
     # Where the plan acts, when its planner knows: the statement lines and compound
-    # statements on the way to every node it touches (others need not be visited),
-    # and the compound statements whose own header it changes. None: anywhere.
+    # statements on the way to every node it touches (others need not be visited).
+    # None: anywhere.
     within: Optional[FrozenSet[cst.CSTNode]] = None
-    headers: FrozenSet[cst.CSTNode] = frozenset()
     applicability: str = SAFE
     # for an unsafe or display-only fix: what it depends on (shown when it is not applied)
     caveat: Optional[str] = None

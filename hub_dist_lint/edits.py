@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -46,28 +46,47 @@ def apply_edits(text: str, edits: Sequence[dict]) -> str:
     return "".join(lines)
 
 
-def local_edits(old: cst.Module, new: cst.Module, text: str, tree: Optional[ast.Module],
-                headers=frozenset()) -> Optional[List[dict]]:
+def local_edits(old: cst.Module, new: cst.Module, text: str, tree: Optional[ast.Module]
+                ) -> Optional[List[dict]]:
     """The edits turning `text` (the file `old` was parsed from, `tree` its `ast`) into
     `new`, found from the statements that are not the very same objects in both (a
-    transform that did not enter a statement returns it as is); None when unsure.
-    `headers`: compound statements whose own header changed (generated whole)."""
+    transform that did not enter a statement returns it as is); None when unsure."""
     if tree is None:
         return None
     if not (_same_lines(old.footer, new.footer) and _same_lines(old.header, new.header)):
         return None
-    renderer = _Renderer(old, new, text, headers)
+    renderer = _Renderer(old, new, text)
     end = len(renderer.lines) - len(old.footer)
     if not renderer.body(old.body, new.body, tree.body, end, ""):
         return None
-    return renderer.edits
+    return _joined(renderer.edits, renderer.lines)
+
+
+def _joined(edits: List[dict], lines: Sequence[str]) -> List[dict]:
+    """Edits in line order; those that touch are diffed again as one, as one diff of the
+    text they span gives them (a removed import whose comment lines now lead the class
+    below it: only the import's line goes)."""
+    groups: List[List[dict]] = []
+    for edit in sorted(edits, key=lambda e: (e["line"], e["end_line"])):
+        if groups and groups[-1][-1]["end_line"] == edit["line"]:
+            groups[-1].append(edit)
+        else:
+            groups.append([edit])
+    out: List[dict] = []
+    for group in groups:
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        first, end = group[0]["line"], group[-1]["end_line"]
+        out.extend(text_edits("".join(lines[first - 1:end - 1]),
+                              "".join(e["content"] for e in group), first))
+    return out
 
 
 class _Renderer:
-    def __init__(self, old: cst.Module, new: cst.Module, text: str, headers):
+    def __init__(self, old: cst.Module, new: cst.Module, text: str):
         self.old, self.new = old, new
         self.lines = text.splitlines(True)
-        self.headers = headers
         self.edits: List[dict] = []
 
     def body(self, old: Sequence[cst.CSTNode], new: Sequence[cst.CSTNode],
@@ -80,28 +99,59 @@ class _Renderer:
         if firsts is None or regions is None:
             return False
         starts = [_first_line(node) - len(s.leading_lines) for s, node in zip(old, firsts)]
+
+        def lines(i0: int, i1: int) -> Tuple[int, int]:  # first and last line of old[i0:i1]
+            return (starts[i0] if i0 < len(old) else end + 1,
+                    starts[i1] - 1 if i1 < len(old) else end)
+
         for i0, i1, k0, k1 in regions:
-            first = starts[i0] if i0 < len(old) else end + 1
-            last = starts[i1] - 1 if i1 < len(old) else end
-            if i1 - i0 == 1 and k1 - k0 == 1 and self._enterable(old[i0], new[k0]):
-                if self.compound(old[i0], new[k0], firsts[i0], last, indent):
-                    continue
-            if not self.region(old[i0:i1], new[k0:k1], first, last, indent):
-                return False
+            # A compound statement changed on both sides is entered, also at the ends of a
+            # longer run (a removed import above a class whose body a fix changed): only
+            # what changed in it is generated, not the whole class.
+            pairs = []
+            while i1 - i0 > 0 and k1 - k0 > 0 and self._enterable(old[i0], new[k0]):
+                pairs.append((i0, k0))
+                i0, k0 = i0 + 1, k0 + 1
+            while i1 - i0 > 0 and k1 - k0 > 0 and self._enterable(old[i1 - 1], new[k1 - 1]):
+                i1, k1 = i1 - 1, k1 - 1
+                pairs.append((i1, k1))
+            if i1 > i0 or k1 > k0:
+                if not self.region(old[i0:i1], new[k0:k1], *lines(i0, i1), indent):
+                    return False
+            for i, k in pairs:
+                first, last = lines(i, i + 1)
+                mark = len(self.edits)
+                if not self.compound(old[i], new[k], firsts[i], first, last, indent):
+                    del self.edits[mark:]  # what it found so far: generated whole instead
+                    if not self.region([old[i]], [new[k]], first, last, indent):
+                        return False
         return True
 
     def _enterable(self, old: cst.CSTNode, new: cst.CSTNode) -> bool:
-        return (type(old) is type(new) and isinstance(old, _ENTERED) and old not in self.headers
+        return (type(old) is type(new) and isinstance(old, _ENTERED)
                 and isinstance(old.body, cst.IndentedBlock) and isinstance(new.body, cst.IndentedBlock)
                 and getattr(old, "orelse", None) is None and getattr(new, "orelse", None) is None
-                and _same_lines(old.leading_lines, new.leading_lines)
+                and old.body.indent == new.body.indent
                 and _same_lines(old.body.footer, new.body.footer))
 
-    def compound(self, old, new, node: ast.stmt, last: int, indent: str) -> bool:
-        """Edits inside a compound statement whose header the fix leaves alone."""
+    def compound(self, old, new, node: ast.stmt, first: int, last: int, indent: str) -> bool:
+        """Edits in a compound statement: of its header (its leading lines, decorators and
+        the lines up to its colon, generated without the body, which may be a whole
+        class), then inside its body."""
+        if not self.header(old, new, first, indent):
+            return False
         block = old.body
         inner = indent + (block.indent if block.indent is not None else self.old.default_indent)
         return self.body(block.body, new.body.body, node.body, last - len(block.footer), inner)
+
+    def header(self, old, new, first: int, indent: str) -> bool:
+        """Edits of a compound statement's header, which starts on line `first`."""
+        old_text = _header_code(self.old, old, indent)
+        text = "".join(self.lines[first - 1:first - 1 + len(old_text.splitlines(True))])
+        if old_text != text:
+            return False  # the line numbers do not add up
+        self.edits.extend(text_edits(text, _header_code(self.new, new, indent), first))
+        return True
 
     def region(self, old, new, first: int, last: int, indent: str) -> bool:
         text = "".join(self.lines[first - 1:last])
@@ -118,6 +168,14 @@ def _code(module: cst.Module, statements: Sequence[cst.CSTNode], indent: str) ->
         return "".join(module.code_for_node(s) for s in statements)
     block = cst.IndentedBlock(body=statements, indent=indent)
     return module.code_for_node(block)[len(module.default_newline):]  # without the header newline
+
+
+def _header_code(module: cst.Module, statement: cst.CSTNode, indent: str) -> str:
+    """A compound statement's code without its body: generated with an empty block (which
+    libcst writes as one `pass` line), that line dropped."""
+    empty = statement.body.with_changes(body=(), footer=())
+    lines = _code(module, [statement.with_changes(body=empty)], indent).splitlines(True)
+    return "".join(lines[:-1])
 
 
 def _first_ast_statements(old: Sequence[cst.CSTNode], ast_body: Sequence[ast.stmt]):

@@ -342,8 +342,7 @@ def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:
     """The file with these fixes applied, and the line edits that make it."""
     new_module = apply_fixes(analysis.module, fixes)
     if fixes and all(f.within is not None for f in fixes):
-        headers = frozenset().union(*(f.headers for f in fixes))
-        found = local_edits(analysis.module, new_module, analysis.text, analysis.tree, headers)
+        found = local_edits(analysis.module, new_module, analysis.text, analysis.tree)
         if found is not None:
             return apply_edits(analysis.text, found), found
     new = new_module.code

@@ -33,6 +33,7 @@ def test_each_fix_renders_as_the_whole_module_does(path):
         assert new == whole
         assert apply_edits(analysis.text, edits) == whole
         assert apply_edits(analysis.text, text_edits(analysis.text, whole)) == whole
+        assert edits == text_edits(analysis.text, whole)  # the very edits a whole diff gives
 
 
 @pytest.mark.parametrize("code", EXAMPLES)
@@ -53,8 +54,7 @@ def test_fixes_that_say_where_they_act_are_rendered_locally():
                 continue
             declared += 1
             new = apply_fixes(analysis.module, [fix])
-            local += local_edits(analysis.module, new, analysis.text, analysis.tree,
-                                 fix.headers) is not None
+            local += local_edits(analysis.module, new, analysis.text, analysis.tree) is not None
     assert declared > 40 and local == declared, (local, declared)
 
 
@@ -85,6 +85,48 @@ def test_nested_statements_render_in_place_with_their_indentation():
     assert new == apply_fixes(analysis.module, fixes).code
     assert "tf.compat.v1.logging.warning" in new and 'x = """multi\nline"""' in new
     assert all(e["line"] > 7 for e in edits)  # nothing above the `if` is regenerated
+
+
+CLASS_HEADERS = '''\
+import os
+# isort: off
+
+from tensorflow.python.ops import variables
+from tensorflow.python.framework import ops
+
+
+@ops.RegisterGradient("Identity")
+class Holder(variables.Variable):
+    """A long class: only its header and one line of it change."""
+
+    def one(self):
+        return os.sep
+
+    def two(self):
+        return ops.convert_to_tensor(1)
+
+    def three(self):
+        return 3
+'''
+
+
+def test_a_changed_class_header_is_generated_alone(monkeypatch):
+    """A fix that changes a class's header (a base, a decorator) and a line of its body
+    generates the header and that line's statement, not the whole class; the edits are
+    those one diff of the whole file gives."""
+    analysis, fixes = _fixes(CLASS_HEADERS)
+    assert fixes and all(f.within is not None for f in fixes)
+    import libcst as cst
+
+    generated = []
+    code_for_node = cst.Module.code_for_node
+    monkeypatch.setattr(cst.Module, "code_for_node",
+                        lambda self, node: generated.append(node) or code_for_node(self, node))
+    for fix in fixes:
+        whole = apply_fixes(analysis.module, [fix]).code
+        new, edits = fixed_text(analysis, [fix])
+        assert new == whole and edits == text_edits(analysis.text, whole)
+    assert generated and not any(isinstance(n, cst.ClassDef) and n.body.body for n in generated)
 
 
 @pytest.mark.parametrize("name", ["issue_example", "module_aliases", "partial_statement",

@@ -24,10 +24,6 @@ _CST_TYPE = {ast.Delete: cst.Del, ast.AsyncFunctionDef: cst.FunctionDef, ast.Asy
              ast.AsyncWith: cst.With}
 
 
-_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
-             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match)
-
-
 class UseIndex:
     """Around the names found so far: the attribute on each value, the call of each
     callee, and what is assigned to (gathered per visited statement, not per file)."""
@@ -241,8 +237,7 @@ class ImportUses:
             if ensure.anchor not in within and not any(ensure.anchor is s for s in self.module.body):
                 return {}
             within |= {ensure.anchor}
-        headers = frozenset(self.cst_statement(s) for s in statements if isinstance(s, _COMPOUND))
-        return {"within": within, "headers": headers}
+        return {"within": within}
 
     def import_statement(self, imp: ImportedName) -> Optional[ast.stmt]:
         return self._ast_imports[imp.ordinal] if imp.ordinal < len(self._ast_imports) else None

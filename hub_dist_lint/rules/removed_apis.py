@@ -529,8 +529,7 @@ class _Scan(OutsideImports):
         path = self._path_of.get(node)
         if not path:
             return {}
-        header = path[-1] if isinstance(path[-1], cst.BaseCompoundStatement) else None
-        return {"within": frozenset(path), "headers": frozenset([header] if header else [])}
+        return {"within": frozenset(path)}
 
     def visit_Call(self, node):
         self.call_of[node.func] = node
