@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from .files import DEFAULT_EXCLUDE, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
-from .rules import all_rules, known_codes
+from .rule_codes import CODES, OPT_IN  # the rules' codes as data: settings never import the rules
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores",
@@ -50,10 +50,9 @@ def _prefix_len(code: str, prefixes: Tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-@lru_cache(maxsize=1)
 def opt_in_codes() -> FrozenSet[str]:
     """Rules off by default (`Rule.opt_in`): on only where selected by their full code."""
-    return frozenset(rule.code for rule in all_rules() if rule.opt_in)
+    return OPT_IN
 
 
 def _selecting_len(code: str, prefixes: Tuple[str, ...]) -> int:
@@ -117,7 +116,7 @@ class ConfigError(Exception):
 
 def check_codes(values: Iterable[str]) -> Tuple[str, ...]:
     """Validate rule codes or prefixes (HDL, HDL1, HDL101); raises ValueError."""
-    known = known_codes()
+    known = CODES
     out = []
     for value in values:
         code = value.strip().upper()
@@ -170,7 +169,7 @@ def parse_per_file_ignores(text: str) -> PatternCodes:
 
 
 @dataclass(frozen=True)
-class Settings:
+class Options:
     """What a configuration file or the command line can set (None: not set there)."""
 
     select: Optional[Tuple[str, ...]] = None
@@ -187,7 +186,7 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class FileConfig(Settings):
+class FileConfig(Options):
     """The validated hub-dist-lint section of one configuration file."""
 
     path: str = ""
@@ -324,20 +323,32 @@ def _load_cached(path: str) -> Optional[FileConfig]:
     return loaded
 
 
-def find_config(directory: str) -> Optional[FileConfig]:
-    """The nearest configuration upward from `directory` (pyproject.toml before setup.cfg)."""
+def find_config(directory: str, memo: Optional[Dict[str, Optional[FileConfig]]] = None
+                ) -> Optional[FileConfig]:
+    """The nearest configuration upward from `directory` (pyproject.toml before setup.cfg).
+    `memo`: answers already found for directories within one run."""
     current = os.path.abspath(directory)
-    while True:
+    visited = []
+    found = None
+    while current not in (memo or ()):
+        visited.append(current)
         for name in CONFIG_FILES:
             candidate = os.path.join(current, name)
             if os.path.isfile(candidate):
                 found = _load_cached(candidate)
                 if found is not None:
-                    return found
+                    break
+        if found is not None:
+            break
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            break
         current = parent
+    else:
+        found = memo[current]
+    if memo is not None:
+        memo.update(dict.fromkeys(visited, found))
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -345,7 +356,7 @@ def find_config(directory: str) -> Optional[FileConfig]:
 
 
 @dataclass(frozen=True)
-class Overrides(Settings):
+class Overrides(Options):
     """Command-line flags: each one given replaces the configuration file's value."""
 
     config_file: Optional[str] = None  # --config: this file, no search
@@ -375,6 +386,22 @@ def _glob_match(pattern: str, path: str, root: str) -> bool:
     return fnmatch.fnmatchcase(path.replace(os.sep, "/"), pattern)
 
 
+@lru_cache(maxsize=64)
+def _name_globs(patterns: Tuple[str, ...]) -> Tuple[Optional["re.Pattern[str]"], Tuple[str, ...]]:
+    """The bare-name globs among `patterns` as one regex on a file's name (as
+    `_glob_match` reads them; a walk asks every file and directory about every pattern),
+    and the others."""
+    names, others = [], []
+    for pattern in patterns:
+        bare = pattern.rstrip("/")
+        bare = bare[2:] if bare.startswith("./") else bare
+        if bare and "/" not in bare:
+            names.append(fnmatch.translate(bare))
+        else:
+            others.append(pattern)
+    return (re.compile("|".join(names)) if names else None), tuple(others)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything in force for the files under one configuration file."""
@@ -401,7 +428,10 @@ class Settings:
 
     def is_excluded(self, path: str) -> bool:
         absolute = os.path.abspath(path)
-        return any(_glob_match(p, absolute, self.root) for p in self.exclude)
+        names, others = _name_globs(self.exclude)
+        if names is not None and names.match(os.path.basename(absolute)):
+            return True
+        return any(_glob_match(p, absolute, self.root) for p in others)
 
     def is_excluded_with_parents(self, path: str) -> bool:
         """For files named on the command line (--force-exclude): the file, or any
@@ -426,7 +456,7 @@ def _layer(enabled: Tuple[str, ...], select: Optional[Tuple[str, ...]], extend: 
     """
     positive = extend if select is None else select + extend
     out = []
-    for code in known_codes():
+    for code in CODES:
         on = _selecting_len(code, positive)
         off = _prefix_len(code, ignore)
         if on < 0 and off < 0:
@@ -451,6 +481,10 @@ class Resolver:
         self._by_dir: Dict[str, Settings] = {}
         self._by_source: Dict[Optional[str], Settings] = {}
         self._explicit: Optional[FileConfig] = None
+        # directory -> the project pin found at or above it (this resolver's lifetime only)
+        self._configs: Dict[str, Optional[FileConfig]] = {}
+        self._tf_pins: Dict[str, object] = {}
+        self._hub_pins: Dict[str, object] = {}
         if self.overrides.config_file and not self.overrides.isolated:
             path = self.overrides.config_file
             if not os.path.isfile(path):
@@ -469,12 +503,12 @@ class Resolver:
             elif self._explicit is not None:
                 found = self._explicit
             else:
-                found = find_config(directory)
+                found = find_config(directory, self._configs)
             settings = self._settings(found)
             if settings.config.target_tf is None and not self.overrides.isolated:
-                settings = _with_project_pin(settings, directory)
+                settings = _with_project_pin(settings, directory, self._tf_pins)
             if not self.overrides.isolated:
-                settings = _with_project_hub_pin(settings, directory)
+                settings = _with_project_hub_pin(settings, directory, self._hub_pins)
             self._by_dir[directory] = settings
         return settings
 
@@ -519,12 +553,12 @@ class Resolver:
         return settings
 
 
-def _with_project_pin(settings: Settings, directory: str) -> Settings:
+def _with_project_pin(settings: Settings, directory: str, memo: dict) -> Settings:
     """As ruff reads requires-python: with no target-tf, the release the project's
     TensorFlow requirement installs (pip takes the newest it allows)."""
     from .tf_pins import project_pin
 
-    found = project_pin(directory)
+    found = project_pin(directory, memo=memo)
     if found is not None and found.pin.too_old:
         # a TensorFlow older than the data: the default target, as before; but not the
         # hub release pip installs beside TF 2 (TF 1.15 runs on Pythons tf-keras, which
@@ -538,11 +572,11 @@ def _with_project_pin(settings: Settings, directory: str) -> Settings:
     return replace(settings, config=config)
 
 
-def _with_project_hub_pin(settings: Settings, directory: str) -> Settings:
+def _with_project_hub_pin(settings: Settings, directory: str, memo: dict) -> Settings:
     """The tensorflow-hub release the project's requirements install, if they pin one."""
     from .tf_pins import project_hub_pin
 
-    found = project_hub_pin(directory)
+    found = project_hub_pin(directory, memo)
     if found is None:
         return settings
     where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path

@@ -139,10 +139,22 @@ def rules_document() -> str:
         rule_markdown(r) for r in all_rules())
 
 
+def rule_codes_module() -> str:
+    """hub_dist_lint/rule_codes.py: the rules' codes as data, for what must not import
+    the rules (settings, a run answered from the cache); a test fails when it drifts."""
+    codes = "".join(f'    "{r.code}",  # {r.name}\n' for r in all_rules())
+    opt_in = ", ".join(f'"{r.code}"' for r in all_rules() if r.opt_in)
+    return ('"""Every rule\'s code, in the registry\'s order, and the opt-in ones: generated from the\n'
+            "rules by `python -m hub_dist_lint.docs`; do not edit by hand. Settings and a run answered\n"
+            'from the cache read these without importing the rules (and libcst with them)."""\n\n'
+            f"CODES = (\n{codes})\nOPT_IN = frozenset({{{opt_in}}})\n")
+
+
 if __name__ == "__main__":
-    import sys
     from pathlib import Path
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/rules.md")
-    target.write_text(rules_document(), encoding="utf-8")
-    print(f"wrote {target}")
+    package = Path(__file__).resolve().parent
+    for target, text in ((package.parent / "docs" / "rules.md", rules_document()),
+                         (package / "rule_codes.py", rule_codes_module())):
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")

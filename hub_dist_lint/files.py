@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Callable, Iterable, Iterator, List, Sequence, Tuple, Union
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 # What a directory walk collects: Python files and Jupyter notebooks (as ruff does).
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+NOTEBOOK_SUFFIX = ".ipynb"
 
 # Name globs, or a predicate on a path under a walked directory (configuration-aware).
 Exclude = Union[Sequence[str], Callable[[str], bool]]
@@ -56,6 +58,36 @@ def _walk(root: str, exclude: Exclude) -> Iterator[str]:
             path = os.path.join(directory, name)
             if name.endswith(SOURCE_SUFFIXES) and not skip(path):
                 yield path
+
+
+def is_notebook(path: Optional[str]) -> bool:
+    return bool(path) and path.lower().endswith(NOTEBOOK_SUFFIX)
+
+
+@lru_cache(maxsize=4096)
+def _top_package(directory: str) -> Optional[str]:
+    """The top-level package a directory belongs to (walking up `__init__.py` files)."""
+    top = None
+    while os.path.isfile(os.path.join(directory, "__init__.py")) or \
+            os.path.isfile(os.path.join(directory, "__init__.pyi")):
+        top = os.path.basename(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return top
+
+
+def own_package(path: str) -> Optional[str]:
+    """The top-level package the file at `path` lies in, if any (`tf_keras` for
+    .../tf_keras/src/engine/training.py)."""
+    if not path or path.startswith("<") or path == "-":
+        return None
+    try:
+        directory = os.path.dirname(os.path.abspath(path))
+    except (OSError, ValueError):
+        return None
+    return _top_package(directory)
 
 
 def read_bytes(path: str) -> bytes:

@@ -53,7 +53,7 @@ class HubDistLintChecker:
                       legacy_keras=ours.legacy_keras)
 
     def _findings(self):
-        from .analysis.deliberate_imports import own_package
+        from .files import own_package
         from .runner import Cache, default_cache_dir
 
         source = "".join(self._lines)

@@ -11,14 +11,13 @@ import json
 import os
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
-from .files import read_bytes
+from .files import is_notebook, own_package, read_bytes
 from .reporters import Record
 
 
@@ -49,13 +48,14 @@ def _error(exc) -> Error:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     # Results depend on the tool's code and its shipped data: any change to either
-    # (an upgrade, an edited checkout) starts a fresh cache.
+    # (an upgrade, an edited checkout) starts a fresh cache. Their sizes and mtimes say
+    # so without reading a megabyte of data on every run.
     package = Path(__file__).parent
     h = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json", ".gz") and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(package)).encode())
-            h.update(path.read_bytes())
+            stat = path.stat()
+            h.update(f"{path.relative_to(package)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -67,7 +67,7 @@ class Cache:
     """
 
     def __init__(self, directory: str):
-        self.directory = Path(directory) / _code_fingerprint()
+        self.directory = os.path.join(directory, _code_fingerprint())
 
     def key(self, content: bytes, settings: str, fixes: bool) -> str:
         h = hashlib.sha256(content)
@@ -77,19 +77,19 @@ class Cache:
 
     def get(self, key: str) -> Optional[dict]:
         try:
-            with open(self.directory / key[:2] / key, "rb") as handle:
+            with open(os.path.join(self.directory, key[:2], key), "rb") as handle:
                 return json.loads(handle.read())
         except (OSError, ValueError):
             return None
 
     def put(self, key: str, value: dict) -> None:
-        folder = self.directory / key[:2]
+        folder = os.path.join(self.directory, key[:2])
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "w") as handle:
                 json.dump(value, handle)
-            os.replace(tmp, folder / key)
+            os.replace(tmp, os.path.join(folder, key))
         except OSError:
             pass  # a cache that cannot be written is only slower
 
@@ -99,12 +99,38 @@ def default_cache_dir() -> str:
     return os.path.join(base, "hub-dist-lint")
 
 
+def _cache_key(cache: "Cache", display: str, source: bytes, config, fixes: bool) -> str:
+    # findings depend on the file's own package (deliberate imports), not on its text alone
+    return cache.key(source, _settings_text(config, is_notebook(display), own_package(display)),
+                     fixes)
+
+
+@lru_cache(maxsize=256)
+def _settings_text(config, notebook: bool, package: Optional[str]) -> str:
+    return repr(config) + ("ipynb" if notebook else "") + f" package={package}"
+
+
+def _from_cache(display: str, hit: dict) -> Outcome:
+    return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
+                   tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
+                   hit.get("note"))
+
+
+def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -> Optional[Outcome]:
+    """What the cache holds for this file as it is now, or None. Cheap: no rule, no
+    libcst and no worker process is needed to answer it."""
+    try:
+        source = read_bytes(path)
+    except OSError:
+        return None  # check_one says why
+    hit = cache.get(_cache_key(cache, display, source, config, fixes))
+    return None if hit is None else _from_cache(display, hit)
+
+
 def check_one(display: str, path: Optional[str], config, fixes: bool,
               cache_dir: Optional[str], stdin: Optional[bytes] = None) -> Outcome:
     """Lint one file. Never raises for a bad file: the outcome carries the reason."""
-    from .analysis.deliberate_imports import own_package
     from .diagnostics import LintError
-    from .notebooks import is_notebook
 
     try:
         source = stdin if path is None else read_bytes(path)
@@ -112,15 +138,11 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
         return Outcome(display, error=_error(exc))
     notebook = is_notebook(display)
     cache = Cache(cache_dir) if cache_dir else None
-    # findings depend on the file's own package (deliberate imports), not on its text alone
-    settings = repr(config) + ("ipynb" if notebook else "") + f" package={own_package(display)}"
-    key = cache.key(source, settings, fixes) if cache else None
+    key = _cache_key(cache, display, source, config, fixes) if cache else None
     if cache:
         hit = cache.get(key)
         if hit is not None:
-            return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
-                           tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
-                           hit.get("note"))
+            return _from_cache(display, hit)
     try:
         outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
     except LintError as exc:
@@ -198,6 +220,8 @@ def in_parallel(function, work: Sequence[tuple], jobs: int = 0, progress=None) -
                 progress(1)
             yield result
         return
+    from concurrent.futures import ProcessPoolExecutor  # not for a run the cache answers
+
     # Batches keep inter-process traffic low; results come back in submission order.
     size = max(1, min(32, len(work) // (jobs * 8)))
     batches = [(function, work[i:i + size]) for i in range(0, len(work), size)]
@@ -213,7 +237,18 @@ def run(items: Sequence[Tuple[str, Optional[str], object]], jobs: int = 0, fixes
         progress=None) -> Iterator[Outcome]:
     """Outcomes for (display, path or None for stdin, config) items, in the items' order."""
     work = [(d, p, c, fixes, cache_dir, stdin if p is None else None) for d, p, c in items]
-    yield from in_parallel(check_one, work, jobs, progress)
+    cache = Cache(cache_dir) if cache_dir else None
+    if cache is None or not os.path.isdir(cache.directory):  # nothing cached yet
+        yield from in_parallel(check_one, work, jobs, progress)
+        return
+    # What the cache holds is answered here; only the rest goes to the workers (a warm
+    # run starts no process and imports no rule).
+    known = [None if p is None else cached_outcome(d, p, c, fixes, cache) for d, p, c in items]
+    if progress:
+        progress(sum(outcome is not None for outcome in known))
+    checked = in_parallel(check_one, [w for w, o in zip(work, known) if o is None], jobs, progress)
+    for outcome in known:
+        yield outcome if outcome is not None else next(checked)
 
 
 @dataclass(frozen=True)
@@ -244,7 +279,7 @@ def fix_one(display: str, path: Optional[str], config, stdin: Optional[bytes] = 
     """Fix one file's bytes (written by the caller). Never raises for a bad file."""
     from .diagnostics import LintError, where
     from .fixing import fix_source
-    from .notebooks import fix_notebook, is_notebook
+    from .notebooks import fix_notebook
 
     try:
         source = stdin if path is None else read_bytes(path)

@@ -126,22 +126,34 @@ _REQUIREMENTS_TXT = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 _ROOT_MARKERS = (".git", ".hg", ".svn")
 
 
-def project_pin(directory: str, combine=None) -> Optional["FoundPin"]:
+def project_pin(directory: str, combine=None, memo: Optional[Dict[str, Optional["FoundPin"]]] = None
+                ) -> Optional["FoundPin"]:
     """The TensorFlow pin of the nearest project files at or above `directory`
     (pyproject.toml's [project] dependencies, setup.cfg's install_requires,
     requirements*.txt), up to the repository's root; None when they pin no TensorFlow.
-    `combine` reads another package's pin from the same files (`combined_hub_pin`)."""
+    `combine` reads another package's pin from the same files (`combined_hub_pin`).
+    `memo`: answers already found for directories, of one `combine`, within one run (a
+    walk asks about every directory under the same few project directories)."""
     import os
 
     current = os.path.abspath(directory)
+    visited = []
+    found = None
     while True:
+        if memo is not None and current in memo:
+            found = memo[current]
+            break
+        visited.append(current)
         found = _pin_in_directory(current, combine or combined_pin)
         if found is not None:
-            return found
+            break
         parent = os.path.dirname(current)
         if parent == current or any(os.path.exists(os.path.join(current, m)) for m in _ROOT_MARKERS):
-            return None
+            break
         current = parent
+    if memo is not None:
+        memo.update(dict.fromkeys(visited, found))
+    return found
 
 
 # directory -> (its mtime, the requirement files it holds): every file of a walk asks about
@@ -318,6 +330,7 @@ def combined_hub_pin(requirements: Iterable[str]) -> Optional[Pin]:
     return _hub_pin(spec, ", ".join(f"`{w}`" for w in written), ", ".join(written))
 
 
-def project_hub_pin(directory: str) -> Optional[FoundPin]:
+def project_hub_pin(directory: str, memo: Optional[Dict[str, Optional[FoundPin]]] = None
+                    ) -> Optional[FoundPin]:
     """The tensorflow-hub pin of the nearest project files at or above `directory`."""
-    return project_pin(directory, combined_hub_pin)
+    return project_pin(directory, combined_hub_pin, memo)

@@ -68,3 +68,34 @@ def test_no_cache_writes_nothing(tmp_path):
 def test_bad_jobs_value(tmp_path):
     result = run_cli("-j", "-3", tmp_path)
     assert result.returncode == 2 and "--jobs -3" in result.stderr.decode()
+
+
+_IMPORTED_AFTER_WARM_RUN = """\
+import sys
+from hub_dist_lint.cli import lint_main
+code = lint_main(["--cache-dir", sys.argv[1], "-j", "2", sys.argv[2]])
+loaded = sorted(m for m in sys.modules if m == "libcst" or m.startswith("hub_dist_lint.rules"))
+print("loaded:", loaded, "exit:", code, file=sys.stderr)
+"""
+
+
+def test_a_run_the_cache_answers_imports_no_rule_and_no_libcst(tmp_path):
+    """A warm run is answered in the main process: reading, hashing and printing, with
+    neither the rules nor libcst imported and no worker started; its output is the cold
+    run's."""
+    import subprocess
+    import sys
+
+    tree = _tree(tmp_path / "t")
+    for path in tree.rglob("*.py"):
+        if _reads_project(path):  # never cached: linted again by a worker
+            path.unlink()
+    assert len(list(tree.rglob("*.py"))) > 30
+    cache = tmp_path / "cache"
+    cold = run_cli("--cache-dir", cache, tree)
+    warm = subprocess.run([sys.executable, "-c", _IMPORTED_AFTER_WARM_RUN, str(cache), str(tree)],
+                          capture_output=True, cwd=tmp_path)
+    assert warm.stdout == cold.stdout and b"HDL1" in warm.stdout
+    # the broken file's error comes from the cache too, on stderr as before
+    assert warm.stderr.decode().startswith(cold.stderr.decode()) and b"broken.py" in cold.stderr
+    assert warm.stderr.decode().strip().endswith("loaded: [] exit: 2"), warm.stderr.decode()

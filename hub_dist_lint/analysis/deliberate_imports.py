@@ -34,13 +34,12 @@ where import statements are can ask too.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Dict, Iterable, Optional, Sequence, Set, Tuple, Union
 
 from .. import apimap, history, import_failures
+from ..files import own_package
 
 # what an `except` must catch to catch a failing import
 _CATCHES_IMPORT_ERROR = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -72,32 +71,6 @@ class Placement:
 
 
 _NOWHERE = Placement()
-
-
-@lru_cache(maxsize=4096)
-def _top_package(directory: str) -> Optional[str]:
-    """The top-level package a directory belongs to (walking up `__init__.py` files)."""
-    top = None
-    while os.path.isfile(os.path.join(directory, "__init__.py")) or \
-            os.path.isfile(os.path.join(directory, "__init__.pyi")):
-        top = os.path.basename(directory)
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return top
-
-
-def own_package(path: str) -> Optional[str]:
-    """The top-level package the file at `path` lies in, if any (`tf_keras` for
-    .../tf_keras/src/engine/training.py)."""
-    if not path or path.startswith("<") or path == "-":
-        return None
-    try:
-        directory = os.path.dirname(os.path.abspath(path))
-    except (OSError, ValueError):
-        return None
-    return _top_package(directory)
 
 
 def imports_own_package(path: str, imported: str) -> bool:

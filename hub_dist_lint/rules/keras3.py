@@ -23,7 +23,7 @@ from ..analysis.keras_models import HUB, HeldHubLayer, ModelScan, Reach
 from ..analysis.names import Names
 from ..analysis.project_models import (ModuleModels, ParameterReach, ProjectModels, imports_hub_maker,
                                        top_level_imports)
-from ..analysis.deliberate_imports import own_package
+from ..files import own_package
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)

@@ -25,7 +25,7 @@ from typing import Iterable, List, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
-from ..analysis.deliberate_imports import own_package
+from ..files import own_package
 from .. import apimap, changes, import_failures
 from ..diagnostics import Diagnostic, Fix
 from ..imports import ImportedName
