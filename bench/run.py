@@ -156,12 +156,13 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
             best(f"hub-dist-lint --format {fmt}", seconds, rss)
         seconds, result, rss = _command_time(fix + ["--diff", str(corpus)])
         best("hub-dist-fix --diff", seconds, rss, f"{result.stdout.count(b'+++ ')} files")
-        copy = Path(cache) / "fixed"
-        shutil.rmtree(copy, ignore_errors=True)
+        # a copy under the corpus's own name: findings depend on the package a file is in
+        copy = Path(cache) / "fixed" / corpus.name
+        shutil.rmtree(copy.parent, ignore_errors=True)
         shutil.copytree(corpus, copy)
         seconds, result, rss = _command_time(fix + [str(copy)])
         best("hub-dist-fix (writes)", seconds, rss, f"{result.stderr.count(b'fixed ')} files")
-        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(copy.parent, ignore_errors=True)
     flake8 = [sys.executable, "-m", "flake8", "-j", str(jobs), "--exit-zero"]
     for _ in range(repeat):
         seconds, result, rss = _command_time(
