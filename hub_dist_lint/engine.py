@@ -14,7 +14,7 @@ import symtable
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 
 import libcst as cst
 
@@ -66,11 +66,15 @@ def _wanted(checker: Checker, config: Config) -> bool:
 def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
             fixes: bool = False, tree: Optional[ast.Module] = None,
             noqa: bool = True, module: Optional[cst.Module] = None,
-            source_kind: str = "file") -> Analysis:
+            source_kind: str = "file",
+            known_module: Optional[Callable[[], Optional[cst.Module]]] = None) -> Analysis:
     """Lint one file's source. Raises LintError for a file that cannot be checked.
 
-    `tree` and `module`: the `ast` and libcst parses of this very source, when the
-    caller has them (flake8 has the tree; the language server keeps both per version).
+    `tree`: the `ast` parse of this very source, when the caller has it (flake8 has).
+    `module`: a libcst parse of it, to check every rule on (the libcst route, whatever
+    the scan could decide). `known_module`: gives a libcst tree whose code is this
+    source, or None (the fixer's previous pass made it): asked instead of parsing, only
+    where a tree is needed.
     `source_kind`: "notebook" for the code cells of a notebook (notebooks.py)."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
@@ -100,7 +104,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
                 read_project = scan.read_project
             tree = scanned_tree
     if module is None:
-        module = parse(source, text, path)
+        module = (known_module() if known_module else None) or parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
     found = _finish(settled + [d for c in checkers for d in _findings(c, ctx, config)], ctx, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),

@@ -9,7 +9,7 @@ import stat
 import tempfile
 import warnings
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -340,13 +340,19 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
 
 def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:
     """The file with these fixes applied, and the line edits that make it."""
+    _, new, edits = _fixed(analysis, fixes)
+    return new, edits
+
+
+def _fixed(analysis, fixes: Sequence[Fix]) -> Tuple[cst.Module, str, List[dict]]:
+    """The fixed module, its text (generated only where it changed) and the edits."""
     new_module = apply_fixes(analysis.module, fixes)
     if fixes and all(f.within is not None for f in fixes):
         found = local_edits(analysis.module, new_module, analysis.text, analysis.tree)
         if found is not None:
-            return apply_edits(analysis.text, found), found
+            return new_module, apply_edits(analysis.text, found), found
     new = new_module.code
-    return new, text_edits(analysis.module.code, new)
+    return new_module, new, text_edits(analysis.module.code, new)
 
 
 def fix_as_json(analysis, diag) -> Optional[dict]:
@@ -473,20 +479,21 @@ def fix_source(source: bytes, path: str = "<stdin>", config=None, passes: int = 
     from .config import Config
 
     config = config or Config()
-    return to_fixpoint(source, lambda data: _fix_pass(data, path, config),
+    trees: Dict[bytes, Callable] = {}  # a pass's result -> its libcst tree, for the next pass
+    return to_fixpoint(source, lambda data: _fix_pass(data, path, config, trees),
                        lambda diag, reason: replace(diag, no_fix_reason=reason), passes)
 
 
-def _fix_pass(source: bytes, path: str, config):
+def _fix_pass(source: bytes, path: str, config, trees: Dict[bytes, Callable]):
     from .engine import analyze
 
-    analysis = analyze(source, path, config, fixes=True)
+    analysis = analyze(source, path, config, fixes=True, known_module=trees.pop(source, None))
     fixes, fixed, left = choose_fixes(analysis.diagnostics, config)
     if not fixes:
         return source, [], left
     encoding = analysis.module.encoding
     if analysis.text.encode(encoding) == source:
-        new_text = fixed_text(analysis, fixes)[0]
+        new_module, new_text, _ = _fixed(analysis, fixes)
         new_bytes = new_text.encode(encoding)
     else:  # the text does not give back these bytes: let libcst write them
         new_module = apply_fixes(analysis.module, fixes)
@@ -498,6 +505,9 @@ def _fix_pass(source: bytes, path: str, config):
             compile(new_text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         raise LintError(f"internal error: the fix does not re-parse ({exc}); file left unchanged")
+    # the next pass reads this tree if it needs one, instead of parsing the text again
+    # (generating the module to compare costs less than a parse; most passes need neither)
+    trees[new_bytes] = lambda: new_module if new_module.code == new_text else None
     return new_bytes, fixed, left
 
 

@@ -3,7 +3,7 @@
 import libcst as cst
 
 from hub_dist_lint.diagnostics import Ensure, Fix
-from hub_dist_lint.fixing import apply_fixes
+from hub_dist_lint.fixing import apply_fixes, fix_source
 
 SOURCE = "import sys\nimport tensorflow as tf  # the first import\nx = 1\n"
 
@@ -41,3 +41,24 @@ def test_comments_before_an_ensured_statement_go_with_it_and_a_statement_goes_on
     fixes = [_plan(module, 1, "# why\nx = 0", "x = 0", "import os\nx = 0")]
     assert apply_fixes(module, fixes).code == (
         "import sys\n# why\nx = 0\nimport os\nimport tensorflow as tf  # the first import\nx = 1\n")
+
+
+def test_the_next_pass_reads_the_fixed_tree_instead_of_parsing_again(monkeypatch):
+    """A pass whose result still has a finding to plan (here an unsafe fix, not applied)
+    lints the tree the fix made instead of parsing its text again; what it finds is what
+    a fresh parse finds."""
+    from hub_dist_lint import engine
+    from hub_dist_lint.config import Config
+
+    source = (b"from tensorflow.python.framework.ops import name_scope_v1\n"
+              b"from tensorflow.python.distribute.mirrored_strategy import MirroredStrategy\n"
+              b"strategy = MirroredStrategy()\n")
+    parses = []
+    parse = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda *args: parses.append(args) or parse(*args))
+    new, fixed, left = fix_source(source, "x.py", Config())
+    assert len(fixed) == 1 and b"tf.distribute.MirroredStrategy()" in new
+    assert len(parses) == 1  # the first pass's; the second read the fixed tree
+    fresh = engine.analyze(new, "x.py", Config(), fixes=True)
+    assert fresh.parsed and [(d.code, d.message, d.line) for d in fresh.diagnostics] == \
+        [(d.code, d.message, d.line) for d in left]
