@@ -13,6 +13,7 @@ tests/test_cst_walk.py checks the order against libcst's own on every golden.
 
 from __future__ import annotations
 
+import weakref
 from typing import Dict, Tuple
 
 import libcst as cst
@@ -27,8 +28,9 @@ TRIVIA: Tuple[type, ...] = (
 )
 # node type -> the fields holding children that are not trivia, in libcst's visiting order
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
-# visitor type -> whether it may be walked here (no hook for a trivia node)
-_WALKABLE: Dict[type, bool] = {}
+# visitor type -> whether it may be walked here (no hook for a trivia node); weak: a visitor
+# class made inside a function comes and goes with each call, and so does its entry
+_WALKABLE: "weakref.WeakKeyDictionary[type, bool]" = weakref.WeakKeyDictionary()
 
 
 def _subclasses(base: type):

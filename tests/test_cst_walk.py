@@ -66,3 +66,29 @@ def test_a_visitor_with_a_trivia_hook_is_walked_by_libcst():
     comments = Comments()
     walk(cst.parse_module("x = f(  # one\n    1)  # two\n"), comments)
     assert comments.found == ["# one", "# two"]
+
+
+def test_a_visitor_class_made_per_call_is_not_kept():
+    """Analyses define small visitor classes inside functions; walking with one must not
+    keep the class alive (a language server walks for hours)."""
+    import gc
+    import weakref
+
+    import libcst as cst
+
+    from hub_dist_lint.cst_walk import walk
+
+    module = cst.parse_module("a.b(c)\n")
+    seen = []
+
+    def one_walk():
+        class Names(cst.CSTVisitor):
+            def visit_Name(self, node):
+                seen.append(node.value)
+
+        walk(module, Names())
+        return weakref.ref(Names)
+
+    gone = one_walk()
+    gc.collect()
+    assert seen == ["a", "b", "c"] and gone() is None

@@ -24,6 +24,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from ..checking import FixPlan, LintContext
+from ..cst_walk import walk
 from .. import apimap
 from ..keras_facts import TF_KERAS, keras3_only, keras_public
 from ..analysis.names import Names
@@ -48,19 +49,19 @@ class _UseFinder(OutsideImports):
         self.uses: List[KerasUse] = []
 
     def visit_Arg(self, node):
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Param(self, node):
         for part in (node.annotation, node.default):
             if part is not None:
-                part.visit(self)
+                walk(part, self)
         return False
 
     def visit_Attribute(self, node):
         if self._record(node):
             return False
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Name(self, node):
@@ -98,7 +99,7 @@ def _tf_keras_spelling(prefix: cst.Attribute) -> cst.BaseExpression:
 
 def find_keras_uses(module: cst.Module, names: Names) -> List[KerasUse]:
     finder = _UseFinder(names)
-    module.visit(finder)
+    walk(module, finder)  # read-only: libcst's visit would rebuild the tree
     return finder.uses
 
 

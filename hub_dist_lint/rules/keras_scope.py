@@ -396,23 +396,29 @@ def _model_plan(value: ScopedValue, kind: str, graph: CompileGraph, plan: ScopeP
 def _only_imported_names(node: cst.CSTNode, ctx: LintContext) -> bool:
     """Every name the expression reads is one an import binds (`tf` in `tf.keras.Input(...)`):
     no layer or tensor made before it."""
-    free: List[cst.Name] = []
+    reads = _NamesRead()
+    walk(node, reads)
+    return all(ctx.names.path_of(name) is not None for name in reads.free)
 
-    class Reads(cst.CSTVisitor):
-        def visit_Attribute(self, attribute):
-            attribute.value.visit(self)
-            return False  # `.attr` is no read
 
-        def visit_Arg(self, arg):
-            arg.value.visit(self)
-            return False  # nor is a keyword
+class _NamesRead(cst.CSTVisitor):
+    """The names an expression reads."""
 
-        def visit_Name(self, name):
-            if name.value not in ("True", "False", "None"):
-                free.append(name)
+    def __init__(self):
+        super().__init__()
+        self.free: List[cst.Name] = []
 
-    node.visit(Reads())
-    return all(ctx.names.path_of(name) is not None for name in free)
+    def visit_Attribute(self, attribute):
+        walk(attribute.value, self)
+        return False  # `.attr` is no read
+
+    def visit_Arg(self, arg):
+        walk(arg.value, self)
+        return False  # nor is a keyword
+
+    def visit_Name(self, name):
+        if name.value not in ("True", "False", "None"):
+            self.free.append(name)
 
 
 def _other_uses_plan(found: "Finding", graph: CompileGraph, plan: ScopePlan) -> ScopePlan:
