@@ -13,7 +13,7 @@ import json
 import json.decoder
 import json.scanner
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -32,7 +32,8 @@ class NotebookCell:
     source: str
     span: Tuple[int, int]  # where the `source` value lies in the file's text
     is_list: bool  # the source as a list of lines (nbformat's usual form) or a string
-    element_starts: List[int] = field(default_factory=list)  # offsets of the list's strings
+    # offsets of the list's strings: found when first asked (Notebook.element_starts)
+    element_starts: Optional[List[int]] = None
 
 
 @dataclass
@@ -49,13 +50,28 @@ class Notebook:
     def code_cells(self) -> List[NotebookCell]:
         return [c for c in self.cells if c.kind == "code"]
 
+    def element_starts(self, cell: NotebookCell) -> List[int]:
+        """Where each string of a cell's source list starts in the file's text (read
+        again when first asked: linting needs the source alone, which `json`'s C
+        scanner reads whole)."""
+        if cell.element_starts is None:
+            starts: List[int] = []
+            if cell.is_list:
+                def element(index: int, at: int) -> int:
+                    starts.append(at)
+                    return _SCAN(self.text, at)[1]
+
+                _array(self.text, cell.span[0], element)
+            cell.element_starts = starts
+        return cell.element_starts
+
     def file_line(self, number: int, line: int) -> int:
         """The line of the file holding line `line` (1-based) of cell `number`'s source:
         where a reader of the raw file (a code-scanning view) finds it."""
         cell = self.cells[number - 1]
         if self._newlines is None:
             self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        starts = cell.element_starts
+        starts = self.element_starts(cell)
         if cell.is_list and starts:
             offset = starts[min(max(line, 1), len(starts)) - 1]
         else:
@@ -191,32 +207,21 @@ def _cell(text: str, pos: int, cells: List[NotebookCell]) -> int:
     kind = found.get("cell_type")
     if not isinstance(kind, str) or "source" not in found:
         raise NotebookError(f"not a notebook: cell {number} has no cell_type or source")
-    cells.append(NotebookCell(number, kind, found["source"], found["span"], found["is_list"],
-                              found["starts"]))
+    cells.append(NotebookCell(number, kind, found["source"], found["span"], found["is_list"]))
     return end
 
 
 def _source(text: str, pos: int, found: dict) -> int:
-    starts: List[int] = []
-    if text[pos] == "[":
-        parts: List[str] = []
-
-        def element(index: int, at: int) -> int:
-            value, end = _value(text, at)
-            if not isinstance(value, str):
-                raise NotebookError("not a notebook: a cell source holds a non-string")
-            starts.append(at)
-            parts.append(value)
-            return end
-
-        end = _array(text, pos, element)
-        found.update(source="".join(parts), is_list=True)
-    else:
-        value, end = _value(text, pos)
-        if not isinstance(value, str):
-            raise NotebookError("not a notebook: a cell source is neither a string nor a list")
+    value, end = _value(text, pos)
+    if isinstance(value, list):
+        if not all(isinstance(part, str) for part in value):
+            raise NotebookError("not a notebook: a cell source holds a non-string")
+        found.update(source="".join(value), is_list=True)
+    elif isinstance(value, str):
         found.update(source=value, is_list=False)
-    found.update(span=(pos, end), starts=starts)
+    else:
+        raise NotebookError("not a notebook: a cell source is neither a string nor a list")
+    found.update(span=(pos, end))
     return end
 
 
@@ -290,8 +295,9 @@ def _list_layout(notebook: Notebook, cell: NotebookCell) -> Tuple[Optional[str],
     text = notebook.text
     start, end = cell.span
     inside = text[start:end]
-    if "\n" in inside and cell.element_starts:
-        first = cell.element_starts[0]
+    starts = notebook.element_starts(cell)
+    if "\n" in inside and starts:
+        first = starts[0]
         item = text[text.rfind("\n", start, first) + 1:first]
         close = text[text.rfind("\n", start, end - 1) + 1:end - 1]
         return item, close
