@@ -8,7 +8,6 @@ where each cell's source lies with the json module's own scanner (C speed on out
 
 from __future__ import annotations
 
-import bisect
 import json
 import json.decoder
 import json.scanner
@@ -41,7 +40,6 @@ class Notebook:
     text: str
     cells: List[NotebookCell]
     language: Optional[str]  # the kernel's language, when the metadata says
-    _newlines: Optional[List[int]] = None
 
     @property
     def is_python(self) -> bool:
@@ -69,14 +67,13 @@ class Notebook:
         """The line of the file holding line `line` (1-based) of cell `number`'s source:
         where a reader of the raw file (a code-scanning view) finds it."""
         cell = self.cells[number - 1]
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         starts = self.element_starts(cell)
         if cell.is_list and starts:
             offset = starts[min(max(line, 1), len(starts)) - 1]
         else:
             offset = cell.span[0]
-        return bisect.bisect_left(self._newlines, offset) + 1
+        # counted for each finding: listing every newline of megabytes of outputs costs more
+        return self.text.count("\n", 0, offset) + 1
 
 
 def read(data: bytes) -> Notebook:

@@ -153,12 +153,20 @@ _RESTART = re.compile(r"\.do_shutdown\(\s*(?:True|restart\s*=\s*True)\s*\)|"
                       r"\bos\.kill\(\s*os\.getpid\(\)|\bos\._exit\(")
 
 
+def _restarts(text: str) -> bool:
+    # the words first: the pattern starts with no literal, so a search tries every position
+    return any(word in text for word in _RESTART_WORDS) and bool(_RESTART.search(text))
+
+
+_RESTART_WORDS = ("do_shutdown", "os.kill", "os._exit")
+
+
 def kernel_sessions(cells: Sequence[Cell]) -> List[List[Cell]]:
     """The cells as the kernels that run them: a new kernel after each cell that restarts it."""
     sessions: List[List[Cell]] = [[]]
     for cell in cells:
         sessions[-1].append(cell)
-        if _RESTART.search(cell.text) and not cell.text.lstrip().startswith("%%"):
+        if _restarts(cell.text) and not cell.text.lstrip().startswith("%%"):
             sessions.append([])
     return [s for s in sessions if s]
 
