@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from .files import DEFAULT_EXCLUDE, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
+from .files import DEFAULT_EXCLUDE, nearest_upward, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
 from .rule_codes import CODES, OPT_IN  # the rules' codes as data: settings never import the rules
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
@@ -327,28 +327,17 @@ def find_config(directory: str, memo: Optional[Dict[str, Optional[FileConfig]]] 
                 ) -> Optional[FileConfig]:
     """The nearest configuration upward from `directory` (pyproject.toml before setup.cfg).
     `memo`: answers already found for directories within one run."""
-    current = os.path.abspath(directory)
-    visited = []
-    found = None
-    while current not in (memo or ()):
-        visited.append(current)
-        for name in CONFIG_FILES:
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
-                found = _load_cached(candidate)
-                if found is not None:
-                    break
-        if found is not None:
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    else:
-        found = memo[current]
-    if memo is not None:
-        memo.update(dict.fromkeys(visited, found))
-    return found
+    return nearest_upward(directory, _config_in, memo=memo)
+
+
+def _config_in(directory: str) -> Optional[FileConfig]:
+    for name in CONFIG_FILES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            found = _load_cached(candidate)
+            if found is not None:
+                return found
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -481,7 +470,8 @@ class Resolver:
         self._by_dir: Dict[str, Settings] = {}
         self._by_source: Dict[Optional[str], Settings] = {}
         self._explicit: Optional[FileConfig] = None
-        # directory -> the project pin found at or above it (this resolver's lifetime only)
+        # directory -> the configuration file, TensorFlow pin and hub pin found at or above
+        # it (this resolver's lifetime only: the language server makes one per lint)
         self._configs: Dict[str, Optional[FileConfig]] = {}
         self._tf_pins: Dict[str, object] = {}
         self._hub_pins: Dict[str, object] = {}

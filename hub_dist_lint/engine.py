@@ -92,15 +92,15 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         if scanned_tree is not None:
             scan = ImportScan(text, scanned_tree, path, config, source_kind)
             if all(c.decides_from_imports(scan) for c in checkers):
-                by_checker = [(c, _findings(c, scan, config)) for c in checkers]
-                found = _finish([d for _, ds in by_checker for d in ds], scan, text, noqa)
+                by_checker = {c: _findings(c, scan, config) for c in checkers}
+                found = _finish([d for ds in by_checker.values() for d in ds], scan, text, noqa)
                 if not (fixes and any(_may_have_fix(d) for d in found)):
                     return Analysis(path, text, None, found, tree=scanned_tree, config=config,
                                     read_project=scan.read_project)
                 # Only a checker with a finding to plan a fix for runs on the libcst
                 # tree; the others' findings are the scan's (the same, without a walk).
-                settled = [d for _, ds in by_checker if not any(map(_may_have_fix, ds)) for d in ds]
-                checkers = [c for c, ds in by_checker if any(map(_may_have_fix, ds))]
+                checkers = [c for c, ds in by_checker.items() if any(map(_may_have_fix, ds))]
+                settled = [d for c, ds in by_checker.items() if c not in checkers for d in ds]
                 read_project = scan.read_project
             tree = scanned_tree
     if module is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import fnmatch
 import os
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+
+T = TypeVar("T")
 
 # What a directory walk collects: Python files and Jupyter notebooks (as ruff does).
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
@@ -58,6 +60,33 @@ def _walk(root: str, exclude: Exclude) -> Iterator[str]:
             path = os.path.join(directory, name)
             if name.endswith(SOURCE_SUFFIXES) and not skip(path):
                 yield path
+
+
+def nearest_upward(directory: str, probe: Callable[[str], Optional[T]],
+                   stops_at: Optional[Callable[[str], bool]] = None,
+                   memo: Optional[Dict[str, Optional[T]]] = None) -> Optional[T]:
+    """`probe(d)` for the nearest directory `d` at or above `directory` where it is not
+    None, else None; the search also ends at a directory `stops_at` says is a root.
+    `memo`: this probe's answers for directories, kept by the caller for one run (a walk
+    asks about every directory below the same few)."""
+    current = os.path.abspath(directory)
+    visited = []
+    found = None
+    while True:
+        if memo is not None and current in memo:
+            found = memo[current]
+            break
+        visited.append(current)
+        found = probe(current)
+        if found is not None:
+            break
+        parent = os.path.dirname(current)
+        if parent == current or (stops_at is not None and stops_at(current)):
+            break
+        current = parent
+    if memo is not None:
+        memo.update(dict.fromkeys(visited, found))
+    return found
 
 
 def is_notebook(path: Optional[str]) -> bool:

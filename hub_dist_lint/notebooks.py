@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
 from .diagnostics import Diagnostic, Fix, LintError
-from .files import is_notebook  # noqa: F401 (its home is files.py; callers import it here too)
 from .ipython_syntax import Cell, CellModule, WrittenModule, program_module, to_module
 from .notebook_file import Notebook, NotebookError, read, with_sources
 from .tf_pins import Pin, hub_pin_in_commands, pin_in_commands

@@ -110,12 +110,6 @@ def _settings_text(config, notebook: bool, package: Optional[str]) -> str:
     return repr(config) + ("ipynb" if notebook else "") + f" package={package}"
 
 
-def _from_cache(display: str, hit: dict) -> Outcome:
-    return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
-                   tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
-                   hit.get("note"))
-
-
 def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -> Optional[Outcome]:
     """What the cache holds for this file as it is now, or None. Cheap: no rule, no
     libcst and no worker process is needed to answer it."""
@@ -124,12 +118,17 @@ def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -
     except OSError:
         return None  # check_one says why
     hit = cache.get(_cache_key(cache, display, source, config, fixes))
-    return None if hit is None else _from_cache(display, hit)
+    if hit is None:
+        return None
+    return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
+                   tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
+                   hit.get("note"))
 
 
 def check_one(display: str, path: Optional[str], config, fixes: bool,
               cache_dir: Optional[str], stdin: Optional[bytes] = None) -> Outcome:
-    """Lint one file. Never raises for a bad file: the outcome carries the reason."""
+    """Lint one file (what the cache held is answered by `run` before this), and keep the
+    result in the cache. Never raises for a bad file: the outcome carries the reason."""
     from .diagnostics import LintError
 
     try:
@@ -137,20 +136,15 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     except OSError as exc:
         return Outcome(display, error=_error(exc))
     notebook = is_notebook(display)
-    cache = Cache(cache_dir) if cache_dir else None
-    key = _cache_key(cache, display, source, config, fixes) if cache else None
-    if cache:
-        hit = cache.get(key)
-        if hit is not None:
-            return _from_cache(display, hit)
     try:
         outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
     except LintError as exc:
         outcome = Outcome(display, error=_error(exc))
     except RecursionError:
         outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
-    if cache and path is not None and not outcome.read_project:
-        cache.put(key, {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
+    if cache_dir and path is not None and not outcome.read_project:
+        cache = Cache(cache_dir)
+        cache.put(_cache_key(cache, display, source, config, fixes), {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
                         "parsed": outcome.parsed, "note": outcome.note})
     return outcome
 

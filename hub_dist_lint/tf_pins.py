@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import apimap
+from .files import nearest_upward
 
 # Distributions that install the `tensorflow` package (tf-nightly is no release).
 TENSORFLOW_DISTRIBUTIONS = frozenset({
@@ -134,26 +135,12 @@ def project_pin(directory: str, combine=None, memo: Optional[Dict[str, Optional[
     `combine` reads another package's pin from the same files (`combined_hub_pin`).
     `memo`: answers already found for directories, of one `combine`, within one run (a
     walk asks about every directory under the same few project directories)."""
-    import os
+    return nearest_upward(directory, lambda d: _pin_in_directory(d, combine or combined_pin),
+                          _is_repository_root, memo)
 
-    current = os.path.abspath(directory)
-    visited = []
-    found = None
-    while True:
-        if memo is not None and current in memo:
-            found = memo[current]
-            break
-        visited.append(current)
-        found = _pin_in_directory(current, combine or combined_pin)
-        if found is not None:
-            break
-        parent = os.path.dirname(current)
-        if parent == current or any(os.path.exists(os.path.join(current, m)) for m in _ROOT_MARKERS):
-            break
-        current = parent
-    if memo is not None:
-        memo.update(dict.fromkeys(visited, found))
-    return found
+
+def _is_repository_root(directory: str) -> bool:
+    return any(os.path.exists(os.path.join(directory, m)) for m in _ROOT_MARKERS)
 
 
 # directory -> (its mtime, the requirement files it holds): every file of a walk asks about

@@ -16,7 +16,8 @@ from typing import List
 from hub_dist_lint.config import Config
 from hub_dist_lint.engine import lint
 from hub_dist_lint.fixing import fix_source
-from hub_dist_lint.notebooks import analyze_notebook, fix_notebook, is_notebook
+from hub_dist_lint.files import is_notebook
+from hub_dist_lint.notebooks import analyze_notebook, fix_notebook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 _HEADER = re.compile(rb"#\s*hdl:\s*(.*)")
