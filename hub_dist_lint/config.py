@@ -25,15 +25,17 @@ per-file-ignores is flake8's `glob: codes` one per line.
 
 from __future__ import annotations
 
-import configparser
 import fnmatch
 import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from .files import DEFAULT_EXCLUDE, nearest_upward, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
+if TYPE_CHECKING:
+    import configparser
+
+from .files import DEFAULT_EXCLUDE, DirectoryNames, nearest_upward, toml_module  # DEFAULT_EXCLUDE: directories nobody wants linted
 from .rule_codes import CODES, OPT_IN  # the rules' codes as data: settings never import the rules
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg")
@@ -249,6 +251,8 @@ def _ini_value(key: str, value: str):
 def check_flag(value: str) -> bool:
     """An INI boolean as configparser reads one (true/false, yes/no, on/off, 1/0)."""
     lowered = value.strip().lower()
+    import configparser  # only where a configuration file is read: not on a warm run
+
     if lowered not in configparser.ConfigParser.BOOLEAN_STATES:
         raise ValueError(f"must be true or false (got {value.strip()!r})")
     return configparser.ConfigParser.BOOLEAN_STATES[lowered]
@@ -294,6 +298,8 @@ def load_file(path: str) -> Optional[FileConfig]:
         if not isinstance(table["hub-dist-lint"], dict):
             raise ConfigError(path, "must be a table", "[tool] hub-dist-lint")
         return _table_values(path, table["hub-dist-lint"], "tool.hub-dist-lint")
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text, source=path)
@@ -323,15 +329,19 @@ def _load_cached(path: str) -> Optional[FileConfig]:
     return loaded
 
 
-def find_config(directory: str, memo: Optional[Dict[str, Optional[FileConfig]]] = None
-                ) -> Optional[FileConfig]:
+def find_config(directory: str, memo: Optional[Dict[str, Optional[FileConfig]]] = None,
+                names: Optional[DirectoryNames] = None) -> Optional[FileConfig]:
     """The nearest configuration upward from `directory` (pyproject.toml before setup.cfg).
-    `memo`: answers already found for directories within one run."""
-    return nearest_upward(directory, _config_in, memo=memo)
+    `memo`: answers already found for directories within one run; `names`: the run's
+    directory listings."""
+    return nearest_upward(directory, lambda d: _config_in(d, names), memo=memo)
 
 
-def _config_in(directory: str) -> Optional[FileConfig]:
+def _config_in(directory: str, names: Optional[DirectoryNames] = None) -> Optional[FileConfig]:
+    listed = names(directory) if names is not None else None
     for name in CONFIG_FILES:
+        if listed is not None and name not in listed:
+            continue
         candidate = os.path.join(directory, name)
         if os.path.isfile(candidate):
             found = _load_cached(candidate)
@@ -416,10 +426,15 @@ class Settings:
         return replace(self.config, per_file_ignore=tuple(dict.fromkeys(codes)))
 
     def is_excluded(self, path: str) -> bool:
-        absolute = os.path.abspath(path)
         names, others = _name_globs(self.exclude)
-        if names is not None and names.match(os.path.basename(absolute)):
+        name = os.path.basename(path)
+        if name in ("", ".", ".."):
+            name = os.path.basename(os.path.abspath(path))
+        if names is not None and names.match(name):
             return True
+        if not others:
+            return False
+        absolute = os.path.abspath(path)
         return any(_glob_match(p, absolute, self.root) for p in others)
 
     def is_excluded_with_parents(self, path: str) -> bool:
@@ -475,6 +490,8 @@ class Resolver:
         self._configs: Dict[str, Optional[FileConfig]] = {}
         self._tf_pins: Dict[str, object] = {}
         self._hub_pins: Dict[str, object] = {}
+        self._names = DirectoryNames()
+        self._by_parent: Dict[str, Settings] = {}  # a walked path's dirname, as given
         if self.overrides.config_file and not self.overrides.isolated:
             path = self.overrides.config_file
             if not os.path.isfile(path):
@@ -493,12 +510,12 @@ class Resolver:
             elif self._explicit is not None:
                 found = self._explicit
             else:
-                found = find_config(directory, self._configs)
+                found = find_config(directory, self._configs, self._names)
             settings = self._settings(found)
             if settings.config.target_tf is None and not self.overrides.isolated:
-                settings = _with_project_pin(settings, directory, self._tf_pins)
+                settings = _with_project_pin(settings, directory, self._tf_pins, self._names)
             if not self.overrides.isolated:
-                settings = _with_project_hub_pin(settings, directory, self._hub_pins)
+                settings = _with_project_hub_pin(settings, directory, self._hub_pins, self._names)
             self._by_dir[directory] = settings
         return settings
 
@@ -515,7 +532,12 @@ class Resolver:
 
     def excluded(self, path: str) -> bool:
         """For walking directories: is this file or directory excluded?"""
-        return self.settings_for_dir(os.path.dirname(os.path.abspath(path))).is_excluded(path)
+        parent = os.path.dirname(path)  # a walk gives every entry of a directory in turn
+        settings = self._by_parent.get(parent)
+        if settings is None:
+            settings = self._by_parent[parent] = self.settings_for_dir(
+                os.path.dirname(os.path.abspath(path)))
+        return settings.is_excluded(path)
 
     def _settings(self, found: Optional[FileConfig]) -> Settings:
         key = found.path if found else None
@@ -543,12 +565,13 @@ class Resolver:
         return settings
 
 
-def _with_project_pin(settings: Settings, directory: str, memo: dict) -> Settings:
+def _with_project_pin(settings: Settings, directory: str, memo: dict,
+                      names: Optional[DirectoryNames] = None) -> Settings:
     """As ruff reads requires-python: with no target-tf, the release the project's
     TensorFlow requirement installs (pip takes the newest it allows)."""
     from .tf_pins import project_pin
 
-    found = project_pin(directory, memo=memo)
+    found = project_pin(directory, memo=memo, names=names)
     if found is not None and found.pin.too_old:
         # a TensorFlow older than the data: the default target, as before; but not the
         # hub release pip installs beside TF 2 (TF 1.15 runs on Pythons tf-keras, which
@@ -562,11 +585,12 @@ def _with_project_pin(settings: Settings, directory: str, memo: dict) -> Setting
     return replace(settings, config=config)
 
 
-def _with_project_hub_pin(settings: Settings, directory: str, memo: dict) -> Settings:
+def _with_project_hub_pin(settings: Settings, directory: str, memo: dict,
+                          names: Optional[DirectoryNames] = None) -> Settings:
     """The tensorflow-hub release the project's requirements install, if they pin one."""
     from .tf_pins import project_hub_pin
 
-    found = project_hub_pin(directory, memo)
+    found = project_hub_pin(directory, memo, names)
     if found is None:
         return settings
     where = os.path.relpath(found.path) if not os.path.relpath(found.path).startswith("..") else found.path

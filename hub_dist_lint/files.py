@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from functools import lru_cache
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 
 T = TypeVar("T")
 
@@ -89,22 +89,38 @@ def nearest_upward(directory: str, probe: Callable[[str], Optional[T]],
     return found
 
 
+class DirectoryNames:
+    """The names in each directory, listed once: for one run, whose walk asks the same
+    few directories (and those above them) for configuration, requirement and root files.
+    Cheaper than a stat per candidate name; a stat confirms a name that is there."""
+
+    def __init__(self):
+        self._names: Dict[str, FrozenSet[str]] = {}
+
+    def __call__(self, directory: str) -> FrozenSet[str]:
+        names = self._names.get(directory)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(directory))
+            except OSError:
+                names = frozenset()
+            self._names[directory] = names
+        return names
+
+
 def is_notebook(path: Optional[str]) -> bool:
     return bool(path) and path.lower().endswith(NOTEBOOK_SUFFIX)
 
 
 @lru_cache(maxsize=4096)
 def _top_package(directory: str) -> Optional[str]:
-    """The top-level package a directory belongs to (walking up `__init__.py` files)."""
-    top = None
-    while os.path.isfile(os.path.join(directory, "__init__.py")) or \
-            os.path.isfile(os.path.join(directory, "__init__.pyi")):
-        top = os.path.basename(directory)
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return top
+    """The top-level package a directory belongs to (walking up `__init__.py` files;
+    each directory is asked once, its parent's answer reused)."""
+    if not (os.path.isfile(os.path.join(directory, "__init__.py")) or
+            os.path.isfile(os.path.join(directory, "__init__.pyi"))):
+        return None
+    parent = os.path.dirname(directory)
+    return (_top_package(parent) if parent != directory else None) or os.path.basename(directory)
 
 
 def own_package(path: str) -> Optional[str]:

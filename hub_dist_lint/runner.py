@@ -6,12 +6,13 @@ Workers return plain data (no CST nodes cross process boundaries): the findings 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+import time
+import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
@@ -34,6 +35,7 @@ class Outcome:
     cached: bool = False
     note: Optional[str] = None  # which TensorFlow target was used, when not the default
     read_project: bool = False  # it depends on other files too: not cached by this one's content
+    unread: bool = False  # the file could not be read (nothing about it is cached)
 
 
 def _error(exc) -> Error:
@@ -51,12 +53,19 @@ def _code_fingerprint() -> str:
     # (an upgrade, an edited checkout) starts a fresh cache. Their sizes and mtimes say
     # so without reading a megabyte of data on every run.
     package = Path(__file__).parent
-    h = hashlib.sha256(__version__.encode())
+    stamps = [__version__]
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json", ".gz") and "__pycache__" not in path.parts:
             stat = path.stat()
-            h.update(f"{path.relative_to(package)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
+            stamps.append(f"{path.relative_to(package)} {stat.st_size} {stat.st_mtime_ns}")
+    return _digest("\n".join(stamps))
+
+
+def _digest(text: str) -> str:
+    """A 64-bit digest of names, stamps and settings (not of file contents: those are
+    sha256'd): zlib loads in no time, hashlib's OpenSSL costs a warm run 4 ms."""
+    data = text.encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 class Cache:
@@ -70,6 +79,8 @@ class Cache:
         self.directory = os.path.join(directory, _code_fingerprint())
 
     def key(self, content: bytes, settings: str, fixes: bool) -> str:
+        import hashlib  # for what the run index did not answer
+
         h = hashlib.sha256(content)
         h.update(settings.encode())
         h.update(b"fixes" if fixes else b"-")
@@ -100,14 +111,22 @@ def default_cache_dir() -> str:
 
 
 def _cache_key(cache: "Cache", display: str, source: bytes, config, fixes: bool) -> str:
+    return cache.key(source, _file_settings(display, config), fixes)
+
+
+def _file_settings(display: str, config) -> str:
     # findings depend on the file's own package (deliberate imports), not on its text alone
-    return cache.key(source, _settings_text(config, is_notebook(display), own_package(display)),
-                     fixes)
+    return _settings_text(config, is_notebook(display), own_package(display))
 
 
 @lru_cache(maxsize=256)
 def _settings_text(config, notebook: bool, package: Optional[str]) -> str:
     return repr(config) + ("ipynb" if notebook else "") + f" package={package}"
+
+
+@lru_cache(maxsize=256)
+def _settings_digest(settings: str) -> str:
+    return _digest(settings)
 
 
 def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -> Optional[Outcome]:
@@ -117,12 +136,89 @@ def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -
         source = read_bytes(path)
     except OSError:
         return None  # check_one says why
-    hit = cache.get(_cache_key(cache, display, source, config, fixes))
-    if hit is None:
+    return _outcome_of(display, cache.get(_cache_key(cache, display, source, config, fixes)))
+
+
+def _outcome_of(display: str, entry: Optional[dict]) -> Optional[Outcome]:
+    """A cache entry as the outcome it records (None stays None)."""
+    if entry is None:
         return None
-    return Outcome(display, [Record(**dict(r, path=display)) for r in hit["records"]],
-                   tuple(hit["error"]) if hit["error"] else None, hit["parsed"], True,
-                   hit.get("note"))
+    return Outcome(display, [Record(**dict(r, path=display)) for r in entry["records"]],
+                   tuple(entry["error"]) if entry["error"] else None, entry["parsed"], True,
+                   entry.get("note"))
+
+
+def _entry_of(outcome: Outcome) -> dict:
+    """What the cache keeps of an outcome."""
+    return {"records": [dict(vars(r)) for r in outcome.records], "error": outcome.error,
+            "parsed": outcome.parsed, "note": outcome.note}
+
+
+# A file modified this close to a run's start may change again within its timestamp's
+# granularity without its size or mtime changing (git's "racily clean" files): the run
+# index does not keep it, and the content cache answers for it next time.
+_RACY_NS = 2_000_000_000
+
+
+class RunIndex:
+    """The outcomes of the last run over the same files, by each file's size and mtime
+    (ruff's cache): a run like the last one is answered from one file, without reading
+    or hashing a source. Keyed by the working directory, the files' common directory and
+    whether fixes were planned; each entry also holds its file's settings. A miss falls
+    back to the content cache."""
+
+    def __init__(self, cache: Cache, displays: Sequence[str], fixes: bool):
+        try:
+            root = os.path.commonpath([os.path.abspath(d) for d in displays]) if displays else ""
+        except ValueError:  # paths on different drives
+            root = ""
+        key = _digest(f"{os.getcwd()}\0{root}\0{fixes}")
+        self.path = os.path.join(cache.directory, "runs", key + ".json")
+        self.started = time.time_ns()
+        try:
+            with open(self.path, "rb") as handle:
+                self.entries: dict = json.loads(handle.read())
+        except (OSError, ValueError):
+            self.entries = {}
+        self.kept: dict = {}
+        self._served: dict = {}  # display -> the entry an outcome was served from
+
+    @staticmethod
+    def stamp(path: str, display: str, config) -> Optional[list]:
+        """What must not have changed for an entry to hold: size, mtime and ctime (a chmod
+        changes the latter), settings."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                _settings_digest(_file_settings(display, config))]
+
+    def get(self, display: str, stamp: Optional[list]) -> Optional[Outcome]:
+        entry = self.entries.get(display)
+        if stamp is None or entry is None or entry[0] != stamp:
+            return None
+        self._served[display] = entry
+        return _outcome_of(display, entry[1])
+
+    def keep(self, display: str, stamp: Optional[list], outcome: Outcome) -> None:
+        if stamp is not None and not (outcome.read_project or outcome.unread) \
+                and max(stamp[1], stamp[2]) < self.started - _RACY_NS:
+            served = self._served.get(display)
+            self.kept[display] = served if served is not None else [stamp, _entry_of(outcome)]
+
+    def save(self) -> None:
+        """Write the entries kept this run (by rename), unless they are what was read."""
+        if self.kept == self.entries:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
+            with os.fdopen(fd, "w") as handle:
+                json.dump(self.kept, handle)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written is only slower
 
 
 def check_one(display: str, path: Optional[str], config, fixes: bool,
@@ -134,7 +230,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     try:
         source = stdin if path is None else read_bytes(path)
     except OSError as exc:
-        return Outcome(display, error=_error(exc))
+        return Outcome(display, error=_error(exc), unread=True)
     notebook = is_notebook(display)
     try:
         outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
@@ -144,8 +240,7 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
         outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
     if cache_dir and path is not None and not outcome.read_project:
         cache = Cache(cache_dir)
-        cache.put(_cache_key(cache, display, source, config, fixes), {"records": [asdict(r) for r in outcome.records], "error": outcome.error,
-                        "parsed": outcome.parsed, "note": outcome.note})
+        cache.put(_cache_key(cache, display, source, config, fixes), _entry_of(outcome))
     return outcome
 
 
@@ -231,18 +326,29 @@ def run(items: Sequence[Tuple[str, Optional[str], object]], jobs: int = 0, fixes
         progress=None) -> Iterator[Outcome]:
     """Outcomes for (display, path or None for stdin, config) items, in the items' order."""
     work = [(d, p, c, fixes, cache_dir, stdin if p is None else None) for d, p, c in items]
-    cache = Cache(cache_dir) if cache_dir else None
-    if cache is None or not os.path.isdir(cache.directory):  # nothing cached yet
+    if not cache_dir:
         yield from in_parallel(check_one, work, jobs, progress)
         return
+    cache = Cache(cache_dir)
+    index = RunIndex(cache, [d for d, p, _ in items if p is not None], fixes)
+    # stamped before a worker reads the file: a change while it is linted is seen next time
+    stamps = [None if p is None else index.stamp(p, d, c) for d, p, c in items]
     # What the cache holds is answered here; only the rest goes to the workers (a warm
     # run starts no process and imports no rule).
-    known = [None if p is None else cached_outcome(d, p, c, fixes, cache) for d, p, c in items]
+    if not os.path.isdir(cache.directory):  # nothing cached yet
+        known: List[Optional[Outcome]] = [None] * len(items)
+    else:
+        known = [None if p is None else (index.get(d, stamp) or cached_outcome(d, p, c, fixes, cache))
+                 for (d, p, c), stamp in zip(items, stamps)]
     if progress:
         progress(sum(outcome is not None for outcome in known))
     checked = in_parallel(check_one, [w for w, o in zip(work, known) if o is None], jobs, progress)
-    for outcome in known:
-        yield outcome if outcome is not None else next(checked)
+    for (display, path, _), stamp, outcome in zip(items, stamps, known):
+        outcome = outcome if outcome is not None else next(checked)
+        if path is not None:
+            index.keep(display, stamp, outcome)
+        yield outcome
+    index.save()
 
 
 @dataclass(frozen=True)

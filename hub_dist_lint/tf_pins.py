@@ -13,8 +13,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from . import apimap
-from .files import nearest_upward
+from .files import DirectoryNames, nearest_upward
 
 # Distributions that install the `tensorflow` package (tf-nightly is no release).
 TENSORFLOW_DISTRIBUTIONS = frozenset({
@@ -56,6 +55,8 @@ def target_of(requirement: str) -> Optional[Pin]:
         return None
     if _normalized(parsed.name) not in TENSORFLOW_DISTRIBUTIONS or not str(parsed.specifier):
         return None
+    from . import apimap  # only for a file that pins TensorFlow: not on a warm run
+
     spec = parsed.specifier
     known = apimap.releases()
     for release in reversed(known):
@@ -127,20 +128,22 @@ _REQUIREMENTS_TXT = re.compile(r"^requirements[\w.-]*\.(?:txt|in)$")
 _ROOT_MARKERS = (".git", ".hg", ".svn")
 
 
-def project_pin(directory: str, combine=None, memo: Optional[Dict[str, Optional["FoundPin"]]] = None
-                ) -> Optional["FoundPin"]:
+def project_pin(directory: str, combine=None, memo: Optional[Dict[str, Optional["FoundPin"]]] = None,
+                names: Optional[DirectoryNames] = None) -> Optional["FoundPin"]:
     """The TensorFlow pin of the nearest project files at or above `directory`
     (pyproject.toml's [project] dependencies, setup.cfg's install_requires,
     requirements*.txt), up to the repository's root; None when they pin no TensorFlow.
     `combine` reads another package's pin from the same files (`combined_hub_pin`).
     `memo`: answers already found for directories, of one `combine`, within one run (a
-    walk asks about every directory under the same few project directories)."""
-    return nearest_upward(directory, lambda d: _pin_in_directory(d, combine or combined_pin),
-                          _is_repository_root, memo)
+    walk asks about every directory under the same few project directories); `names`: the
+    run's directory listings."""
+    return nearest_upward(directory, lambda d: _pin_in_directory(d, combine or combined_pin, names),
+                          lambda d: _is_repository_root(d, names), memo)
 
 
-def _is_repository_root(directory: str) -> bool:
-    return any(os.path.exists(os.path.join(directory, m)) for m in _ROOT_MARKERS)
+def _is_repository_root(directory: str, names: Optional[DirectoryNames] = None) -> bool:
+    listed = names(directory) if names is not None else _ROOT_MARKERS
+    return any(os.path.exists(os.path.join(directory, m)) for m in _ROOT_MARKERS if m in listed)
 
 
 # directory -> (its mtime, the requirement files it holds): every file of a walk asks about
@@ -149,18 +152,21 @@ def _is_repository_root(directory: str) -> bool:
 _REQUIREMENT_FILES_IN: Dict[str, Tuple[int, Tuple[str, ...]]] = {}
 
 
-def _requirement_files(directory: str) -> Optional[Tuple[str, ...]]:
-    import os
-
+def _requirement_files(directory: str, names: Optional[DirectoryNames] = None
+                       ) -> Optional[Tuple[str, ...]]:
+    if names is not None:
+        listed = names(directory)
+        return tuple([n for n in REQUIREMENT_FILES if n in listed] +
+                     sorted(n for n in listed if _REQUIREMENTS_TXT.match(n)))
     try:
         mtime = os.stat(directory).st_mtime_ns
         cached = _REQUIREMENT_FILES_IN.get(directory)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        names = sorted(os.listdir(directory))
+        listed = sorted(os.listdir(directory))
     except OSError:
         return None
-    found = tuple([n for n in REQUIREMENT_FILES if n in names] + [n for n in names if _REQUIREMENTS_TXT.match(n)])
+    found = tuple([n for n in REQUIREMENT_FILES if n in listed] + [n for n in listed if _REQUIREMENTS_TXT.match(n)])
     if len(_REQUIREMENT_FILES_IN) > 4096:
         _REQUIREMENT_FILES_IN.clear()
     _REQUIREMENT_FILES_IN[directory] = (mtime, found)
@@ -173,8 +179,9 @@ class FoundPin:
     pin: Pin
 
 
-def _pin_in_directory(directory: str, combine) -> Optional[FoundPin]:
-    candidates = _requirement_files(directory)
+def _pin_in_directory(directory: str, combine, names: Optional[DirectoryNames] = None
+                      ) -> Optional[FoundPin]:
+    candidates = _requirement_files(directory, names)
     if candidates is None:
         return None
     for name in candidates:
@@ -317,7 +324,7 @@ def combined_hub_pin(requirements: Iterable[str]) -> Optional[Pin]:
     return _hub_pin(spec, ", ".join(f"`{w}`" for w in written), ", ".join(written))
 
 
-def project_hub_pin(directory: str, memo: Optional[Dict[str, Optional[FoundPin]]] = None
-                    ) -> Optional[FoundPin]:
+def project_hub_pin(directory: str, memo: Optional[Dict[str, Optional[FoundPin]]] = None,
+                    names: Optional[DirectoryNames] = None) -> Optional[FoundPin]:
     """The tensorflow-hub pin of the nearest project files at or above `directory`."""
-    return project_pin(directory, combined_hub_pin, memo)
+    return project_pin(directory, combined_hub_pin, memo, names)

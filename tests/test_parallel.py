@@ -1,6 +1,7 @@
 """-j and the result cache change speed, never output."""
 
 import os
+import time
 
 from conftest import run_cli
 from hub_dist_lint.engine import LintError, analyze
@@ -99,3 +100,56 @@ def test_a_run_the_cache_answers_imports_no_rule_and_no_libcst(tmp_path):
     # the broken file's error comes from the cache too, on stderr as before
     assert warm.stderr.decode().startswith(cold.stderr.decode()) and b"broken.py" in cold.stderr
     assert warm.stderr.decode().strip().endswith("loaded: [] exit: 2"), warm.stderr.decode()
+
+
+def _aged(tree):
+    """Files not changed within the last two seconds: a run index keeps no other (a later
+    change within their timestamps' tick would not show). Their ctime cannot be set back."""
+    time.sleep(2.1)
+    return tree
+
+
+def _content_entries(cache):
+    return [p for p in cache.rglob("*") if p.is_file() and "runs" not in p.parts]
+
+
+def test_a_run_like_the_last_is_answered_by_the_run_index(tmp_path):
+    """By size, mtime and ctime (ruff's cache): with the content entries gone, a run over
+    the same files still gives the cold run's output and lints nothing again."""
+    import subprocess
+    import sys
+
+    tree = _aged(_tree(tmp_path / "t"))
+    cache = tmp_path / "cache"
+    cold = run_cli("--cache-dir", cache, tree, cwd=tmp_path)  # the index is per directory run in
+    assert len(list(cache.rglob("runs/*.json"))) == 1
+    for entry in _content_entries(cache):
+        entry.unlink()
+    warm = subprocess.run([sys.executable, "-c", _IMPORTED_AFTER_WARM_RUN, str(cache), str(tree)],
+                          capture_output=True, cwd=tmp_path)
+    assert warm.stdout == cold.stdout and b"HDL1" in warm.stdout
+    assert warm.stderr.decode().startswith(cold.stderr.decode())
+    # a file linted again would have its content entry written back; the files whose
+    # findings read the project are linted again but never kept
+    assert _content_entries(cache) == []
+
+
+def test_the_run_index_sees_content_settings_and_racy_files(tmp_path):
+    tree = _aged(_tree(tmp_path / "t"))
+    cache = tmp_path / "cache"
+    run_cli("--cache-dir", cache, tree)
+    # the same size and mtime, other content: the ctime changed
+    target = next(p for p in sorted(tree.rglob("*.py")) if b"HDL1" in run_cli("--no-cache", p).stdout)
+    stat = target.stat()
+    target.write_bytes(b"#" * stat.st_size)
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = run_cli("--cache-dir", cache, tree)
+    assert str(target) not in after.stdout.decode()
+    # settings are part of each entry
+    only = run_cli("--cache-dir", cache, "--select", "HDL2", tree)
+    assert "HDL1" not in only.stdout.decode()
+    # a file modified just now is not kept (it may change again within its mtime's tick)
+    fresh = tmp_path / "fresh"
+    _tree(fresh, 5)
+    run_cli("--cache-dir", tmp_path / "cache2", fresh)
+    assert not list((tmp_path / "cache2").rglob("runs/*.json"))
