@@ -110,7 +110,7 @@ def _inputs(args, resolver) -> Tuple[List[Tuple[str, Optional[str], object]], in
     if args.force_exclude:
         real = [p for p in real
                 if not (os.path.exists(p) and resolver.settings_for(p).is_excluded_with_parents(p))]
-    files, missing = discover(real, resolver.excluded)
+    files, missing = discover(real, resolver.excluded, resolver.seen)
     for path, reason in missing:
         print(f"{path}: error: {reason}", file=sys.stderr)
     if "-" in args.paths:

@@ -338,7 +338,7 @@ def find_config(directory: str, memo: Optional[Dict[str, Optional[FileConfig]]] 
 
 
 def _config_in(directory: str, names: Optional[DirectoryNames] = None) -> Optional[FileConfig]:
-    listed = names(directory) if names is not None else None
+    listed = names.listed(directory) if names is not None else None
     for name in CONFIG_FILES:
         if listed is not None and name not in listed:
             continue
@@ -490,7 +490,7 @@ class Resolver:
         self._configs: Dict[str, Optional[FileConfig]] = {}
         self._tf_pins: Dict[str, object] = {}
         self._hub_pins: Dict[str, object] = {}
-        self._names = DirectoryNames()
+        self.seen = DirectoryNames()  # what the run's walk listed (discover fills it)
         self._by_parent: Dict[str, Settings] = {}  # a walked path's dirname, as given
         if self.overrides.config_file and not self.overrides.isolated:
             path = self.overrides.config_file
@@ -510,12 +510,12 @@ class Resolver:
             elif self._explicit is not None:
                 found = self._explicit
             else:
-                found = find_config(directory, self._configs, self._names)
+                found = find_config(directory, self._configs, self.seen)
             settings = self._settings(found)
             if settings.config.target_tf is None and not self.overrides.isolated:
-                settings = _with_project_pin(settings, directory, self._tf_pins, self._names)
+                settings = _with_project_pin(settings, directory, self._tf_pins, self.seen)
             if not self.overrides.isolated:
-                settings = _with_project_hub_pin(settings, directory, self._hub_pins, self._names)
+                settings = _with_project_hub_pin(settings, directory, self._hub_pins, self.seen)
             self._by_dir[directory] = settings
         return settings
 

@@ -29,18 +29,20 @@ def _excluded(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def discover(paths: Iterable[str], exclude: Exclude = DEFAULT_EXCLUDE) -> Tuple[List[str], List[Tuple[str, str]]]:
+def discover(paths: Iterable[str], exclude: Exclude = DEFAULT_EXCLUDE,
+             seen: Optional[DirectoryNames] = None) -> Tuple[List[str], List[Tuple[str, str]]]:
     """Python files and notebooks under `paths`, sorted; plus (path, reason) for paths
     that do not exist.
 
     Files named explicitly are always checked, whatever their name; directories are
     walked for *.py/*.pyi/*.ipynb without following symlinked directories (no loops).
+    `seen` keeps what the walk listed in each directory.
     """
     found: List[str] = []
     missing: List[Tuple[str, str]] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(_walk(path, exclude))
+            found.extend(_walk(path, exclude, seen))
         elif os.path.exists(path) or os.path.islink(path):
             found.append(path)
         else:
@@ -48,13 +50,15 @@ def discover(paths: Iterable[str], exclude: Exclude = DEFAULT_EXCLUDE) -> Tuple[
     return sorted(dict.fromkeys(found)), missing
 
 
-def _walk(root: str, exclude: Exclude) -> Iterator[str]:
+def _walk(root: str, exclude: Exclude, seen: Optional[DirectoryNames] = None) -> Iterator[str]:
     if callable(exclude):
         skip = exclude
     else:
         def skip(path: str) -> bool:
             return _excluded(os.path.basename(path), exclude)
     for directory, dirnames, filenames in os.walk(root):
+        if seen is not None:  # before `skip` asks for this directory's settings
+            seen.saw(directory, dirnames + filenames)
         dirnames[:] = sorted(d for d in dirnames if not skip(os.path.join(directory, d)))
         for name in filenames:
             path = os.path.join(directory, name)
@@ -90,22 +94,18 @@ def nearest_upward(directory: str, probe: Callable[[str], Optional[T]],
 
 
 class DirectoryNames:
-    """The names in each directory, listed once: for one run, whose walk asks the same
-    few directories (and those above them) for configuration, requirement and root files.
-    Cheaper than a stat per candidate name; a stat confirms a name that is there."""
+    """The names a walk saw in each directory it listed: probes for configuration,
+    requirement and root files answer from them instead of a stat per candidate name
+    (a walk asks every directory). For other directories `listed` is None: stat."""
 
     def __init__(self):
         self._names: Dict[str, FrozenSet[str]] = {}
 
-    def __call__(self, directory: str) -> FrozenSet[str]:
-        names = self._names.get(directory)
-        if names is None:
-            try:
-                names = frozenset(os.listdir(directory))
-            except OSError:
-                names = frozenset()
-            self._names[directory] = names
-        return names
+    def saw(self, directory: str, names: Iterable[str]) -> None:
+        self._names[os.path.abspath(directory)] = frozenset(names)
+
+    def listed(self, directory: str) -> Optional[FrozenSet[str]]:
+        return self._names.get(directory)
 
 
 def is_notebook(path: Optional[str]) -> bool:

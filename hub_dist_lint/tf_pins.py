@@ -142,8 +142,9 @@ def project_pin(directory: str, combine=None, memo: Optional[Dict[str, Optional[
 
 
 def _is_repository_root(directory: str, names: Optional[DirectoryNames] = None) -> bool:
-    listed = names(directory) if names is not None else _ROOT_MARKERS
-    return any(os.path.exists(os.path.join(directory, m)) for m in _ROOT_MARKERS if m in listed)
+    listed = names.listed(directory) if names is not None else None
+    return any(os.path.exists(os.path.join(directory, m)) for m in _ROOT_MARKERS
+               if listed is None or m in listed)
 
 
 # directory -> (its mtime, the requirement files it holds): every file of a walk asks about
@@ -154,8 +155,8 @@ _REQUIREMENT_FILES_IN: Dict[str, Tuple[int, Tuple[str, ...]]] = {}
 
 def _requirement_files(directory: str, names: Optional[DirectoryNames] = None
                        ) -> Optional[Tuple[str, ...]]:
-    if names is not None:
-        listed = names(directory)
+    listed = names.listed(directory) if names is not None else None
+    if listed is not None:
         return tuple([n for n in REQUIREMENT_FILES if n in listed] +
                      sorted(n for n in listed if _REQUIREMENTS_TXT.match(n)))
     try:

@@ -96,3 +96,33 @@ def test_doctor_says_which_target(tmp_path):
     assert json.loads(result.stdout)["lint_target"] == (
         "linting here checks against TF 2.13, the newest release `tensorflow==2.13.1` allows "
         "(pyproject.toml)")
+
+
+def test_a_walks_listings_give_the_settings_stat_probes_give(tmp_path):
+    """The CLI's resolver answers configuration, requirement and root-marker probes from
+    the names its walk listed; every directory gets the settings a resolver that stats
+    each candidate gives (a pin per sub-project, a repository root, a configuration)."""
+    import os
+
+    from hub_dist_lint.config import Resolver
+    from hub_dist_lint.files import discover
+
+    (tmp_path / "requirements.txt").write_text("tensorflow==2.12.0\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.hub-dist-lint]\nextend-exclude = ["skip"]\n')
+    for sub in ("a", "a/deep", "repo", "repo/x", "repo/y", "skip", "b"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+        (tmp_path / sub / "m.py").write_text("import tensorflow as tf\n")
+    (tmp_path / "repo" / ".git").mkdir()
+    (tmp_path / "repo" / "x" / "requirements-gpu.txt").write_text("tensorflow[and-cuda]<2.16\n")
+    (tmp_path / "b" / "setup.cfg").write_text("[options]\ninstall_requires =\n    tensorflow<2.14\n")
+    walking = Resolver(cwd=str(tmp_path))
+    files, _ = discover([str(tmp_path)], walking.excluded, walking.seen)
+    assert not any("skip" in f for f in files) and len(files) == 6
+    probing = Resolver(cwd=str(tmp_path))
+    targets = {}
+    for path in files:
+        directory = os.path.dirname(path)
+        assert walking.settings_for_dir(directory) == probing.settings_for_dir(directory)
+        targets[os.path.relpath(directory, tmp_path)] = walking.config_for(path).target_tf
+    assert targets == {"a": "2.12", "a/deep": "2.12", "repo": None, "repo/x": "2.15",
+                       "repo/y": None, "b": "2.13"}
