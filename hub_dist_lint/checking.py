@@ -279,5 +279,11 @@ class Checker:
         code checks out."""
         return self.reads_imports
 
+    def plans_fixes_on_skeleton(self, text: str) -> bool:
+        """May this file's fixes be planned on a skeleton of it (fix_skeleton.py)? Only
+        where the plans read nothing but the imports, the statements reading the names
+        the fixed imports bind, `__all__`, the `ast` tree and the text."""
+        return False
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         raise NotImplementedError

@@ -14,7 +14,7 @@ import symtable
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Set, Union
 
 import libcst as cst
 
@@ -22,6 +22,7 @@ from .ast_nodes import all_nodes
 from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
 from .checking import ImportScan, LintContext
+from .fix_skeleton import PartialTreeMiss, Skeleton, skeleton
 from .rules import CHECKERS, all_rules, rule_by_code
 from .rules.base import Checker, Rule
 
@@ -57,6 +58,8 @@ class Analysis:
     tree: Optional[ast.Module] = None
     config: Config = field(default_factory=Config)  # the settings it was checked with
     read_project: bool = False  # its findings read other files of the project too
+    # `module` was parsed from this cut-down text, not from `text` (fix_skeleton.py)
+    skeleton: Optional[Skeleton] = None
 
 
 def _wanted(checker: Checker, config: Config) -> bool:
@@ -67,7 +70,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
             fixes: bool = False, tree: Optional[ast.Module] = None,
             noqa: bool = True, module: Optional[cst.Module] = None,
             source_kind: str = "file",
-            known_module: Optional[Callable[[], Optional[cst.Module]]] = None) -> Analysis:
+            known_module: Optional[Callable[[], Optional[cst.Module]]] = None,
+            partial: bool = False) -> Analysis:
     """Lint one file's source. Raises LintError for a file that cannot be checked.
 
     `tree`: the `ast` parse of this very source, when the caller has it (flake8 has).
@@ -75,7 +79,10 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     the scan could decide). `known_module`: gives a libcst tree whose code is this
     source, or None (the fixer's previous pass made it): asked instead of parsing, only
     where a tree is needed.
-    `source_kind`: "notebook" for the code cells of a notebook (notebooks.py)."""
+    `source_kind`: "notebook" for the code cells of a notebook (notebooks.py).
+    `partial`: import fixes may be planned on a skeleton of the file (fix_skeleton.py),
+    for a caller that renders them with `fixing` and lints again with `partial` False
+    where that raises `PartialTreeMiss`."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
     checkers = [c for c in CHECKERS if _wanted(c, config) and c.admits(text, path)]
@@ -85,6 +92,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         return Analysis(path, text, None, config=config)
     settled: List[Diagnostic] = []  # findings the scan decided, needing no libcst tree
     read_project = False
+    cut: Optional[Skeleton] = None
     if module is None and all(c.reads_imports for c in checkers):
         # Import findings need no libcst tree: decide them from `ast`, and parse with
         # libcst only when the code needs a closer look or there is something to fix.
@@ -102,13 +110,38 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
                 checkers = [c for c, ds in by_checker.items() if any(map(_may_have_fix, ds))]
                 settled = [d for c, ds in by_checker.items() if c not in checkers for d in ds]
                 read_project = scan.read_project
+                if partial and all(c.plans_fixes_on_skeleton(text) for c in checkers):
+                    cut = _import_fix_skeleton(source, text, scan, {d.line for c in checkers
+                                                                   for d in by_checker[c]})
             tree = scanned_tree
+    if module is None and cut is not None:
+        try:
+            module = cst.parse_module(cut.text)
+        except (cst.ParserSyntaxError, RecursionError):
+            cut = None
     if module is None:
         module = (known_module() if known_module else None) or parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
     found = _finish(settled + [d for c in checkers for d in _findings(c, ctx, config)], ctx, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config, read_project=read_project or ctx.read_project)
+                    config=config, read_project=read_project or ctx.read_project, skeleton=cut)
+
+
+def _import_fix_skeleton(source: Union[bytes, str], text: str, scan: ImportScan,
+                         lines: Set[int]) -> Optional[Skeleton]:
+    """The skeleton fixes of the imports on these lines are planned on: what reads the
+    names those statements bind, `__all__`, and every import. None where the findings are
+    not all on import statements, or the file is not plain UTF-8 (the skeleton's module
+    is written back as UTF-8)."""
+    if isinstance(source, bytes) and text.encode("utf-8") != source:
+        return None
+    statements = {id(imp.statement): imp.statement for imp in scan.imports
+                  if imp.statement.lineno in lines}.values()
+    if {s.lineno for s in statements} != lines:
+        return None
+    names = {"__all__"} | {(alias.asname or alias.name).split(".")[0]
+                           for s in statements for alias in s.names}
+    return skeleton(text, scan.tree, names)
 
 
 def _may_have_fix(diag: Diagnostic) -> bool:
@@ -282,5 +315,6 @@ def _suppressed(diag: Diagnostic, lines: Dict[int, str]) -> bool:
     return diag.code in listed or diag.code.startswith(listed)
 
 
-__all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintContext", "LintError", "Rule", "analyze", "lint",
+__all__ = ["Analysis", "Config", "Diagnostic", "Fix", "LintContext", "LintError", "PartialTreeMiss",
+           "Rule", "analyze", "lint",
            "all_rules", "rule_by_code", "decode_source"]

@@ -15,6 +15,7 @@ import libcst as cst
 
 from .diagnostics import DISPLAY_ONLY, UNSAFE, Diagnostic, Ensure, Fix, LintError
 from .edits import apply_edits, local_edits, text_edits
+from .fix_skeleton import PartialTreeMiss
 
 
 # Directives that apply to the line they end: on a line of their own they would apply to
@@ -347,10 +348,14 @@ def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:
 def _fixed(analysis, fixes: Sequence[Fix]) -> Tuple[cst.Module, str, List[dict]]:
     """The fixed module, its text (generated only where it changed) and the edits."""
     new_module = apply_fixes(analysis.module, fixes)
+    cut = analysis.skeleton  # the module was parsed from it: edits are of its text
     if fixes and all(f.within is not None for f in fixes):
-        found = local_edits(analysis.module, new_module, analysis.text, analysis.tree)
-        if found is not None:
+        found = local_edits(analysis.module, new_module, cut.text if cut else analysis.text,
+                            analysis.tree)
+        if found is not None and (cut is None or cut.applies(found)):
             return new_module, apply_edits(analysis.text, found), found
+    if cut is not None:
+        raise PartialTreeMiss(analysis.path)
     new = new_module.code
     return new_module, new, text_edits(analysis.module.code, new)
 
@@ -487,7 +492,16 @@ def fix_source(source: bytes, path: str = "<stdin>", config=None, passes: int = 
 def _fix_pass(source: bytes, path: str, config, trees: Dict[bytes, Callable]):
     from .engine import analyze
 
-    analysis = analyze(source, path, config, fixes=True, known_module=trees.pop(source, None))
+    known = trees.pop(source, None)
+    try:
+        return _fix_pass_on(analyze(source, path, config, fixes=True, known_module=known,
+                                    partial=True), source, path, config, trees)
+    except PartialTreeMiss:  # planned on a skeleton, the fixes reach beyond it
+        return _fix_pass_on(analyze(source, path, config, fixes=True, known_module=known),
+                            source, path, config, trees)
+
+
+def _fix_pass_on(analysis, source: bytes, path: str, config, trees: Dict[bytes, Callable]):
     fixes, fixed, left = choose_fixes(analysis.diagnostics, config)
     if not fixes:
         return source, [], left
@@ -495,6 +509,8 @@ def _fix_pass(source: bytes, path: str, config, trees: Dict[bytes, Callable]):
     if analysis.text.encode(encoding) == source:
         new_module, new_text, _ = _fixed(analysis, fixes)
         new_bytes = new_text.encode(encoding)
+    elif analysis.skeleton is not None:
+        raise PartialTreeMiss(path)
     else:  # the text does not give back these bytes: let libcst write them
         new_module = apply_fixes(analysis.module, fixes)
         new_text, new_bytes = new_module.code, new_module.bytes
@@ -507,7 +523,8 @@ def _fix_pass(source: bytes, path: str, config, trees: Dict[bytes, Callable]):
         raise LintError(f"internal error: the fix does not re-parse ({exc}); file left unchanged")
     # the next pass reads this tree if it needs one, instead of parsing the text again
     # (generating the module to compare costs less than a parse; most passes need neither)
-    trees[new_bytes] = lambda: new_module if new_module.code == new_text else None
+    if analysis.skeleton is None:  # a skeleton's fixed module is not the fixed file's
+        trees[new_bytes] = lambda: new_module if new_module.code == new_text else None
     return new_bytes, fixed, left
 
 

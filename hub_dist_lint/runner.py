@@ -245,14 +245,21 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
 
 
 def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
-    from .engine import analyze
+    from .engine import PartialTreeMiss, analyze
     from .fixing import fix_as_json
 
-    analysis = analyze(source, display, config, fixes=fixes)
-    records = [Record(display, d.line, d.column, d.end_line, d.end_column, d.code, d.message,
-                      fix_as_json(analysis, d) if fixes else None,
-                      fix_status=fix_status(d, analysis.config))
-               for d in analysis.diagnostics]
+    def records_of(analysis):
+        return [Record(display, d.line, d.column, d.end_line, d.end_column, d.code, d.message,
+                       fix_as_json(analysis, d) if fixes else None,
+                       fix_status=fix_status(d, analysis.config))
+                for d in analysis.diagnostics]
+
+    try:
+        analysis = analyze(source, display, config, fixes=fixes, partial=True)
+        records = records_of(analysis)
+    except PartialTreeMiss:  # a fix planned on a skeleton reaches beyond it
+        analysis = analyze(source, display, config, fixes=fixes)
+        records = records_of(analysis)
     return Outcome(display, records, None, analysis.parsed, note=_note(analysis.config),
                    read_project=analysis.read_project)
 

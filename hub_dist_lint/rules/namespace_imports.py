@@ -285,6 +285,9 @@ class NamespaceImportChecker(Checker):
     def admits(self, text: str, path: str) -> bool:
         return self.gate.search(text, own_package(path))
 
+    def plans_fixes_on_skeleton(self, text: str) -> bool:
+        return True  # its fixes rewrite the import statements alone
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
         target = ctx.target
         planner = _LazyPlanner(ctx)

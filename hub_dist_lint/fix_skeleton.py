@@ -1,0 +1,116 @@
+"""A file cut down to what an import fix reads and touches, for a libcst parse that costs
+a fraction of the file's.
+
+Planning a fix of an import (HDL1xx's rewrites of every use, HDL4xx's attribute
+bindings) reads the import statements, the statements that read the names those imports
+bind, `__all__`, and Python's scoping of the whole file (from `ast`, which the scan has
+already). Every other statement is blanked: its first line becomes `pass` at its own
+indentation and its other lines empty, so each statement list keeps its length and every
+kept line its number and text. A compound statement holding something kept keeps its
+header lines and has its bodies cut the same way.
+
+Fixes planned on the skeleton are rendered as edits of the skeleton's text (`edits.py`);
+an edit that reaches a blanked line could not be applied to the file, so `applies`
+refuses it and the caller plans on the whole file instead (`PartialTreeMiss`).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import dataclass
+from typing import AbstractSet, FrozenSet, List, Optional, Sequence
+
+# where a compound statement keeps the statement lists it holds
+_BODIES = ("body", "orelse", "finalbody")
+
+
+class PartialTreeMiss(Exception):
+    """A fix planned on a skeleton reaches lines the skeleton blanked: plan it on the
+    whole file."""
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    text: str  # what libcst parses: the file's lines, blanked ones replaced
+    blanked: FrozenSet[int]  # 1-based numbers of the lines that differ from the file's
+
+    def applies(self, edits: Sequence[dict]) -> bool:
+        """Whether line edits of the skeleton's text are the same edits of the file's: they
+        replace no blanked line and insert before none."""
+        return not any(line in self.blanked for edit in edits
+                       for line in range(edit["line"], max(edit["end_line"], edit["line"] + 1)))
+
+
+def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[Skeleton]:
+    """`text` with every statement blanked whose lines spell neither `import` nor one of
+    `names` (a word search: a mention in a string or comment keeps a statement, which is
+    only less blanked), or None when nothing would be blanked or the lines cannot be cut
+    (`str.splitlines` would number them otherwise than Python does)."""
+    lines = text.splitlines(True)
+    if "\r" in text or len(lines) != text.count("\n") + (0 if text.endswith("\n") else 1):
+        return None  # \r, form feeds, \v...: lines Python does not split; keep it simple
+    words = re.compile(r"\b(?:%s)\b" % "|".join(["import", *map(re.escape, sorted(names))]))
+    kept = [number for number, line in enumerate(lines, 1) if words.search(line)]
+    blanked: List[int] = []
+    out = list(lines)
+
+    def keeps(first: int, last: int) -> bool:
+        at = bisect.bisect_left(kept, first)
+        return at < len(kept) and kept[at] <= last
+
+    def cut_bodies(statement: ast.stmt) -> None:
+        for field in _BODIES:
+            inner = getattr(statement, field, None)
+            if not inner or not isinstance(inner[0], ast.stmt):
+                continue
+            if field == "orelse" and isinstance(statement, ast.If) and len(inner) == 1 \
+                    and isinstance(inner[0], ast.If) \
+                    and lines[inner[0].lineno - 1].lstrip().startswith("elif"):
+                cut_bodies(inner[0])  # an `elif` is the rest's header: never blanked
+            else:
+                cut(inner)
+        for holder in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+            cut(holder.body)
+
+    def cut(body: Sequence[ast.stmt]) -> None:
+        for statement in body:
+            first = _first_line(statement)
+            last = statement.end_lineno or statement.lineno
+            if keeps(first, last):
+                cut_bodies(statement)
+                continue
+            if not _alone_on_its_lines(lines, statement, first, last):
+                continue
+            line = lines[first - 1]
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            out[first - 1] = indent + "pass\n"
+            for number in range(first, last):
+                out[number] = "\n"
+            blanked.extend(range(first, last + 1))
+
+    cut(tree.body)
+    if not blanked:
+        return None
+    return Skeleton("".join(out), frozenset(blanked))
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None)
+    return decorators[0].lineno if decorators else statement.lineno
+
+
+def _alone_on_its_lines(lines: Sequence[str], statement: ast.stmt, first: int, last: int) -> bool:
+    """Nothing but indentation before the statement on its first line, and nothing but
+    a comment after it on its last (no `a; b`, no `if x: b`)."""
+    start = lines[first - 1].encode("utf-8")
+    if first == statement.lineno:
+        before = start[:statement.col_offset]
+    else:  # decorated: the line of its first `@`
+        before = start[:start.index(b"@")] if b"@" in start else b"x"
+    if before.strip():
+        return False
+    end = lines[last - 1].encode("utf-8")
+    after = end[statement.end_col_offset:].strip() if statement.end_col_offset is not None else b"x"
+    return not after or after.startswith(b"#")
