@@ -93,7 +93,41 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
     cut(tree.body)
     if not blanked:
         return None
-    return Skeleton("".join(out), frozenset(blanked))
+    text = "".join(out)
+    try:
+        cut_tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    # fix planning pairs `ast` statements with the skeleton's CST ones by position in
+    # each statement list: a blanked statement must stand as one `pass` where it stood
+    if not _same_shape(tree.body, cut_tree.body, frozenset(blanked)):
+        return None
+    return Skeleton(text, frozenset(blanked))
+
+
+def _same_shape(original: Sequence[ast.stmt], cut: Sequence[ast.stmt], blanked: FrozenSet[int]) -> bool:
+    """Every statement list of the skeleton lists its file's statements at the same lines:
+    kept ones of the same type, blanked ones as `pass`."""
+    if len(original) != len(cut):
+        return False
+    for old, new in zip(original, cut):
+        if _first_line(old) in blanked:
+            if not isinstance(new, ast.Pass) or new.lineno != _first_line(old):
+                return False
+            continue
+        if type(old) is not type(new) or old.lineno != new.lineno:
+            return False
+        for field in _BODIES:
+            inner_old, inner_new = getattr(old, field, None), getattr(new, field, None)
+            if isinstance(inner_old, list) and inner_old and isinstance(inner_old[0], ast.stmt):
+                if not isinstance(inner_new, list) or not _same_shape(inner_old, inner_new, blanked):
+                    return False
+        holders = ((*getattr(old, "handlers", ()), *getattr(old, "cases", ())),
+                   (*getattr(new, "handlers", ()), *getattr(new, "cases", ())))
+        if len(holders[0]) != len(holders[1]) or not all(
+                _same_shape(a.body, b.body, blanked) for a, b in zip(*holders)):
+            return False
+    return True
 
 
 def _first_line(statement: ast.stmt) -> int:
