@@ -161,7 +161,7 @@ _RACY_NS = 2_000_000_000
 
 
 class RunIndex:
-    """The outcomes of the last run over the same files, by each file's size and mtime
+    """The outcomes of the last run over the same files, by each file's size, mtime and ctime
     (ruff's cache): a run like the last one is answered from one file, without reading
     or hashing a source. Keyed by the working directory, the files' common directory and
     whether fixes were planned; each entry also holds its file's settings. A miss falls
