@@ -22,8 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import AbstractSet, FrozenSet, List, Optional, Sequence
 
-# where a compound statement keeps the statement lists it holds
-_BODIES = ("body", "orelse", "finalbody")
+from .positions import statement_bodies
 
 
 class PartialTreeMiss(Exception):
@@ -61,18 +60,13 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
         return at < len(kept) and kept[at] <= last
 
     def cut_bodies(statement: ast.stmt) -> None:
-        for field in _BODIES:
-            inner = getattr(statement, field, None)
-            if not inner or not isinstance(inner[0], ast.stmt):
-                continue
-            if field == "orelse" and isinstance(statement, ast.If) and len(inner) == 1 \
+        for inner in statement_bodies(statement):
+            if isinstance(statement, ast.If) and inner is statement.orelse and len(inner) == 1 \
                     and isinstance(inner[0], ast.If) \
                     and lines[inner[0].lineno - 1].lstrip().startswith("elif"):
                 cut_bodies(inner[0])  # an `elif` is the rest's header: never blanked
             else:
                 cut(inner)
-        for holder in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
-            cut(holder.body)
 
     def cut(body: Sequence[ast.stmt]) -> None:
         for statement in body:
@@ -114,19 +108,13 @@ def _same_shape(original: Sequence[ast.stmt], cut: Sequence[ast.stmt], blanked: 
         if _first_line(old) in blanked:
             if not isinstance(new, ast.Pass) or new.lineno != _first_line(old):
                 return False
-            continue
-        if type(old) is not type(new) or old.lineno != new.lineno:
+        elif type(old) is not type(new) or old.lineno != new.lineno:
             return False
-        for field in _BODIES:
-            inner_old, inner_new = getattr(old, field, None), getattr(new, field, None)
-            if isinstance(inner_old, list) and inner_old and isinstance(inner_old[0], ast.stmt):
-                if not isinstance(inner_new, list) or not _same_shape(inner_old, inner_new, blanked):
-                    return False
-        holders = ((*getattr(old, "handlers", ()), *getattr(old, "cases", ())),
-                   (*getattr(new, "handlers", ()), *getattr(new, "cases", ())))
-        if len(holders[0]) != len(holders[1]) or not all(
-                _same_shape(a.body, b.body, blanked) for a, b in zip(*holders)):
-            return False
+        else:
+            inner_old, inner_new = list(statement_bodies(old)), list(statement_bodies(new))
+            if len(inner_old) != len(inner_new) or not all(
+                    _same_shape(a, b, blanked) for a, b in zip(inner_old, inner_new)):
+                return False
     return True
 
 

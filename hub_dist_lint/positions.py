@@ -22,8 +22,9 @@ from .imports import OutsideImports
 Span = Tuple[int, int, int, int]  # line, column, end line, end column; 1-based, end exclusive
 
 
-def _ast_statement_bodies(node: ast.AST):
-    # Same order as the CST walk: body, except handlers, else, finally.
+def statement_bodies(node: ast.AST):
+    """The statement lists an `ast` statement holds, in the CST walk's order: body, except
+    handlers, else, finally, match cases."""
     body = getattr(node, "body", None)
     if isinstance(body, list):
         yield body
@@ -50,7 +51,7 @@ def ast_imports_in_order(tree: ast.Module) -> List[ast.stmt]:
                 walk(stmt.body)
                 walk(stmt.orelse)
             else:
-                for inner in _ast_statement_bodies(stmt):
+                for inner in statement_bodies(stmt):
                     walk(inner)
 
     walk(tree.body)

@@ -157,21 +157,26 @@ def _requirement_files(directory: str, names: Optional[DirectoryNames] = None
                        ) -> Optional[Tuple[str, ...]]:
     listed = names.listed(directory) if names is not None else None
     if listed is not None:
-        return tuple([n for n in REQUIREMENT_FILES if n in listed] +
-                     sorted(n for n in listed if _REQUIREMENTS_TXT.match(n)))
+        return _requirement_names(listed)
     try:
         mtime = os.stat(directory).st_mtime_ns
         cached = _REQUIREMENT_FILES_IN.get(directory)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        listed = sorted(os.listdir(directory))
+        listed = os.listdir(directory)
     except OSError:
         return None
-    found = tuple([n for n in REQUIREMENT_FILES if n in listed] + [n for n in listed if _REQUIREMENTS_TXT.match(n)])
+    found = _requirement_names(listed)
     if len(_REQUIREMENT_FILES_IN) > 4096:
         _REQUIREMENT_FILES_IN.clear()
     _REQUIREMENT_FILES_IN[directory] = (mtime, found)
     return found
+
+
+def _requirement_names(names: Iterable[str]) -> Tuple[str, ...]:
+    """The requirement files among a directory's names, in the order they are read."""
+    names = sorted(names)
+    return tuple([n for n in REQUIREMENT_FILES if n in names] + [n for n in names if _REQUIREMENTS_TXT.match(n)])
 
 
 @dataclass(frozen=True)
