@@ -229,14 +229,26 @@ class ImportScan(LintContext):
         return self.deliberate_imports.reason(imported.statement, imported.path, broken, raises)
 
 
-def context_of_file(path: str, config: "Config", target: str) -> Optional[LintContext]:
-    """A context for another file of the project (read, not linted: a rule asks what it
-    defines); None when it cannot be read or parsed."""
+def read_project_file(path: str) -> Optional[str]:
+    """The text of another file of the project, decoded as Python reads it; None when it
+    cannot be read."""
     try:
         with tokenize.open(path) as handle:  # its encoding, as Python reads it
-            text = handle.read()
+            return handle.read()
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+        return None
+
+
+def context_of_file(path: str, config: "Config", target: str,
+                    text: Optional[str] = None) -> Optional[LintContext]:
+    """A context for another file of the project (read, not linted: a rule asks what it
+    defines); None when it cannot be read or parsed. `text`: the file's, already read."""
+    text = read_project_file(path) if text is None else text
+    if text is None:
+        return None
+    try:
         module = cst.parse_module(text)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, cst.ParserSyntaxError):
+    except (SyntaxError, ValueError, cst.ParserSyntaxError):
         return None
     ctx = LintContext(text, module, path, config, want_fixes=False)
     ctx.target = target

@@ -18,7 +18,7 @@ from typing import Callable, Dict, List, Optional, Set, Union
 
 import libcst as cst
 
-from .ast_nodes import all_nodes
+from .ast_nodes import all_nodes, parse_quietly
 from .config import Config
 from .diagnostics import Diagnostic, Fix, LintError
 from .checking import ImportScan, LintContext
@@ -96,7 +96,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     if module is None and all(c.reads_imports for c in checkers):
         # Import findings need no libcst tree: decide them from `ast`, and parse with
         # libcst only when the code needs a closer look or there is something to fix.
-        scanned_tree = tree if tree is not None else _ast_tree(text)
+        scanned_tree = tree if tree is not None else parse_quietly(text)
         if scanned_tree is not None:
             scan = ImportScan(text, scanned_tree, path, config, source_kind)
             if all(c.decides_from_imports(scan) for c in checkers):
@@ -207,17 +207,6 @@ def _noqa_may_apply(found: List[Diagnostic], text: str, tree: Optional[ast.Modul
         if any(low <= n <= high for n in noqa):
             return True
     return False
-
-
-def _ast_tree(text: str) -> Optional[ast.Module]:
-    """The `ast` tree of a file, or None where Python's parser rejects it (the libcst
-    route then says why, or reads a grammar newer than this Python)."""
-    try:
-        with warnings.catch_warnings():  # the user's code warnings are not ours to print
-            warnings.simplefilter("ignore")
-            return ast.parse(text, "<unknown>")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def parse(source: Union[bytes, str], text: str, path: str) -> cst.Module:

@@ -10,12 +10,11 @@ statements (and calls) in the same source order.
 from __future__ import annotations
 
 import ast
-import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .ast_nodes import all_nodes
+from .ast_nodes import all_nodes, parse_quietly
 from .cst_walk import walk
 from .imports import OutsideImports
 
@@ -94,12 +93,7 @@ class Locator:
 
     def _ast(self) -> Optional[ast.Module]:
         if self._tree is None:
-            try:
-                with warnings.catch_warnings():  # the user's code warnings are not ours to print
-                    warnings.simplefilter("ignore")
-                    self._tree = ast.parse(self._text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None  # grammar newer than this Python: fall back below
+            self._tree = parse_quietly(self._text)  # None: grammar newer than this Python
         return self._tree
 
     def _char_col(self, line: int, byte_col: int) -> int:

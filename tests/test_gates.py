@@ -2,10 +2,13 @@
 same findings come out of the fixtures and examples."""
 
 
+import re
+
 import pytest
 
 from conftest import EXAMPLES, FIXTURES
 from hub_dist_lint import engine
+from hub_dist_lint.gates import AllOf, AnyOf, line_matches
 from hub_dist_lint.rules import CHECKERS
 
 FILES = sorted(FIXTURES.rglob("*.py")) + sorted(EXAMPLES.glob("*.py"))
@@ -28,3 +31,38 @@ def test_gates_do_not_change_findings(monkeypatch):
                                   "import tensorflow.compat.v2 as tf  # noqa"])
 def test_compat_lines_alone_are_not_parsed(line):
     assert not engine.analyze(line + "\n").parsed
+
+
+LINE_TEXTS = [
+    "",
+    "import keras",
+    "x = 1\nimport keras\n",
+    "from keras import (a,\nfrom tf_keras.src import b)\nfrom keras.src import c\n",
+    "  from keras.src import x; import keras.src.a\nimport os  # keras\n\timport tf_keras.src.b",
+    "import keras\r\nimport keras.src\rimport keras\n",
+    "s = 'keras'\nfrom keras import (\n  a,\n  b)  # keras\nfrom keras import c",
+    "from . import (x,\nimport keras)\nimport os\nfrom .m import y",
+]
+
+
+# the shapes gates use: anchored at a line's start, one of them running on in parentheses
+# (the word each may match only on a line of)
+LINE_PATTERNS = [
+    (re.compile(r"^[ \t]*from[ \t]+((?:keras|tf_keras)(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M),
+     "keras"),
+    (re.compile(r"^[ \t]*import[ \t]+([^\n]*\b(?:keras|tf_keras)\b[^\n]*)", re.M), "keras"),
+    (re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n;]*)|import[ \t]+([\w. \t,]+))",
+                re.M), "import"),
+]
+
+
+@pytest.mark.parametrize("text", LINE_TEXTS)
+@pytest.mark.parametrize("pattern, word", LINE_PATTERNS)
+def test_line_matches_are_finditers_matches(pattern, word, text):
+    assert [m.span() for m in line_matches(pattern, text, word)] == \
+        [m.span() for m in pattern.finditer(text)]
+
+
+def test_any_of_and_all_of():
+    assert AnyOf("a", "b").search("xb") and not AnyOf("a", "b").search("xyz")
+    assert AllOf("a", "b").search("ba") and not AllOf("a", "b").search("bb")

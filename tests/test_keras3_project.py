@@ -320,3 +320,40 @@ def test_a_trainable_hub_layer_held_by_a_subclass_of_another_modules_keras3_mode
     found = findings(root / "user.py")
     assert [(line, code) for line, code, _ in found] == [(8, "HDL504")]
     assert "held by HubHead, a tf.keras.Model subclass" in found[0][2]
+
+
+def test_modules_read_without_a_libcst_parse_still_pass_on_their_imports(tmp_path):
+    # helpers.py spells no KerasLayer, builds no model and names no keras: it is read from
+    # `ast` alone (its classes cannot be Keras 3 classes); its re-export still leads on
+    models = MODELS + "\n\nclass Head(tf.keras.Model):\n    pass\n"
+    helpers = "from models import Head, classifier\n\n\nclass Plain:\n    pass\n"
+    aliased = "from tensorflow import keras as k\n\n\nclass Head(k.Model):\n    pass\n"
+    user = """\
+    import tensorflow_hub as hub
+    import aliased
+    import helpers
+
+
+    class HubHead(helpers.Head):
+        def __init__(self):
+            super().__init__()
+            self.encoder = hub.KerasLayer("h", trainable=True)
+
+
+    class Other(aliased.Head):
+        def __init__(self):
+            super().__init__()
+            self.encoder = hub.KerasLayer("h", trainable=True)
+
+
+    class NotKeras(helpers.Plain):
+        def __init__(self):
+            self.encoder = hub.KerasLayer("h", trainable=True)
+
+
+    helpers.classifier(hub.KerasLayer("h"))
+    """
+    root = project(tmp_path, {"models.py": models, "helpers.py": helpers, "aliased.py": aliased,
+                              "user.py": user})
+    assert [(line, code) for line, code, _ in findings(root / "user.py")] == \
+        [(9, "HDL504"), (15, "HDL504"), (23, "HDL501")]

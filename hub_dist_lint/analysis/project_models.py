@@ -29,6 +29,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
+from ..gates import line_matches
 from .entry_point import project_root
 
 # modules never taken from the project: a file named like them is not what Python imports
@@ -163,7 +164,7 @@ class ProjectModels:
 def imports_hub_maker(text: str, path: str) -> bool:
     """`ProjectModels.imports_hub_maker` read from the text's import lines (a gate: no parse)."""
     imported: List[Tuple[str, int, Optional[str]]] = []
-    for match in _IMPORT_LINE.finditer(text):
+    for match in line_matches(_IMPORT_LINE, text, "import"):
         dots, module, names, plain = match.group(1), match.group(2), match.group(3), match.group(4)
         if plain is not None:
             imported += [(m.split()[0], 0, None) for m in plain.split(",") if m.strip()]

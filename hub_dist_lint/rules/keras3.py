@@ -15,7 +15,8 @@ from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..checking import FixPlan, LintContext, context_of_file
+from ..ast_nodes import parse_quietly
+from ..checking import FixPlan, ImportScan, LintContext, context_of_file, read_project_file
 from .. import apimap, import_failures
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
@@ -24,6 +25,7 @@ from ..analysis.names import Names
 from ..analysis.project_models import (ModuleModels, ParameterReach, ProjectModels, imports_hub_maker,
                                        top_level_imports)
 from ..files import own_package
+from ..gates import AnyOf, line_matches
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
@@ -261,7 +263,7 @@ Keras moved to tf-keras; none when the class is only instantiated by other modul
 
 class Keras3Checker(Checker):
     rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch, UntrackedHubLayer)
-    gate = re.compile(r"KerasLayer|TF_USE_LEGACY_KERAS")
+    gate = AnyOf("KerasLayer", "TF_USE_LEGACY_KERAS")
 
     def admits(self, text: str, path: str) -> bool:
         # a Keras model built around what a module of the project gives (a hub layer it
@@ -269,14 +271,34 @@ class Keras3Checker(Checker):
         return bool(self.gate.search(text) or _builds_keras_models(text) and path.endswith((".py", ".ipynb"))
                     and os.path.isfile(path) and imports_hub_maker(text, path))
 
+    reads_imports = True
+
+    def decides_from_imports(self, scan: ImportScan) -> bool:
+        return not self._may_report(scan)
+
+    @staticmethod
+    def _may_report(ctx: LintContext) -> bool:
+        """What `check` looks at before its walks, read from the text, the imports and the
+        files the imports name: False where it reports nothing (then no libcst tree)."""
+        if not keras3_at(ctx.target):
+            return False
+        if "TF_USE_LEGACY_KERAS" in ctx.text:
+            return True
+        if "KerasLayer" in ctx.text and _imports_hub(ctx):
+            return True
+        if not _builds_keras_models(ctx.text):
+            return False
+        project = _project_models(ctx)
+        return project is not None and project.imports_hub_maker()
+
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
-        target = ctx.target
-        if not keras3_at(target):
+        if not self._may_report(ctx):
             return
+        target = ctx.target
         names = ctx.names
         scan = None
         project = None
-        if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
+        if "KerasLayer" in ctx.text and _imports_hub(ctx):
             scan = ctx.value_graph
             project = _project_models(ctx)
         elif _builds_keras_models(ctx.text):
@@ -366,6 +388,10 @@ def _legacy_in_force(ctx: LintContext, switches: Sequence[Switch]) -> bool:
         "TF_USE_LEGACY_KERAS" in ctx.text and set_some_other_way(ctx.module, ctx.names))
 
 
+def _imports_hub(ctx: LintContext) -> bool:
+    return any(i.path.startswith("tensorflow_hub") for i in ctx.imports)
+
+
 # what a file building a Keras model around another module's hub layer must show
 def _builds_keras_models(text: str) -> bool:
     return "Sequential(" in text or "Input(" in text or "TimeDistributed(" in text  # no regex: cheap
@@ -401,13 +427,21 @@ _SUMMARIES: dict = {}
 
 def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
     """What a module of the project does with hub layers."""
-    ctx = context_of_file(path, config, target)
+    text = read_project_file(path)
+    if text is None:
+        return None
+    if "KerasLayer" not in text and not _builds_keras_models(text) and not ("class " in text and "keras" in text):
+        # Nothing here gives or takes a hub layer or derives from a Keras 3 class: each is
+        # reached through a name the text spells (KerasLayer, Sequential(, a keras path;
+        # tf.optimizers and the other keras aliases name no model or layer). Its imports
+        # may re-export another module's: read from `ast`, without a libcst parse.
+        tree = parse_quietly(text)
+        return ModuleModels(path, imported=top_level_imports(tree) if tree is not None else {})
+    ctx = context_of_file(path, config, target, text)
     if ctx is None:
         return None
     tree = ctx.locator.ast_tree()
     imported = top_level_imports(tree) if tree is not None else {}
-    if "KerasLayer" not in ctx.text and not _builds_keras_models(ctx.text) and "class " not in ctx.text:
-        return ModuleModels(path, imported=imported)
     switches = find_switches(ctx.module, ctx.names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
     keras3 = _keras3_names(_legacy_in_force(ctx, switches))
     scan = ctx.value_graph
@@ -829,7 +863,7 @@ class _PrivateKerasGate:
         """`package`: the file's own top-level package, whose imports are its own business."""
         if "keras" not in text:
             return False
-        for match in self._from.finditer(text):
+        for match in line_matches(self._from, text, "keras"):
             module, names = match.group(1), re.sub(r"#[^\n]*", "", match.group(2)).strip("()")
             if module.split(".")[0] == package:
                 continue
@@ -837,7 +871,7 @@ class _PrivateKerasGate:
                     is_private_keras(f"{module}.{name.split()[0]}") for name in names.split(",")
                     if name.split() and name.split()[0] != "*"):
                 return True
-        for match in self._import.finditer(text):
+        for match in line_matches(self._import, text, "keras"):
             for name in match.group(1).split(","):
                 words = name.split()
                 if words and words[0].split(".")[0] != package and is_private_keras(words[0]):

@@ -35,6 +35,7 @@ from ..analysis.keras_switch import find_switches, late_because
 from ..analysis.scoped_values import (CALLED, IN, OTHER_ATTRIBUTE, OUT, TRAINED, ScopedValue,
                                       ScopeProof)
 from ..ast_nodes import all_nodes
+from ..gates import AllOf
 from ..cst_walk import walk
 from ..checking import NO_PLAN, FixPlan, ImportScan, LintContext
 from ..diagnostics import Diagnostic
@@ -228,19 +229,9 @@ def _may_compile_in_a_scope(tree: ast.Module, makers: frozenset) -> bool:
     return False
 
 
-class _AllOf:
-    """A gate: every word is in the text."""
-
-    def __init__(self, *words: str):
-        self.words = words
-
-    def search(self, text: str) -> bool:
-        return all(word in text for word in self.words)
-
-
 class KerasScopeChecker(Checker):
     rules = (KerasOptimizerOutsideScope, KerasModelOutsideScope, KerasMetricOutsideScope)
-    gate = _AllOf("compile", "scope", "eras")
+    gate = AllOf("compile", "scope", "eras")
     reads_imports = True
 
     def decides_from_imports(self, scan: ImportScan) -> bool:

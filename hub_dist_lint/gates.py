@@ -1,0 +1,52 @@
+"""Cheap tests on a file's text, run on every file before anything is parsed.
+
+A checker's gate (`checking.Gate`) rules a file out when its text cannot hold a finding;
+on a user tree most files stop there, so these run on every file and their cost is paid
+in full. Python's `re` finds a literal fast, but tries an alternation (`a|b`) or a
+`^`-anchored MULTILINE pattern at every character: about ten times a substring test on
+the 2,029-file user tree. The helpers here give the same answers at the substring's cost.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+
+class AllOf:
+    """A gate: every word is in the text."""
+
+    def __init__(self, *words: str):
+        self.words = words
+
+    def search(self, text: str) -> bool:
+        return all(word in text for word in self.words)
+
+
+class AnyOf:
+    """A gate: some word is in the text (`re.compile("a|b").search`, by substring tests)."""
+
+    def __init__(self, *words: str):
+        self.words = words
+
+    def search(self, text: str) -> bool:
+        return any(word in text for word in self.words)
+
+
+def line_matches(pattern: "re.Pattern[str]", text: str, word: str) -> Iterator["re.Match[str]"]:
+    """`pattern.finditer(text)`, for a MULTILINE pattern that can match only at the start
+    of a line holding `word` (`^[ \\t]*import ...keras...`): tried at those lines alone.
+    Like `finditer`, a line that starts inside the previous match is not tried."""
+    end = 0
+    at = text.find(word)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        if start >= end:
+            match = pattern.match(text, start)
+            if match:
+                yield match
+                end = match.end()
+        line_end = text.find("\n", at)
+        if line_end < 0:
+            return
+        at = text.find(word, line_end + 1)
