@@ -16,7 +16,8 @@ What is followed, and only where the callee is known:
   top-level imports bring from another project module: `__init__.py` re-exports).
 
 What a module gives is a `ModuleModels` summary, built once per file content by the
-caller's `summarize` (the Keras 3 rule: it owns what Keras 3 means in a file).
+caller's `summarize` (the Keras 3 rule: it owns what Keras 3 means in a file), and only
+as far as the name asked of it needs.
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ class Callee:
 
 class ProjectModels:
     """The project modules a file imports, and what their names do with hub layers.
-    `summarize(path)` gives a module's summary (None when it cannot be read)."""
+    `summarize(path, name)` gives a module's summary, true at least of `name` and of the
+    module's imports (None when it cannot be read)."""
 
     def __init__(self, path: str, tree: Optional[ast.Module],
-                 summarize: Callable[[str], Optional[ModuleModels]]):
+                 summarize: Callable[[str, str], Optional[ModuleModels]]):
         self.path = os.path.abspath(path) if path and not path.startswith("<") else None
         self.root = project_root(self.path) if self.path else ""
         self._summarize = summarize
@@ -126,7 +128,7 @@ class ProjectModels:
         path = self._module_file(importer, module, level)
         if path is None:
             return None
-        models = self._summarize(path)
+        models = self._summarize(path, name)
         if models is None:
             return None
         self.read = True
@@ -171,7 +173,7 @@ def imports_hub_maker(text: str, path: str) -> bool:
         else:
             imported += [(module or "", len(dots or ""), n.split()[0]) for n in
                          names.strip("()").replace("\\", "").split(",") if n.strip() and n.strip() != "*"]
-    return bool(imported) and ProjectModels(path, None, lambda _: None).imports_hub_maker(imported)
+    return bool(imported) and ProjectModels(path, None, lambda _path, _name: None).imports_hub_maker(imported)
 
 
 _IMPORT_LINE = re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^#\n;]*)|"
@@ -225,6 +227,21 @@ def top_level_imports(tree: ast.Module) -> Dict[str, Tuple[str, int, Optional[st
     for name in twice:
         del found[name]
     return found
+
+
+def module_classes(tree: ast.Module) -> frozenset:
+    """Names of the classes the module defines in its own scope (in `if`, `try`, ... blocks
+    too; not those inside a function or class)."""
+    found = set()
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.ClassDef):
+            found.add(node.name)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                todo.extend(getattr(node, field, ()))
+    return frozenset(found)
 
 
 def _search_bases(importer: str, root: str) -> Tuple[str, ...]:

@@ -23,7 +23,7 @@ from ..history import release_ranges
 from ..analysis.keras_models import HUB, HeldHubLayer, ModelScan, Reach
 from ..analysis.names import Names
 from ..analysis.project_models import (ModuleModels, ParameterReach, ProjectModels, imports_hub_maker,
-                                       top_level_imports)
+                                       module_classes, top_level_imports)
 from ..files import own_package
 from ..gates import AnyOf, line_matches
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
@@ -403,7 +403,7 @@ def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
         return None
     config, target = ctx.config, ctx.target
 
-    def summarize(path: str) -> Optional[ModuleModels]:
+    def summarize(path: str, name: str) -> Optional[ModuleModels]:
         try:
             stat = os.stat(path)
         except OSError:
@@ -412,31 +412,51 @@ def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
         if key not in _SUMMARIES:
             if len(_SUMMARIES) > 512:
                 _SUMMARIES.clear()
-            try:
-                _SUMMARIES[key] = _module_models(path, config, target)
-            except RecursionError:  # nesting deeper than the walks go: that module says nothing
-                _SUMMARIES[key] = None
-        return _SUMMARIES[key]
+            text = read_project_file(path)
+            _SUMMARIES[key] = None if text is None else _ProjectModule(path, text, config, target)
+        module = _SUMMARIES[key]
+        return module.summary(name) if module is not None else None
 
     return ProjectModels(ctx.path, ctx.locator.ast_tree(), summarize)
 
 
-# module summaries by (path, mtime, size, target, legacy-keras): one per content per process
+# modules of the project by (path, mtime, size, target, legacy-keras): one per content per process
 _SUMMARIES: dict = {}
 
 
-def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
-    """What a module of the project does with hub layers."""
-    text = read_project_file(path)
-    if text is None:
-        return None
-    if "KerasLayer" not in text and not _builds_keras_models(text) and not ("class " in text and "keras" in text):
-        # Nothing here gives or takes a hub layer or derives from a Keras 3 class: each is
-        # reached through a name the text spells (KerasLayer, Sequential(, a keras path;
-        # tf.optimizers and the other keras aliases name no model or layer). Its imports
-        # may re-export another module's: read from `ast`, without a libcst parse.
+class _ProjectModule:
+    """A module of the project, as the names asked of it need it: its imports from `ast`
+    (they may re-export another module's names), and its libcst summary only where the
+    name asked may give or take a hub layer or be a Keras 3 class. Each is reached through
+    a name the text spells: KerasLayer, Sequential( (or Input(, TimeDistributed(), a keras
+    path for a Keras 3 base (tf.optimizers and the other keras aliases name no model or
+    layer); other modules of the project are not followed from here."""
+
+    def __init__(self, path: str, text: str, config, target: str):
+        self.path, self.text, self.config, self.target = path, text, config, target
         tree = parse_quietly(text)
-        return ModuleModels(path, imported=top_level_imports(tree) if tree is not None else {})
+        self.light = ModuleModels(path, imported=top_level_imports(tree) if tree is not None else {})
+        # None: every name needs the summary (no ast tree: a grammar newer than this Python)
+        self.summarized_names = (None if tree is None or "KerasLayer" in text or _builds_keras_models(text)
+                                 else module_classes(tree) if "keras" in text else frozenset())
+        self._full: Optional[ModuleModels] = None
+        self._summarized = False
+
+    def summary(self, name: str) -> Optional[ModuleModels]:
+        """A summary true of `name` (and of the module's imports)."""
+        if self.summarized_names is not None and name not in self.summarized_names:
+            return self.light
+        if not self._summarized:
+            self._summarized = True
+            try:
+                self._full = _module_models(self.path, self.text, self.config, self.target)
+            except RecursionError:  # nesting deeper than the walks go: that module says nothing
+                self._full = None
+        return self._full
+
+
+def _module_models(path: str, text: str, config, target: str) -> Optional[ModuleModels]:
+    """What a module of the project does with hub layers (its text, already read)."""
     ctx = context_of_file(path, config, target, text)
     if ctx is None:
         return None
@@ -448,10 +468,12 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
     scan.keras3 = keras3
     units = {unit.node.name.value: unit for unit in scan.units
              if unit.parent is not None and unit.parent.kind == "module" and unit.kind in ("function", "class")}
-    returns_hub = frozenset(name for name, unit in units.items()
-                            if unit.kind == "function" and scan.returned_kind(unit) == HUB)
-    hub_classes = frozenset(name for name, unit in units.items()
-                            if unit.kind == "class" and scan.is_hub_class(unit.node))
+    returns_hub, hub_classes = frozenset(), frozenset()
+    if "KerasLayer" in ctx.text:  # a hub layer is made through that name (see _ProjectModule)
+        returns_hub = frozenset(name for name, unit in units.items()
+                                if unit.kind == "function" and scan.returned_kind(unit) == HUB)
+        hub_classes = frozenset(name for name, unit in units.items()
+                                if unit.kind == "class" and scan.is_hub_class(unit.node))
     parameters = {}
     if _builds_keras_models(ctx.text):
         judged = scan.parameters_scan()
@@ -462,8 +484,10 @@ def _module_models(path: str, config, target: str) -> Optional[ModuleModels]:
                 for name, (reach, index) in reached.items()}
     keras3_classes = {name: base for name, unit in units.items() if unit.kind == "class"
                       for base in [scan.keras3_base(unit.node)] if base is not None}
-    switchable = (not any(i.path == "keras" or i.path.startswith("keras.") for i in ctx.imports)
-                  and first_keras3_only(ctx, ctx.names, ctx.target) is None)
+    # read only of a module a hub layer is passed into (through its parameters)
+    switchable = bool(parameters) and (
+        not any(i.path == "keras" or i.path.startswith("keras.") for i in ctx.imports)
+        and first_keras3_only(ctx, ctx.names, ctx.target) is None)
     return ModuleModels(path, returns_hub, hub_classes, parameters, keras3_classes, switchable, imported)
 
 
