@@ -69,6 +69,7 @@ def public_home(public: Optional[str], target: str, hub_layers: bool) -> Optiona
     return public
 
 
+@lru_cache(maxsize=1)  # asked for every Keras import a file has
 def keras_api_trees() -> Tuple[str, ...]:
     """The packages `tf.keras` has been, read from the `__path__` TensorFlow's `__init__.py`
     sets up per release and TF_USE_LEGACY_KERAS setting (data/import_layout.json.gz):

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from ..files import DEFAULT_EXCLUDE, SOURCE_SUFFIXES
+from ..gates import line_matches
 
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ("os", "sys"))) | {"__future__"}
@@ -145,10 +146,11 @@ def _import_words(text: str):
     if "import" not in text:
         return set()
     words = set()
-    for match in _IMPORT_LINE.finditer(text):
+    for match in line_matches(_IMPORT_LINE, text, "import"):
         for part in (match.group(1), match.group(2), match.group(3)):
             if part:
                 words.update(_WORD.findall(part))
-    for match in _IMPORT_CALL.finditer(text):
-        words.update(match.group(1).split("."))
+    if "import_module(" in text or "__import__(" in text:  # what _IMPORT_CALL starts with
+        for match in _IMPORT_CALL.finditer(text):
+            words.update(match.group(1).split("."))
     return words
