@@ -175,6 +175,13 @@ class LintContext:
                                                          self.target)
         return self._deliberate_imports
 
+    def adopt(self, scan: "LintContext") -> None:
+        """Take over what a scan of this very file built from its `ast` tree (the same for
+        a libcst tree of the whole file or of a skeleton of it): where its imports stand."""
+        if scan.locator.parsed_tree() is self.locator.parsed_tree() and scan.target == self.target \
+                and scan.path == self.path and self._deliberate_imports is None:
+            self._deliberate_imports = scan._deliberate_imports
+
     def deliberate(self, imported: ImportedName, broken: bool, raises: bool = True) -> Optional[str]:
         """Why this import is deliberate (not to be reported), or None. `broken`: it fails
         or is missing on the target; `raises`: a failure of it would raise ImportError."""

@@ -91,6 +91,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
             check_syntax(text, path)
         return Analysis(path, text, None, config=config)
     settled: List[Diagnostic] = []  # findings the scan decided, needing no libcst tree
+    scan: Optional[ImportScan] = None
     read_project = False
     cut: Optional[Skeleton] = None
     if module is None and all(c.reads_imports for c in checkers):
@@ -122,6 +123,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     if module is None:
         module = (known_module() if known_module else None) or parse(source, text, path)
     ctx = LintContext(text, module, path, config, fixes, tree, source_kind)
+    if scan is not None:
+        ctx.adopt(scan)
     found = _finish(settled + [d for c in checkers for d in _findings(c, ctx, config)], ctx, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
                     config=config, read_project=read_project or ctx.read_project, skeleton=cut)

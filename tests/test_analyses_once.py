@@ -60,3 +60,22 @@ def test_each_analysis_is_built_at_most_once_per_file(monkeypatch, fixes):
 
 def test_the_context_has_no_string_keyed_cache():
     assert not hasattr(checking.LintContext, "cache")
+
+
+def test_a_fix_planned_on_a_skeleton_reads_the_scans_import_placements(monkeypatch):
+    # the scan decided the findings from `ast`; planning their fixes on a libcst tree of a
+    # skeleton asks the same placement questions of the same tree: answered once
+    source = ("import tensorflow as tf\nfrom tensorflow.python.framework import ops\n\n\n"
+              "def f():\n    return 1\n\n\nx = ops.convert_to_tensor([1.0])\n")
+    built = collections.Counter()
+    original = deliberate_imports.DeliberateImports.__init__
+
+    def counting(self, *args, **kwargs):
+        built["DeliberateImports"] += 1
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(deliberate_imports.DeliberateImports, "__init__", counting)
+    analysis = analyze(source, "a.py", Config(), fixes=True, partial=True)
+    assert analysis.skeleton is not None and [d.code for d in analysis.diagnostics] == ["HDL103"]
+    assert analysis.diagnostics[0].fix is not None
+    assert built["DeliberateImports"] == 1
