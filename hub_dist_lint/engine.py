@@ -14,7 +14,7 @@ import symtable
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Set, Union
+from typing import Callable, Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -66,6 +66,18 @@ def _wanted(checker: Checker, config: Config) -> bool:
     return any(config.is_selected(rule.code) for rule in checker.rules)
 
 
+_last_selected: Tuple[Optional[Config], List[Checker]] = (None, [])
+
+
+def _selected_checkers(config: Config) -> List[Checker]:
+    """The checkers with a rule selected in `config` (a frozen Config): worked out once
+    per Config object, which a run's files under the same settings share."""
+    global _last_selected
+    if _last_selected[0] is not config:
+        _last_selected = (config, [c for c in CHECKERS if _wanted(c, config)])
+    return _last_selected[1]
+
+
 def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[Config] = None,
             fixes: bool = False, tree: Optional[ast.Module] = None,
             noqa: bool = True, module: Optional[cst.Module] = None,
@@ -85,7 +97,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     where that raises `PartialTreeMiss`."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
-    checkers = [c for c in CHECKERS if _wanted(c, config) and c.admits(text, path)]
+    checkers = [c for c in _selected_checkers(config) if c.admits(text, path)]
     if not checkers:
         if tree is None:  # a caller's tree (flake8's) already proves the syntax
             check_syntax(text, path)
