@@ -210,3 +210,14 @@ def test_noqa_is_read_on_the_findings_logical_line_only(source, kept):
     chosen, full = _both_routes(source)
     assert _found(chosen) == _found(full)
     assert bool(chosen.diagnostics) == kept
+
+
+def test_a_file_naming_keras_layer_without_a_hub_import_is_decided_from_ast():
+    # HDL5xx looks at a file's code only where it imports tensorflow_hub (or sets the
+    # legacy switch, or builds a model around a project module making hub layers)
+    source = "import tensorflow as tf\n\n\nclass KerasLayerNet(tf.keras.layers.Layer):\n    pass\n"
+    assert not analyze(source, "x.py").parsed
+    source = ("import tensorflow as tf\nimport tensorflow_hub as hub\n\n"
+              "model = tf.keras.Sequential([hub.KerasLayer('h')])\n")
+    analysis = analyze(source, "x.py")
+    assert analysis.parsed and [d.code for d in analysis.diagnostics] == ["HDL501"]
