@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import AbstractSet, FrozenSet, List, Optional, Sequence
 
+from .ast_nodes import parse_quietly
 from .positions import statement_bodies
 
 
@@ -88,9 +89,8 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
     if not blanked:
         return None
     text = "".join(out)
-    try:
-        cut_tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    cut_tree = parse_quietly(text)
+    if cut_tree is None:
         return None
     # fix planning pairs `ast` statements with the skeleton's CST ones by position in
     # each statement list: a blanked statement must stand as one `pass` where it stood

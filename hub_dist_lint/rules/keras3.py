@@ -274,37 +274,19 @@ class Keras3Checker(Checker):
     reads_imports = True
 
     def decides_from_imports(self, scan: ImportScan) -> bool:
-        return not self._may_report(scan)
-
-    @staticmethod
-    def _may_report(ctx: LintContext) -> bool:
-        """What `check` looks at before its walks, read from the text, the imports and the
-        files the imports name: False where it reports nothing (then no libcst tree)."""
-        if not keras3_at(ctx.target):
-            return False
-        if "TF_USE_LEGACY_KERAS" in ctx.text:
-            return True
-        if "KerasLayer" in ctx.text and _imports_hub(ctx):
-            return True
-        if not _builds_keras_models(ctx.text):
-            return False
-        project = _project_models(ctx)
-        return project is not None and project.imports_hub_maker()
+        # what `check` looks at before its walks: the text, the imports, the files they name
+        return not keras3_at(scan.target) or (
+            "TF_USE_LEGACY_KERAS" not in scan.text and not _follows_hub_layers(scan)[0])
 
     def check(self, ctx: LintContext) -> Iterable[Diagnostic]:
-        if not self._may_report(ctx):
-            return
         target = ctx.target
+        if not keras3_at(target):
+            return
+        follows, project = _follows_hub_layers(ctx)
+        if not follows and "TF_USE_LEGACY_KERAS" not in ctx.text:
+            return
         names = ctx.names
-        scan = None
-        project = None
-        if "KerasLayer" in ctx.text and _imports_hub(ctx):
-            scan = ctx.value_graph
-            project = _project_models(ctx)
-        elif _builds_keras_models(ctx.text):
-            project = _project_models(ctx)
-            if project is not None and project.imports_hub_maker():
-                scan = ctx.value_graph
+        scan = ctx.value_graph if follows else None
         if scan is not None:
             scan.project = project
         switches = find_switches(ctx.module, names) if "TF_USE_LEGACY_KERAS" in ctx.text else []
@@ -388,8 +370,15 @@ def _legacy_in_force(ctx: LintContext, switches: Sequence[Switch]) -> bool:
         "TF_USE_LEGACY_KERAS" in ctx.text and set_some_other_way(ctx.module, ctx.names))
 
 
-def _imports_hub(ctx: LintContext) -> bool:
-    return any(i.path.startswith("tensorflow_hub") for i in ctx.imports)
+def _follows_hub_layers(ctx: LintContext) -> Tuple[bool, Optional[ProjectModels]]:
+    """Whether HDL501/504 follow hub layers in this file (it makes them, or builds a Keras
+    model around a module of the project that does), and the project modules it reads."""
+    if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
+        return True, _project_models(ctx)
+    if not _builds_keras_models(ctx.text):
+        return False, None
+    project = _project_models(ctx)
+    return project is not None and project.imports_hub_maker(), project
 
 
 # what a file building a Keras model around another module's hub layer must show
