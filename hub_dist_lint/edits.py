@@ -13,7 +13,9 @@ None (the caller takes the whole-module route), never a wrong edit.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
+import operator
 from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -138,7 +140,7 @@ class _Renderer:
         """Edits in a compound statement: of its header (its leading lines, decorators and
         the lines up to its colon, generated without the body, which may be a whole
         class), then inside its body."""
-        if not self.header(old, new, first, indent):
+        if not _same_header(old, new) and not self.header(old, new, first, indent):
             return False
         block = old.body
         inner = indent + (block.indent if block.indent is not None else self.old.default_indent)
@@ -176,6 +178,19 @@ def _header_code(module: cst.Module, statement: cst.CSTNode, indent: str) -> str
     empty = statement.body.with_changes(body=(), footer=())
     lines = _code(module, [statement.with_changes(body=empty)], indent).splitlines(True)
     return "".join(lines[:-1])
+
+
+def _same_header(old: cst.CSTNode, new: cst.CSTNode) -> bool:
+    """Every part of a compound statement but its body is the very object it was (the
+    transform entered none of them): its header is unchanged, and is not generated."""
+    for field in dataclasses.fields(old):
+        if field.name == "body":
+            continue
+        a, b = getattr(old, field.name), getattr(new, field.name)
+        if a is not b and not (isinstance(a, (tuple, list)) and isinstance(b, (tuple, list))
+                               and len(a) == len(b) and all(map(operator.is_, a, b))):
+            return False
+    return True
 
 
 def _first_ast_statements(old: Sequence[cst.CSTNode], ast_body: Sequence[ast.stmt]):

@@ -13,6 +13,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .cst_walk import TRIVIA, walk
 from .diagnostics import DISPLAY_ONLY, UNSAFE, Diagnostic, Ensure, Fix, LintError
 from .edits import apply_edits, local_edits, text_edits
 from .fix_skeleton import PartialTreeMiss
@@ -34,10 +35,68 @@ def _without_pragmas(comment: Optional[cst.Comment]) -> Optional[cst.Comment]:
 
 
 _STATEMENT = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+# What the applier's leave hooks act on: a statement it enters has these entered too. The
+# rest (expressions, names, whitespace) is entered only on the way to a node a fix
+# replaces or removes: libcst rebuilds every node it enters, and a fix rewriting one name
+# in a long statement (a decorator's table of test cases) would rebuild all of it.
+_STRUCTURE = (cst.Module, cst.BaseSuite, cst.BaseStatement, cst.BaseSmallStatement,
+              cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+# node type -> (is a statement, is structure, is a suite): isinstance against libcst's
+# abstract bases goes through ABCMeta, and the applier asks for every node it meets
+_KINDS: Dict[type, Tuple[bool, bool, bool]] = {}
+
+
+def _kind(node: cst.CSTNode) -> Tuple[bool, bool, bool]:
+    kind = type(node)
+    known = _KINDS.get(kind)
+    if known is None:
+        known = _KINDS[kind] = (issubclass(kind, _STATEMENT), issubclass(kind, _STRUCTURE),
+                                issubclass(kind, cst.BaseSuite))
+    return known
+
+
+class _Parents(cst.CSTVisitor):
+    """Each node's parent, in the statements walked so far (a statement's nested bodies
+    are their own statements', walked when a fix enters them)."""
+
+    def __init__(self, module: cst.Module):
+        super().__init__()
+        self.module = module
+        self.of: Dict[cst.CSTNode, cst.CSTNode] = {}
+        self.walked: set = set()
+        self._stack: List[cst.CSTNode] = []
+
+    def add(self, statements: Iterable[cst.CSTNode]) -> None:
+        for statement in statements:
+            if statement not in self.walked:
+                self.walked.add(statement)
+                walk(statement, self)
+
+    def on_visit(self, node) -> bool:
+        if self._stack:
+            self.of[node] = self._stack[-1]
+        self._stack.append(node)
+        return len(self._stack) == 1 or not _kind(node)[2]
+
+    def on_leave(self, original_node) -> None:
+        self._stack.pop()
+
+
+_last_parents: Optional[_Parents] = None
+
+
+def _parents_in(module: cst.Module, statements: Iterable[cst.CSTNode]) -> _Parents:
+    """The parents in these statements of `module`, kept for the module's next fix (the
+    JSON report applies each finding's fix on its own)."""
+    global _last_parents
+    if _last_parents is None or _last_parents.module is not module:
+        _last_parents = _Parents(module)
+    _last_parents.add(statements)
+    return _last_parents
 
 
 class _Applier(cst.CSTTransformer):
-    def __init__(self, fixes: Sequence[Fix]):
+    def __init__(self, fixes: Sequence[Fix], module: Optional[cst.Module] = None):
         super().__init__()
         self.replace: Dict[cst.CSTNode, cst.CSTNode] = {}
         self.remove = set()
@@ -74,14 +133,44 @@ class _Applier(cst.CSTTransformer):
             nodes = list(new.nodes) if isinstance(new, cst.FlattenSentinel) else [new]
             for index, node in enumerate(nodes):
                 self._made_from[id(node)] = (original, index, len(nodes))
+        # ids of the nodes below statement level to enter (None: all), the targets found
+        # on the way to them, and those the visit reached
+        self.enter: Optional[set] = None
+        self.targets: set = set()
+        self.reached: set = set()
+        if module is not None and self.within is not None:
+            self._paths_to_targets(module)
+
+    def _paths_to_targets(self, module: cst.Module) -> None:
+        targets = [*self.replace, *self.remove]
+        if any(isinstance(t, TRIVIA) for t in targets):
+            return  # the walk does not see whitespace and punctuation
+        parents = _parents_in(module, self.within).of
+        enter = set()
+        for target in targets:
+            if target not in parents:
+                continue  # a statement (always entered), or in no statement a fix enters
+            self.targets.add(target)
+            enter.add(id(target))  # targets inside it are replaced first, as when unpruned
+            node = parents[target]
+            while not _kind(node)[1]:
+                enter.add(id(node))
+                node = parents[node]
+        self.enter = enter
 
     def on_visit(self, node) -> bool:
-        if self.within is not None and isinstance(node, _STATEMENT) and node not in self.within:
-            return False
+        if self.within is not None:
+            statement, structure, _ = _kind(node)
+            if statement and node not in self.within:
+                return False
+            if self.enter is not None and not structure and id(node) not in self.enter:
+                return False
         return super().on_visit(node)
 
     # Replacements are matched on the original node, whatever its children became.
     def on_leave(self, original_node, updated_node):
+        if original_node in self.targets:
+            self.reached.add(original_node)
         if original_node in self.replace:
             return self.replace[original_node]
         result = super().on_leave(original_node, updated_node)
@@ -336,7 +425,11 @@ def _dedupe_ensures(ensures: Iterable[Ensure]) -> Dict[cst.CSTNode, List[str]]:
 def apply_fixes(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     if not fixes:
         return module
-    return module.visit(_Applier(fixes))
+    applier = _Applier(fixes, module)
+    fixed = module.visit(applier)
+    if applier.reached != applier.targets:  # the walk and libcst's visit disagree
+        fixed = module.visit(_Applier(fixes))
+    return fixed
 
 
 def fixed_text(analysis, fixes: Sequence[Fix]) -> Tuple[str, List[dict]]:

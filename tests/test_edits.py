@@ -4,6 +4,7 @@ Local rendering only generates the statements a fix changed; these tests hold it
 the whole-module route on every fix of every fixture and of the rules' examples.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,50 @@ def test_rule_examples_render_as_the_whole_module_does(code):
     analysis, fixes = _fixes(code)
     if fixes:
         assert fixed_text(analysis, fixes)[0] == apply_fixes(analysis.module, fixes).code
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_entering_only_the_paths_to_what_a_fix_changes_applies_it_as_a_full_visit(path):
+    """A fix that says where it acts is applied entering only the nodes on the way to
+    what it replaces or removes: the same module as visiting everything (`within` None)."""
+    analysis, fixes = _fixes(path.read_text())
+    for fix in fixes:
+        if fix.within is not None:
+            everywhere = apply_fixes(analysis.module, [replace(fix, within=None)])
+            assert apply_fixes(analysis.module, [fix]).code == everywhere.code
+
+
+DECORATED = '''\
+from absl.testing import parameterized
+from tensorflow.python.framework import constant_op
+from tensorflow.python.platform import test
+
+
+class Trim(test.TestCase, parameterized.TestCase):
+
+    @parameterized.parameters([
+        dict(segments=[[1, 2], [3]], expected=[[1], [3]]),
+        dict(segments=[[4, 5, 6]], expected=[[4]]),
+    ])
+    def test_trim(self, segments, expected):
+        self.assertAllEqual(constant_op.constant(segments), expected)
+'''
+
+
+def test_what_a_fix_does_not_reach_stays_the_same_objects():
+    """The fix of `constant_op` rewrites one call in a test method: the method's
+    decorator (a table of cases, in real test files thousands of nodes) is neither
+    rebuilt nor generated, and the edit is the one line."""
+    analysis, fixes = _fixes(DECORATED)
+    fix = next(d.fix for d in analysis.diagnostics if d.line == 2)
+    assert fix.within is not None
+    method = analysis.module.body[3].body.body[0]
+    fixed_method = apply_fixes(analysis.module, [fix]).body[3].body.body[0]
+    assert fixed_method is not method and fixed_method.decorators[0] is method.decorators[0]
+    new, edits = fixed_text(analysis, [fix])
+    assert new == apply_fixes(analysis.module, [replace(fix, within=None)]).code
+    assert [e["line"] for e in edits] == [2, 13]
+    assert "tf.constant(segments)" in edits[1]["content"]
 
 
 def test_fixes_that_say_where_they_act_are_rendered_locally():
