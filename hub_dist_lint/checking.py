@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
-import tokenize
 from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, List, NamedTuple, Optional, Protocol, \
     Sequence, Tuple, Type
 
 import libcst as cst
 
-from . import apimap, hub_facts
+from . import apimap, hub_facts, project_reads
 from .analysis.bindings import Bindings
 from .analysis.deliberate_imports import DeliberateImports
 from .analysis.entry_point import why_not_entry_point
@@ -74,9 +73,6 @@ class LintContext:
         self._value_graph: Optional[ModelScan] = None
         self._tensorflow_alias: Optional[TensorflowAlias] = None
         self._deliberate_imports: Optional[DeliberateImports] = None
-        # findings that read the project around the file (other files may change them: a
-        # cache keyed by this file's content must not keep them)
-        self.read_project = False
 
     @property
     def target_hub(self) -> Optional[HubTarget]:
@@ -95,7 +91,6 @@ class LintContext:
         run it (a notebook; a .py file: analysis/entry_point.py), else why not."""
         if self.source_kind == "notebook":
             return None
-        self.read_project = True
         return why_not_entry_point(self.path)
 
     # -- the file ----------------------------------------------------------------------
@@ -236,21 +231,11 @@ class ImportScan(LintContext):
         return self.deliberate_imports.reason(imported.statement, imported.path, broken, raises)
 
 
-def read_project_file(path: str) -> Optional[str]:
-    """The text of another file of the project, decoded as Python reads it; None when it
-    cannot be read."""
-    try:
-        with tokenize.open(path) as handle:  # its encoding, as Python reads it
-            return handle.read()
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
-        return None
-
-
 def context_of_file(path: str, config: "Config", target: str,
                     text: Optional[str] = None) -> Optional[LintContext]:
     """A context for another file of the project (read, not linted: a rule asks what it
     defines); None when it cannot be read or parsed. `text`: the file's, already read."""
-    text = read_project_file(path) if text is None else text
+    text = project_reads.read_source(path) if text is None else text
     if text is None:
         return None
     try:

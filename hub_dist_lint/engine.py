@@ -57,7 +57,6 @@ class Analysis:
     # the `ast` tree, when an analysis parsed one (fix rendering reuses its line numbers)
     tree: Optional[ast.Module] = None
     config: Config = field(default_factory=Config)  # the settings it was checked with
-    read_project: bool = False  # its findings read other files of the project too
     # `module` was parsed from this cut-down text, not from `text` (fix_skeleton.py)
     skeleton: Optional[Skeleton] = None
 
@@ -104,7 +103,6 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         return Analysis(path, text, None, config=config)
     settled: List[Diagnostic] = []  # findings the scan decided, needing no libcst tree
     scan: Optional[ImportScan] = None
-    read_project = False
     cut: Optional[Skeleton] = None
     if module is None and all(c.reads_imports for c in checkers):
         # Import findings need no libcst tree: decide them from `ast`, and parse with
@@ -116,13 +114,11 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
                 by_checker = {c: _findings(c, scan, config) for c in checkers}
                 found = _finish([d for ds in by_checker.values() for d in ds], scan, text, noqa)
                 if not (fixes and any(_may_have_fix(d) for d in found)):
-                    return Analysis(path, text, None, found, tree=scanned_tree, config=config,
-                                    read_project=scan.read_project)
+                    return Analysis(path, text, None, found, tree=scanned_tree, config=config)
                 # Only a checker with a finding to plan a fix for runs on the libcst
                 # tree; the others' findings are the scan's (the same, without a walk).
                 checkers = [c for c, ds in by_checker.items() if any(map(_may_have_fix, ds))]
                 settled = [d for c, ds in by_checker.items() if c not in checkers for d in ds]
-                read_project = scan.read_project
                 if partial and all(c.plans_fixes_on_skeleton(text) for c in checkers):
                     cut = _import_fix_skeleton(source, text, scan, {d.line for c in checkers
                                                                    for d in by_checker[c]})
@@ -139,7 +135,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         ctx.adopt(scan)
     found = _finish(settled + [d for c in checkers for d in _findings(c, ctx, config)], ctx, text, noqa)
     return Analysis(path, text, module, found, parsed=True, tree=ctx.locator.parsed_tree(),
-                    config=config, read_project=read_project or ctx.read_project, skeleton=cut)
+                    config=config, skeleton=cut)
 
 
 def _import_fix_skeleton(source: Union[bytes, str], text: str, scan: ImportScan,

@@ -53,6 +53,7 @@ class HubDistLintChecker:
                       legacy_keras=ours.legacy_keras)
 
     def _findings(self):
+        from . import project_reads
         from .files import own_package
         from .runner import Cache, default_cache_dir
 
@@ -67,11 +68,16 @@ class HubDistLintChecker:
             settings = f"flake8{config!r} package={own_package(self._filename)}"
             key = cache.key(source.encode("utf-8", "surrogatepass"), settings, False)
             hit = cache.get(key)
-            if hit is not None:
-                return [tuple(f) for f in hit]
-        found = self._analyze(source, config)
-        if cache is not None:
-            cache.put(key, found)
+            where = os.path.abspath(self._filename)
+            # findings other files decided hold for this very file while those look the same
+            if hit is not None and (not hit["project"] or (hit["project"][0] == where and
+                                                           project_reads.still_holds(hit["project"][1]))):
+                return [tuple(f) for f in hit["found"]]
+        with project_reads.recording() as reads:
+            found = self._analyze(source, config)
+        if cache is not None and reads.trusted:
+            probes = reads.probes()
+            cache.put(key, {"found": found, "project": [where, probes] if probes else None})
         return found
 
     def _analyze(self, source: str, config):

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from . import __version__
+from . import __version__, project_reads
 from .files import is_notebook, own_package, read_bytes
 from .reporters import Record
 
@@ -34,7 +34,9 @@ class Outcome:
     parsed: bool = False
     cached: bool = False
     note: Optional[str] = None  # which TensorFlow target was used, when not the default
-    read_project: bool = False  # it depends on other files too: not cached by this one's content
+    # what it read of the project around the file (project_reads.py): it holds while they
+    # look the same; None when it cannot be trusted (the project changed while it was read)
+    depends_on: Optional[list] = field(default_factory=list)
     unread: bool = False  # the file could not be read (nothing about it is cached)
 
 
@@ -136,7 +138,13 @@ def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -
         source = read_bytes(path)
     except OSError:
         return None  # check_one says why
-    return _outcome_of(display, cache.get(_cache_key(cache, display, source, config, fixes)))
+    entry = cache.get(_cache_key(cache, display, source, config, fixes))
+    if entry is not None and entry.get("project") is not None:
+        # decided by other files too: only for this very file, while they look the same
+        where, probes = entry["project"]
+        if where != os.path.abspath(path) or not project_reads.still_holds(probes):
+            return None
+    return _outcome_of(display, entry)
 
 
 def _outcome_of(display: str, entry: Optional[dict]) -> Optional[Outcome]:
@@ -145,13 +153,17 @@ def _outcome_of(display: str, entry: Optional[dict]) -> Optional[Outcome]:
         return None
     return Outcome(display, [Record(**dict(r, path=display)) for r in entry["records"]],
                    tuple(entry["error"]) if entry["error"] else None, entry["parsed"], True,
-                   entry.get("note"))
+                   entry.get("note"), entry["project"][1] if entry.get("project") else [])
 
 
-def _entry_of(outcome: Outcome) -> dict:
-    """What the cache keeps of an outcome."""
-    return {"records": [dict(vars(r)) for r in outcome.records], "error": outcome.error,
-            "parsed": outcome.parsed, "note": outcome.note}
+def _entry_of(outcome: Outcome, path: Optional[str] = None) -> dict:
+    """What the cache keeps of an outcome (and, for one other files decided, the file's
+    place and what it read)."""
+    entry = {"records": [dict(vars(r)) for r in outcome.records], "error": outcome.error,
+             "parsed": outcome.parsed, "note": outcome.note}
+    if outcome.depends_on:
+        entry["project"] = [os.path.abspath(path) if path else None, outcome.depends_on]
+    return entry
 
 
 # A file modified this close to a run's start may change again within its timestamp's
@@ -198,14 +210,17 @@ class RunIndex:
         entry = self.entries.get(display)
         if stamp is None or entry is None or entry[0] != stamp:
             return None
+        decided_by = entry[1].get("project")  # other files of the project: still the same?
+        if decided_by and not project_reads.still_holds(decided_by[1]):
+            return None
         self._served[display] = entry
         return _outcome_of(display, entry[1])
 
     def keep(self, display: str, stamp: Optional[list], outcome: Outcome) -> None:
-        if stamp is not None and not (outcome.read_project or outcome.unread) \
+        if stamp is not None and outcome.depends_on is not None and not outcome.unread \
                 and max(stamp[1], stamp[2]) < self.started - _RACY_NS:
             served = self._served.get(display)
-            self.kept[display] = served if served is not None else [stamp, _entry_of(outcome)]
+            self.kept[display] = served if served is not None else [stamp, _entry_of(outcome, display)]
 
     def save(self) -> None:
         """Write the entries kept this run (by rename), unless they are what was read."""
@@ -232,15 +247,17 @@ def check_one(display: str, path: Optional[str], config, fixes: bool,
     except OSError as exc:
         return Outcome(display, error=_error(exc), unread=True)
     notebook = is_notebook(display)
-    try:
-        outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
-    except LintError as exc:
-        outcome = Outcome(display, error=_error(exc))
-    except RecursionError:
-        outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
-    if cache_dir and path is not None and not outcome.read_project:
+    with project_reads.recording() as reads:
+        try:
+            outcome = (_check_notebook if notebook else _check_file)(display, source, config, fixes)
+        except LintError as exc:
+            outcome = Outcome(display, error=_error(exc))
+        except RecursionError:
+            outcome = Outcome(display, error=("too deeply nested to check", None, None, None))
+    outcome.depends_on = reads.probes() if reads.trusted else None
+    if cache_dir and path is not None and outcome.depends_on is not None:
         cache = Cache(cache_dir)
-        cache.put(_cache_key(cache, display, source, config, fixes), _entry_of(outcome))
+        cache.put(_cache_key(cache, display, source, config, fixes), _entry_of(outcome, path))
     return outcome
 
 
@@ -260,8 +277,7 @@ def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
     except PartialTreeMiss:  # a fix planned on a skeleton reaches beyond it
         analysis = analyze(source, display, config, fixes=fixes)
         records = records_of(analysis)
-    return Outcome(display, records, None, analysis.parsed, note=_note(analysis.config),
-                   read_project=analysis.read_project)
+    return Outcome(display, records, None, analysis.parsed, note=_note(analysis.config))
 
 
 def _note(config) -> Optional[str]:

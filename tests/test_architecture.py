@@ -110,3 +110,44 @@ def test_no_module_reaches_into_another_modules_private_names():
                     and node.value.id in bound and _private(node.attr)):
                 offenders.append(f"{path.name}:{node.lineno} uses {node.value.id}.{node.attr}")
     assert offenders == []
+
+
+# Looks at the file system a rule or an analysis might make (what it reads of the project
+# decides findings, so each must be recorded for the cache: hub_dist_lint/project_reads.py).
+_FILE_SYSTEM_CALLS = frozenset({
+    "open", "io.open", "tokenize.open", "gzip.open", "os.open", "os.stat", "os.lstat",
+    "os.listdir", "os.scandir", "os.walk", "os.access", "os.path.isfile", "os.path.isdir",
+    "os.path.exists", "os.path.lexists", "os.path.islink", "os.path.getmtime",
+    "os.path.getsize", "os.path.realpath", "glob.glob", "glob.iglob"})
+_FILE_SYSTEM_MODULES = frozenset({"pathlib", "glob", "shutil"})
+
+
+def _dotted(node) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def test_rules_and_analyses_look_at_the_project_only_through_project_reads():
+    checked = [*sorted((PACKAGE / "analysis").rglob("*.py")), *sorted((PACKAGE / "rules").rglob("*.py")),
+               PACKAGE / "checking.py", PACKAGE / "engine.py"]
+    found = []
+    for path in checked:
+        tree = ast.parse(path.read_text("utf-8"))
+        where = path.relative_to(PACKAGE.parent)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _dotted(node.func) in _FILE_SYSTEM_CALLS:
+                found.append(f"{where}:{node.lineno} calls {_dotted(node.func)}")
+            elif isinstance(node, ast.Import):
+                found += [f"{where}:{node.lineno} imports {a.name}" for a in node.names
+                          if a.name.split(".")[0] in _FILE_SYSTEM_MODULES]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 \
+                    and (node.module or "").split(".")[0] in _FILE_SYSTEM_MODULES | {"os"} \
+                    and (node.module != "os" or any(a.name != "path" for a in node.names)):
+                found.append(f"{where}:{node.lineno} imports from {node.module}")
+    assert len(checked) > 20 and found == []

@@ -200,7 +200,8 @@ def test_what_is_not_followed(tmp_path):
                    Config(select=("HDL5",), legacy_keras=True)).diagnostics == []
 
 
-def test_findings_that_read_another_module_are_not_cached(tmp_path):
+def test_findings_that_read_another_module_follow_its_changes(tmp_path):
+    # (the cache keeps what they read: tests/test_project_reads.py)
     root = project(tmp_path, {"models.py": MODELS,
                               "user.py": "import tensorflow_hub as hub\nfrom models import stacked\n\n"
                                          "stacked(hub.KerasLayer('h'))\n"})

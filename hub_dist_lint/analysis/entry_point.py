@@ -21,16 +21,14 @@ is why the switch in a .py file stays an unsafe fix even where proven.
 from __future__ import annotations
 
 import ast
-import fnmatch
 import json
 import os
 import re
 import sys
-from functools import lru_cache
 from typing import Dict, FrozenSet, Optional, Tuple
 
-from ..files import DEFAULT_EXCLUDE, SOURCE_SUFFIXES
 from ..gates import line_matches
+from .. import project_reads
 
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ("os", "sys"))) | {"__future__"}
@@ -45,11 +43,11 @@ def project_root(path: str) -> str:
     return _project_root_of(os.path.dirname(os.path.abspath(path)))
 
 
-@lru_cache(maxsize=256)
+@project_reads.remembered(maxsize=256)
 def _project_root_of(start: str) -> str:
     current = start
     while True:
-        if any(os.path.exists(os.path.join(current, m)) for m in _PROJECT_MARKERS):
+        if any(project_reads.exists(os.path.join(current, m)) for m in _PROJECT_MARKERS):
             return current
         parent = os.path.dirname(current)
         if parent == current:
@@ -59,7 +57,7 @@ def _project_root_of(start: str) -> str:
 
 def why_not_entry_point(path: str) -> Optional[str]:
     """None when `path` is proven to be what first imports TensorFlow; else why not."""
-    if path.startswith("<") or not os.path.isfile(path):
+    if path.startswith("<") or not project_reads.is_file(path):
         return "no file on disk: nothing shows which program runs it"
     absolute = os.path.abspath(path)
     module = os.path.splitext(os.path.basename(absolute))[0]
@@ -78,7 +76,7 @@ def why_not_entry_point(path: str) -> Optional[str]:
 
 def _package_import(directory: str) -> Optional[str]:
     """Why the package chain above a module runs TensorFlow-capable code first, or None."""
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
+    while project_reads.is_file(os.path.join(directory, "__init__.py")):
         init = os.path.join(directory, "__init__.py")
         for name in _imported_modules(init):
             if name.split(".")[0] not in _STDLIB:
@@ -89,10 +87,12 @@ def _package_import(directory: str) -> Optional[str]:
 
 
 def _imported_modules(path: str) -> Tuple[str, ...]:
+    data = project_reads.read_bytes(path)
     try:
-        with open(path, "rb") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError):
+        if data is None:
+            raise ValueError(path)
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
         return ("(an unreadable __init__.py)",)
     found = []
     for node in ast.walk(tree):
@@ -103,32 +103,19 @@ def _imported_modules(path: str) -> Tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=16)
+@project_reads.remembered(maxsize=16)
 def _importers(root: str) -> Dict[str, FrozenSet[str]]:
     """Every word an import of a project file names (module path parts and imported names),
     with the files that name it: a superset of the modules each file imports."""
     index: Dict[str, set] = {}
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not _skipped(d)]
-        for name in filenames:
-            if not name.endswith(SOURCE_SUFFIXES):
-                continue
-            path = os.path.join(directory, name)
-            for word in _import_words(_source_text(path)):
-                index.setdefault(word, set()).add(path)
+    for path, data in project_reads.source_files(root):
+        for word in _import_words(_source_text(path, data)):
+            index.setdefault(word, set()).add(path)
     return {word: frozenset(paths) for word, paths in index.items()}
 
 
-def _skipped(directory: str) -> bool:
-    return any(fnmatch.fnmatch(directory, pattern) for pattern in DEFAULT_EXCLUDE)
-
-
-def _source_text(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
+def _source_text(path: str, data: bytes) -> str:
+    text = data.decode("utf-8", "replace")
     if not path.endswith(".ipynb"):
         return text
     try:

@@ -26,10 +26,10 @@ import ast
 import os
 import re
 import sys
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
+from .. import project_reads
 from ..gates import line_matches
 from .entry_point import project_root
 
@@ -92,7 +92,6 @@ class ProjectModels:
         self.root = project_root(self.path) if self.path else ""
         self._summarize = summarize
         self._imported = top_level_imports(tree) if tree is not None and self.path else {}
-        self.read = False  # a finding used another file: it may change with that file
 
     def imports_hub_maker(self, imported: Optional[Iterable[Tuple[str, int, Optional[str]]]] = None) -> bool:
         """A module this file imports at its top (or these (module, level, name) imports)
@@ -131,7 +130,6 @@ class ProjectModels:
         models = self._summarize(path, name)
         if models is None:
             return None
-        self.read = True
         if (name in models.returns_hub or name in models.hub_classes or name in models.parameters
                 or name in models.keras3_classes):
             return Callee(models, name)
@@ -154,11 +152,11 @@ class ProjectModels:
             bases = _search_bases(importer, self.root)
         if not parts:  # `from . import name`: the package itself
             init = os.path.join(bases[0], "__init__.py")
-            return init if os.path.isfile(init) else None
+            return init if project_reads.is_file(init) else None
         for base in bases:
             stem = os.path.join(base, *parts)
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                if os.path.isfile(candidate) and _inside(candidate, self.root):
+                if project_reads.is_file(candidate) and _inside(candidate, self.root):
                     return candidate
         return None
 
@@ -180,27 +178,21 @@ _IMPORT_LINE = re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]
                           r"import[ \t]+([\w. \t,]+))", re.M)
 
 
-@lru_cache(maxsize=1024)
-def _text_names_keras_layer(path: str, mtime: int) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return b"KerasLayer" in handle.read()
-    except OSError:
-        return False
+@project_reads.remembered(maxsize=1024)
+def _text_names_keras_layer(path: str) -> bool:
+    data = project_reads.read_bytes(path)
+    return data is not None and b"KerasLayer" in data
 
 
 def _makes_hub_layers(path: str, hops: int = 0) -> bool:
-    try:
-        mtime = os.stat(path).st_mtime_ns
-    except OSError:
-        return False
-    if _text_names_keras_layer(path, mtime):
+    if _text_names_keras_layer(path):
         return True
     if hops or not path.endswith("__init__.py"):
         return False
     # a package's __init__.py re-exporting from its modules
     directory = os.path.dirname(path)
-    return any(_makes_hub_layers(os.path.join(directory, name), 1) for name in os.listdir(directory)
+    return any(_makes_hub_layers(os.path.join(directory, name), 1)
+               for name in project_reads.list_dir(directory) or ()
                if name.endswith(".py") and name != "__init__.py")
 
 

@@ -9,15 +9,14 @@ analysis/keras_switch.py and tests/test_tf_legacy_switch.py).
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from ..ast_nodes import parse_quietly
-from ..checking import FixPlan, ImportScan, LintContext, context_of_file, read_project_file
-from .. import apimap, import_failures
+from ..checking import FixPlan, ImportScan, LintContext, context_of_file
+from .. import apimap, import_failures, project_reads
 from ..diagnostics import Diagnostic, Ensure, Fix
 from ..history import release_ranges
 from ..analysis.keras_models import HUB, HeldHubLayer, ModelScan, Reach
@@ -54,7 +53,7 @@ imports at its top, found as Python finds them): a hub layer passed to a functio
 another module whose parameter reaches a Keras 3 model there (directly or handed on to
 another function of that module), and a hub layer made by another module's function or
 `hub.KerasLayer` subclass that reaches this file's Keras 3 model. Such findings read the
-other file, so they are not cached with this file's content. A hub layer passed to another
+other file: the cache keeps them only while that file is unchanged. A hub layer passed to another
 module's model is fixed only by the switch (in an entry point or notebook, when that module
 spells Keras only as `tf.keras`): moving this file alone to tf-keras leaves that model Keras 3.
 
@@ -269,7 +268,7 @@ class Keras3Checker(Checker):
         # a Keras model built around what a module of the project gives (a hub layer it
         # returns, a hub.KerasLayer subclass): a file on disk that imports a project module
         return bool(self.gate.search(text) or _builds_keras_models(text) and path.endswith((".py", ".ipynb"))
-                    and os.path.isfile(path) and imports_hub_maker(text, path))
+                    and project_reads.is_file(path) and imports_hub_maker(text, path))
 
     reads_imports = True
 
@@ -305,8 +304,6 @@ class Keras3Checker(Checker):
             legacy = _legacy_in_force(ctx, switches)
             scan.keras3 = _keras3_names(legacy)
             yield from self._hub_findings(ctx, names, target, scan, legacy)
-            if project is not None and project.read:
-                ctx.read_project = True  # other files of the project decided these findings
 
     # -- HDL501 ------------------------------------------------------------------------
     def _hub_findings(self, ctx: LintContext, names: Names, target: str,
@@ -388,20 +385,19 @@ def _builds_keras_models(text: str) -> bool:
 
 def _project_models(ctx: LintContext) -> Optional[ProjectModels]:
     """The project modules this file imports, summarized for what they do with hub layers."""
-    if not os.path.isfile(ctx.path):
+    if not project_reads.is_file(ctx.path):
         return None
     config, target = ctx.config, ctx.target
 
     def summarize(path: str, name: str) -> Optional[ModuleModels]:
-        try:
-            stat = os.stat(path)
-        except OSError:
+        stamp = project_reads.stamp(path)
+        if stamp is None:
             return None
-        key = (path, stat.st_mtime_ns, stat.st_size, target, config.legacy_keras)
+        key = (path, stamp, target, config.legacy_keras)
         if key not in _SUMMARIES:
             if len(_SUMMARIES) > 512:
                 _SUMMARIES.clear()
-            text = read_project_file(path)
+            text = project_reads.read_source(path)
             _SUMMARIES[key] = None if text is None else _ProjectModule(path, text, config, target)
         module = _SUMMARIES[key]
         return module.summary(name) if module is not None else None
@@ -429,18 +425,20 @@ class _ProjectModule:
         self.summarized_names = (None if tree is None or "KerasLayer" in text or _builds_keras_models(text)
                                  else module_classes(tree) if "keras" in text else frozenset())
         self._full: Optional[ModuleModels] = None
-        self._summarized = False
+        self._looks: Optional[project_reads.Reads] = None  # what summarizing looked at
 
     def summary(self, name: str) -> Optional[ModuleModels]:
         """A summary true of `name` (and of the module's imports)."""
         if self.summarized_names is not None and name not in self.summarized_names:
             return self.light
-        if not self._summarized:
-            self._summarized = True
-            try:
-                self._full = _module_models(self.path, self.text, self.config, self.target)
-            except RecursionError:  # nesting deeper than the walks go: that module says nothing
-                self._full = None
+        if self._looks is None:
+            with project_reads.recording() as self._looks:
+                try:
+                    self._full = _module_models(self.path, self.text, self.config, self.target)
+                except RecursionError:  # nesting deeper than the walks go: that module says nothing
+                    self._full = None
+        else:  # a later asker depends on what it looked at too
+            self._looks.replay()
         return self._full
 
 
