@@ -8,7 +8,9 @@ Costs are paid where an editor needs them:
   their codes, cached per (version, codes): repeated requests as the cursor moves
   cost nothing, and a range with no finding costs nothing at all;
 - fix-all: offered without its edit, computed by `codeAction/resolve` when the user
-  picks it (eagerly only for clients that cannot resolve edits).
+  picks it (eagerly only for clients that cannot resolve edits);
+- other files: what an analysis read of them is kept with it (project_reads.py); a save,
+  or a watched Python file's change, lints again the open documents it may concern.
 
 Notebooks (LSP 3.17 notebook documents) are linted whole: their Python code cells, in
 order, are one module (notebooks.analyze_cells), with the settings of the notebook's
@@ -29,19 +31,28 @@ from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from . import __version__
+from . import __version__, project_reads
 
 FIX_ALL_KIND = "source.fixAll.hub-dist-lint"
 # VS Code's `notebook.codeActionsOnSave` asks for `notebook.`-prefixed kinds once per notebook
 NOTEBOOK_FIX_ALL_KIND = "notebook." + FIX_ALL_KIND
 SOURCE = "hub-dist-lint"
 CONFIG_NAMES = ("pyproject.toml", "setup.cfg")
+WATCHED_SOURCES = ("*.py", "*.ipynb")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 log = logging.getLogger("hub-dist-lint.lsp")
 _FIXES_KEPT = 8  # fix analyses kept per document version (one per set of codes asked for)
 
 
 # -- pure helpers: lines, linting a snapshot, applying fixes ----------------------
+
+
+def _recorded(lint, *args):
+    """`lint(*args)`, and what it read of other files of the project (in the linting thread:
+    a recording is per thread)."""
+    with project_reads.recording() as reads:
+        result = lint(*args)
+    return result, reads.probes()
 
 
 def split_lines(text: str) -> List[str]:
@@ -228,6 +239,7 @@ class DocumentState:
     lines: List[str]
     analysis: object  # engine.Analysis without fixes, or None (not checked)
     fixes: Dict[Tuple[str, ...], object] = field(default_factory=dict)  # codes -> analysis
+    looks: list = field(default_factory=list)  # what the analysis read of other files
 
 
 @dataclass
@@ -250,6 +262,7 @@ class NotebookState:
     numbers: Dict[str, int]  # every cell's number in the notebook, by URI
     analysis: object = None  # notebooks.CellsAnalysis without fixes, or None (not checked)
     fixes: Dict[Tuple[str, ...], object] = field(default_factory=dict)  # codes -> analysis
+    looks: list = field(default_factory=list)  # what the analysis read of other files
 
 
 class HubDistLintServer(LanguageServer):
@@ -346,15 +359,19 @@ class HubDistLintServer(LanguageServer):
                                   finding.column, finding.end_line, finding.end_column)
 
     # -- analysis ------------------------------------------------------------------
-    async def analyze(self, doc, text: str, fixes: bool, codes=None, parsed=None):
+    async def analyze(self, doc, text: str, fixes: bool, codes=None, parsed=None, looks=None):
         return await self.run_lint(lint_snapshot, self.fs_path(doc), text, fixes, self.cwd(),
-                                   codes, parsed)
+                                   codes, parsed, looks=looks)
 
-    async def run_lint(self, lint, *args):
+    async def run_lint(self, lint, *args, looks: Optional[list] = None):
         """`lint(*args)` (lint_snapshot, lint_cells) in the linting thread; what it says
-        about the configuration and what it could not check is shown and logged."""
+        about the configuration and what it could not check is shown and logged. `looks`
+        gets what it read of other files of the project (project_reads.py)."""
         loop = asyncio.get_running_loop()
-        analysis, config_error, not_checked = await loop.run_in_executor(self.linter, lint, *args)
+        (analysis, config_error, not_checked), read = await loop.run_in_executor(
+            self.linter, _recorded, lint, *args)
+        if looks is not None:
+            looks.extend(read)
         if config_error:
             self.window_log_message(t.LogMessageParams(type=t.MessageType.Error,
                                                        message=config_error))
@@ -371,9 +388,9 @@ class HubDistLintServer(LanguageServer):
         """The document's current version, analysed (once per version)."""
         state = self.states.get(doc.uri)
         if state is None or state.version != doc.version or state.text != doc.source:
-            text, version = doc.source, doc.version
-            analysis = await self.analyze(doc, text, fixes=False)
-            state = DocumentState(version, text, split_lines(text), analysis)
+            text, version, looks = doc.source, doc.version, []
+            analysis = await self.analyze(doc, text, fixes=False, looks=looks)
+            state = DocumentState(version, text, split_lines(text), analysis, looks=looks)
             current = self.document(doc.uri)
             if current is not None and current.version == version:
                 self.states[doc.uri] = state
@@ -385,12 +402,12 @@ class HubDistLintServer(LanguageServer):
         return await kept_fixes(state, codes, lambda: self.analyze(
             doc, state.text, fixes=True, codes=codes, parsed=parsed))
 
-    async def lint_notebook(self, state: NotebookState, fixes: bool, codes=None):
+    async def lint_notebook(self, state: NotebookState, fixes: bool, codes=None, looks=None):
         from .ipython_syntax import Cell
 
         cells = [Cell(uri, cell.text) for uri, cell in state.cells.items()]
         return await self.run_lint(lint_cells, state.path, cells, state.numbers, fixes,
-                                   self.cwd(), codes)
+                                   self.cwd(), codes, looks=looks)
 
     async def notebook_state_of(self, notebook) -> NotebookState:
         """The notebook's current version, analysed (once per version)."""
@@ -402,7 +419,7 @@ class HubDistLintServer(LanguageServer):
             numbers = {cell.document: number for number, cell in enumerate(notebook.cells, 1)}
             path = to_fs_path(notebook.uri) if notebook.uri.startswith("file:") else None
             state = NotebookState(notebook.version, path, cells, numbers)
-            state.analysis = await self.lint_notebook(state, fixes=False)
+            state.analysis = await self.lint_notebook(state, fixes=False, looks=state.looks)
             current = self.notebook(notebook.uri)
             if current is not None and current.version == state.version:
                 self.states[notebook.uri] = state
@@ -474,6 +491,20 @@ class HubDistLintServer(LanguageServer):
     def close_notebook(self, uri: str, cells: Sequence[str]) -> None:
         self.forget(uri)
         self.clear_cells(set(cells) | self.cells_published.pop(uri, set()))
+
+    async def relint_dependents(self) -> None:
+        """Lint again each open document whose findings read a file that has changed since
+        (another module's hub layers, the files that import a script): a save or a watched
+        file's change may be that file."""
+        looked = [(uri, state.looks) for uri, state in self.states.items() if state.looks]
+        if not looked:
+            return
+        loop = asyncio.get_running_loop()
+        stale = await loop.run_in_executor(  # stats, and perhaps a walk: not on the loop
+            self.linter, lambda: [uri for uri, looks in looked if not project_reads.still_holds(looks)])
+        for uri in stale:
+            if self.states.get(uri) is not None:
+                self.schedule(uri, 0)
 
     def relint_all(self) -> None:
         self.states.clear()  # the settings may have changed
@@ -638,8 +669,10 @@ def register_features(server: HubDistLintServer) -> None:
                           "did_change_watched_files", None)
         if not getattr(watched, "dynamic_registration", False):
             return
+        # ... and when Python files and notebooks change (a checkout, another editor): an
+        # open document's findings may have read them
         options = t.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[t.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES])
+            watchers=[t.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES + WATCHED_SOURCES])
         try:
             await ls.client_register_capability_async(t.RegistrationParams(registrations=[
                 t.Registration(id="hub-dist-lint-config-files",
@@ -663,6 +696,7 @@ def register_features(server: HubDistLintServer) -> None:
             ls.relint_all()  # the settings of every open file may have changed
         else:
             ls.schedule(uri, 0)
+            await ls.relint_dependents()
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: HubDistLintServer, params: t.DidCloseTextDocumentParams):
@@ -673,6 +707,7 @@ def register_features(server: HubDistLintServer) -> None:
     # pygls keeps the notebooks and their cells' text documents; a notebook is linted whole
     async def notebook_opened_or_saved(ls: HubDistLintServer, params):
         ls.schedule(params.notebook_document.uri, 0)
+        await ls.relint_dependents()  # a saved notebook may import an open script
 
     server.feature(t.NOTEBOOK_DOCUMENT_DID_OPEN)(notebook_opened_or_saved)
     server.feature(t.NOTEBOOK_DOCUMENT_DID_SAVE)(notebook_opened_or_saved)
@@ -689,6 +724,8 @@ def register_features(server: HubDistLintServer) -> None:
     async def did_change_watched_files(ls: HubDistLintServer, params: t.DidChangeWatchedFilesParams):
         if any(c.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for c in params.changes):
             ls.relint_all()
+        else:
+            await ls.relint_dependents()
 
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
         code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND],

@@ -334,3 +334,33 @@ async def test_findings_that_read_another_module_follow_its_saved_content(tmp_pa
             text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[t.TextDocumentContentChangeWholeDocument(text=text + "\n")]))
         assert await diagnostics_for(client, uri) == []
+
+
+@pytest.mark.asyncio
+async def test_an_open_file_is_linted_again_when_a_module_it_read_changes(tmp_path):
+    # user.py is not edited: the module its finding read is saved in the editor, then
+    # changed on disk (a checkout), which the watched-files registration reports
+    (tmp_path / "pyproject.toml").write_text("")
+    models = tmp_path / "models.py"
+    layered = "import tensorflow as tf\n\n\ndef stacked(layer):\n    return tf.keras.Sequential([layer])\n"
+    models.write_text(layered)
+    user = tmp_path / "user.py"
+    text = "import tensorflow_hub as hub\nfrom models import stacked\n\nmodel = stacked(hub.KerasLayer('h'))\n"
+    user.write_text(text)
+    async with lsp_session(tmp_path) as client:
+        uri = open_doc(client, user, text)
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["HDL501"]
+        watched = [w for r in client.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES
+                   for w in (r.register_options or {}).get("watchers", ())]
+        assert {"globPattern": "**/*.py"} in watched, watched
+        plain = "def stacked(layer):\n    return layer\n"
+        models_uri = open_doc(client, models, plain)
+        models.write_text(plain)
+        os.utime(models, (1, 1))
+        client.text_document_did_save(t.DidSaveTextDocumentParams(
+            text_document=t.TextDocumentIdentifier(uri=models_uri)))
+        assert await diagnostics_for(client, uri) == []
+        models.write_text(layered)  # back, behind the editor's back
+        client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[
+            t.FileEvent(uri=models_uri, type=t.FileChangeType.Changed)]))
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["HDL501"]
