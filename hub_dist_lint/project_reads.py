@@ -32,7 +32,9 @@ from .files import DEFAULT_EXCLUDE, SOURCE_SUFFIXES
 
 # One look: (kind, absolute path, what was seen), JSON-compatible (lists, not tuples).
 Probe = Tuple[str, str, object]
-_RACY_NS = 2_000_000_000
+# A file modified this recently may change again within its timestamp's granularity
+# without its size or mtime changing (git's "racily clean" files): not trusted yet.
+RACY_NS = 2_000_000_000
 
 
 class Reads:
@@ -86,7 +88,7 @@ def _note(kind: str, path: str, seen: object) -> None:
 
 
 def _racy(mtime_ns: int) -> bool:
-    return mtime_ns > time.time_ns() - _RACY_NS
+    return mtime_ns > time.time_ns() - RACY_NS
 
 
 def _distrust() -> None:

@@ -169,7 +169,7 @@ def _entry_of(outcome: Outcome, path: Optional[str] = None) -> dict:
 # A file modified this close to a run's start may change again within its timestamp's
 # granularity without its size or mtime changing (git's "racily clean" files): the run
 # index does not keep it, and the content cache answers for it next time.
-_RACY_NS = 2_000_000_000
+_RACY_NS = project_reads.RACY_NS
 
 
 class RunIndex:
