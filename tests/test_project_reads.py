@@ -169,3 +169,15 @@ def test_source_files_is_one_look_that_any_change_under_the_root_breaks(tmp_path
         with project_reads.recording() as reads:
             project_reads.source_files(str(root))
         probes = reads.probes()
+
+
+def test_a_module_summarized_for_one_file_is_a_dependency_of_the_next_too(tmp_path):
+    # in one process the second file gets the first one's summary of models.py from
+    # memory: it still depends on models.py
+    root = _project(tmp_path / "p", **{"a.py": TRAIN, "b.py": TRAIN, "models.py": HUB})
+    looked = []
+    for name in ("a.py", "b.py"):
+        outcome = check_one(str(root / name), str(root / name), Config(), False, None)
+        assert [r.code for r in outcome.records] == ["HDL501"]
+        looked.append({path for kind, path, _ in outcome.depends_on if kind == "stamp"})
+    assert looked[0] == looked[1] == {str(root / "models.py")}
