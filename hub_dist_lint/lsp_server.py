@@ -500,8 +500,12 @@ class HubDistLintServer(LanguageServer):
         if not looked:
             return
         loop = asyncio.get_running_loop()
-        stale = await loop.run_in_executor(  # stats, and perhaps a walk: not on the loop
-            self.linter, lambda: [uri for uri, looks in looked if not project_reads.still_holds(looks)])
+        now: dict = {}  # each look made once for all the documents
+
+        def changed() -> List[str]:
+            return [uri for uri, looks in looked if not project_reads.still_holds(looks, now)]
+
+        stale = await loop.run_in_executor(self.linter, changed)  # stats, perhaps a walk: off the loop
         for uri in stale:
             if self.states.get(uri) is not None:
                 self.schedule(uri, 0)

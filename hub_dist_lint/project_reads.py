@@ -225,13 +225,22 @@ def source_files(root: str) -> List[Tuple[str, bytes]]:
 
 # -- trusting what was recorded ---------------------------------------------------------------
 
-def still_holds(probes: List[list]) -> bool:
-    """Every look gives what it gave when it was recorded."""
+def still_holds(probes: List[list], now: Optional[Dict[Tuple[str, str], object]] = None) -> bool:
+    """Every look gives what it gave when it was recorded. `now`: what each look gives
+    at present, filled as they are made (one run asks the same look for many files: the
+    project-root markers above every file of a package)."""
+    now = {} if now is None else now
     for kind, path, seen in probes:
-        look = _LOOKS.get(kind)
-        if look is None or look(path) != seen:
+        key = (kind, path)
+        if key not in now:
+            look = _LOOKS.get(kind)
+            now[key] = look(path) if look is not None else _UNKNOWN
+        if now[key] != seen:
             return False
     return True
+
+
+_UNKNOWN = object()  # a look this version does not make: never what was seen
 
 
 def remembered(maxsize: int = 256):

@@ -131,9 +131,11 @@ def _settings_digest(settings: str) -> str:
     return _digest(settings)
 
 
-def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -> Optional[Outcome]:
+def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache,
+                   looked: Optional[dict] = None) -> Optional[Outcome]:
     """What the cache holds for this file as it is now, or None. Cheap: no rule, no
-    libcst and no worker process is needed to answer it."""
+    libcst and no worker process is needed to answer it. `looked`: the project as this
+    run has seen it (project_reads.still_holds)."""
     try:
         source = read_bytes(path)
     except OSError:
@@ -142,7 +144,7 @@ def cached_outcome(display: str, path: str, config, fixes: bool, cache: Cache) -
     if entry is not None and entry.get("project") is not None:
         # decided by other files too: only for this very file, while they look the same
         where, probes = entry["project"]
-        if where != os.path.abspath(path) or not project_reads.still_holds(probes):
+        if where != os.path.abspath(path) or not project_reads.still_holds(probes, looked):
             return None
     return _outcome_of(display, entry)
 
@@ -194,6 +196,7 @@ class RunIndex:
             self.entries = {}
         self.kept: dict = {}
         self._served: dict = {}  # display -> the entry an outcome was served from
+        self.looked: dict = {}  # the project as this run sees it (project_reads.still_holds)
 
     @staticmethod
     def stamp(path: str, display: str, config) -> Optional[list]:
@@ -211,7 +214,7 @@ class RunIndex:
         if stamp is None or entry is None or entry[0] != stamp:
             return None
         decided_by = entry[1].get("project")  # other files of the project: still the same?
-        if decided_by and not project_reads.still_holds(decided_by[1]):
+        if decided_by and not project_reads.still_holds(decided_by[1], self.looked):
             return None
         self._served[display] = entry
         return _outcome_of(display, entry[1])
@@ -361,7 +364,7 @@ def run(items: Sequence[Tuple[str, Optional[str], object]], jobs: int = 0, fixes
     if not os.path.isdir(cache.directory):  # nothing cached yet
         known: List[Optional[Outcome]] = [None] * len(items)
     else:
-        known = [None if p is None else (index.get(d, stamp) or cached_outcome(d, p, c, fixes, cache))
+        known = [None if p is None else (index.get(d, stamp) or cached_outcome(d, p, c, fixes, cache, index.looked))
                  for (d, p, c), stamp in zip(items, stamps)]
     if progress:
         progress(sum(outcome is not None for outcome in known))

@@ -181,3 +181,13 @@ def test_a_module_summarized_for_one_file_is_a_dependency_of_the_next_too(tmp_pa
         assert [r.code for r in outcome.records] == ["HDL501"]
         looked.append({path for kind, path, _ in outcome.depends_on if kind == "stamp"})
     assert looked[0] == looked[1] == {str(root / "models.py")}
+
+
+def test_one_run_makes_each_look_once_for_all_its_files(tmp_path):
+    marker = str(tmp_path / "pyproject.toml")
+    probes = [["exists", marker, False]]
+    now = {}
+    assert project_reads.still_holds(probes, now) and now == {("exists", marker): False}
+    _write(tmp_path / "pyproject.toml", "")  # made after this run looked: the run's view stays
+    assert project_reads.still_holds(probes, now)
+    assert not project_reads.still_holds(probes)  # a new run looks again
