@@ -25,7 +25,8 @@ DEFAULT_EXCLUDE = (
 )
 
 
-def _excluded(name: str, patterns: Sequence[str]) -> bool:
+def excluded_name(name: str, patterns: Sequence[str] = DEFAULT_EXCLUDE) -> bool:
+    """A file or directory name some exclude pattern matches."""
     return any(fnmatch.fnmatch(name, p) for p in patterns)
 
 
@@ -55,7 +56,7 @@ def _walk(root: str, exclude: Exclude, seen: Optional[DirectoryNames] = None) ->
         skip = exclude
     else:
         def skip(path: str) -> bool:
-            return _excluded(os.path.basename(path), exclude)
+            return excluded_name(os.path.basename(path), exclude)
     for directory, dirnames, filenames in os.walk(root):
         if seen is not None:  # before `skip` asks for this directory's settings
             seen.saw(directory, dirnames + filenames)

@@ -16,7 +16,6 @@ change again within its timestamp's granularity (git's "racily clean" files).
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import threading
 import time
@@ -28,7 +27,8 @@ from functools import wraps
 from io import BytesIO
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from .files import DEFAULT_EXCLUDE, SOURCE_SUFFIXES
+from .files import SOURCE_SUFFIXES, excluded_name
+from .files import read_bytes as _read_file
 
 # One look: (kind, absolute path, what was seen), JSON-compatible (lists, not tuples).
 Probe = Tuple[str, str, object]
@@ -118,16 +118,12 @@ def _listing(path: str) -> Optional[list]:
         return None
 
 
-def _skipped(directory: str) -> bool:
-    return any(fnmatch.fnmatch(directory, pattern) for pattern in DEFAULT_EXCLUDE)
-
-
 def _source_files(root: str) -> List[Tuple[str, Optional[list]]]:
     """Every .py and notebook file under `root` (the linter's default excludes skipped),
     with its stamp, in a stable order."""
     found = []
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        dirnames[:] = sorted(d for d in dirnames if not excluded_name(d))
         for name in sorted(filenames):
             if name.endswith(SOURCE_SUFFIXES):
                 path = os.path.join(directory, name)
@@ -149,34 +145,32 @@ _LOOKS: Dict[str, Callable[[str], object]] = {
 }
 
 
-def is_file(path: str) -> bool:
+def _look(kind: str, path: str):
+    """Make a look and record it: the very function `still_holds` makes it again with."""
     path = os.path.abspath(path)
-    seen = os.path.isfile(path)
-    _note("isfile", path, seen)
+    seen = _LOOKS[kind](path)
+    _note(kind, path, seen)
     return seen
+
+
+def is_file(path: str) -> bool:
+    return _look("isfile", path)
 
 
 def exists(path: str) -> bool:
-    path = os.path.abspath(path)
-    seen = os.path.exists(path)
-    _note("exists", path, seen)
-    return seen
+    return _look("exists", path)
 
 
 def list_dir(path: str) -> Optional[List[str]]:
     """The names in a directory, sorted; None when it cannot be listed."""
-    path = os.path.abspath(path)
-    seen = _listing(path)
-    _note("listdir", path, seen)
+    seen = _look("listdir", path)
     return list(seen) if seen is not None else None
 
 
 def stamp(path: str) -> Optional[Tuple[int, int]]:
     """(mtime in ns, size) of a file, None when there is none: what a reader keyed by it
     read (the look is recorded)."""
-    path = os.path.abspath(path)
-    seen = _stamp(path)
-    _note("stamp", path, seen)
+    seen = _look("stamp", path)
     return tuple(seen) if seen is not None else None
 
 
@@ -185,8 +179,7 @@ def read_bytes(path: str) -> Optional[bytes]:
     made while it is read shows at the next look."""
     stamp(path)
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return _read_file(path)
     except (OSError, ValueError):
         return None
 
@@ -216,8 +209,7 @@ def source_files(root: str) -> List[Tuple[str, bytes]]:
     found = []
     for path, _ in files:
         try:
-            with open(path, "rb") as handle:
-                found.append((path, handle.read()))
+            found.append((path, _read_file(path)))
         except (OSError, ValueError):
             continue
     return found

@@ -168,12 +168,6 @@ def _entry_of(outcome: Outcome, path: Optional[str] = None) -> dict:
     return entry
 
 
-# A file modified this close to a run's start may change again within its timestamp's
-# granularity without its size or mtime changing (git's "racily clean" files): the run
-# index does not keep it, and the content cache answers for it next time.
-_RACY_NS = project_reads.RACY_NS
-
-
 class RunIndex:
     """The outcomes of the last run over the same files, by each file's size, mtime and ctime
     (ruff's cache): a run like the last one is answered from one file, without reading
@@ -220,8 +214,10 @@ class RunIndex:
         return _outcome_of(display, entry[1])
 
     def keep(self, display: str, stamp: Optional[list], outcome: Outcome) -> None:
+        # a file changed this close to the run's start may change again unseen
+        # (project_reads.RACY_NS): the content cache answers for it next time
         if stamp is not None and outcome.depends_on is not None and not outcome.unread \
-                and max(stamp[1], stamp[2]) < self.started - _RACY_NS:
+                and max(stamp[1], stamp[2]) < self.started - project_reads.RACY_NS:
             served = self._served.get(display)
             self.kept[display] = served if served is not None else [stamp, _entry_of(outcome, display)]
 
