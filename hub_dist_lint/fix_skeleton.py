@@ -7,7 +7,8 @@ bind, `__all__`, and Python's scoping of the whole file (from `ast`, which the s
 already). Every other statement is blanked: its first line becomes `pass` at its own
 indentation and its other lines empty, so each statement list keeps its length and every
 kept line its number and text. A compound statement holding something kept keeps its
-header lines and has its bodies cut the same way.
+header lines and has its bodies cut the same way; its decorators that read none of the
+names stand as `@_` (a test method's table of cases is parsed for nothing otherwise).
 
 Fixes planned on the skeleton are rendered as edits of the skeleton's text (`edits.py`);
 an edit that reaches a blanked line could not be applied to the file, so `applies`
@@ -46,7 +47,8 @@ class Skeleton:
 def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[Skeleton]:
     """`text` with every statement blanked whose lines spell neither `import` nor one of
     `names` (a word search: a mention in a string or comment keeps a statement, which is
-    only less blanked), or None when nothing would be blanked or the lines cannot be cut
+    only less blanked), and every decorator of a kept statement that reads none of `names`,
+    or None when nothing would be blanked or the lines cannot be cut
     (`str.splitlines` would number them otherwise than Python does)."""
     lines = text.splitlines(True)
     if "\r" in text or len(lines) != text.count("\n") + (0 if text.endswith("\n") else 1):
@@ -54,6 +56,7 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
     words = re.compile(r"\b(?:%s)\b" % "|".join(["import", *map(re.escape, sorted(names))]))
     kept = [number for number, line in enumerate(lines, 1) if words.search(line)]
     blanked: List[int] = []
+    passes = set()  # the first lines of the statements that became `pass`
     out = list(lines)
 
     def keeps(first: int, last: int) -> bool:
@@ -69,11 +72,30 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
             else:
                 cut(inner)
 
+    def cut_decorators(statement: ast.stmt) -> None:
+        """Blank the decorators of a kept statement that read none of `names` (a table of
+        test cases often is one): each stands as `@_`, its other lines empty. Decided from
+        `ast` names, not words: a read is what pairs a CST name with its binding."""
+        if "_" in names:
+            return  # `_` would then be read where the file does not read it
+        for decorator in getattr(statement, "decorator_list", ()):
+            first, last = decorator.lineno, decorator.end_lineno or decorator.lineno
+            line = lines[first - 1]
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            if not line.startswith("@", len(indent)) or any(
+                    isinstance(node, ast.Name) and node.id in names for node in ast.walk(decorator)):
+                continue  # `@` on a line before it (a backslash), or a read to keep
+            out[first - 1] = indent + "@_\n"
+            for number in range(first, last):
+                out[number] = "\n"
+            blanked.extend(range(first, last + 1))
+
     def cut(body: Sequence[ast.stmt]) -> None:
         for statement in body:
             first = _first_line(statement)
             last = statement.end_lineno or statement.lineno
             if keeps(first, last):
+                cut_decorators(statement)
                 cut_bodies(statement)
                 continue
             if not _alone_on_its_lines(lines, statement, first, last):
@@ -84,6 +106,7 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
             for number in range(first, last):
                 out[number] = "\n"
             blanked.extend(range(first, last + 1))
+            passes.add(first)
 
     cut(tree.body)
     if not blanked:
@@ -94,28 +117,33 @@ def skeleton(text: str, tree: ast.Module, names: AbstractSet[str]) -> Optional[S
         return None
     # fix planning pairs `ast` statements with the skeleton's CST ones by position in
     # each statement list: a blanked statement must stand as one `pass` where it stood
-    if not _same_shape(tree.body, cut_tree.body, frozenset(blanked)):
+    if not _same_shape(tree.body, cut_tree.body, frozenset(passes)):
         return None
     return Skeleton(text, frozenset(blanked))
 
 
-def _same_shape(original: Sequence[ast.stmt], cut: Sequence[ast.stmt], blanked: FrozenSet[int]) -> bool:
+def _same_shape(original: Sequence[ast.stmt], cut: Sequence[ast.stmt], passes: FrozenSet[int]) -> bool:
     """Every statement list of the skeleton lists its file's statements at the same lines:
     kept ones of the same type, blanked ones as `pass`."""
     if len(original) != len(cut):
         return False
     for old, new in zip(original, cut):
-        if _first_line(old) in blanked:
+        if _first_line(old) in passes:
             if not isinstance(new, ast.Pass) or new.lineno != _first_line(old):
                 return False
-        elif type(old) is not type(new) or old.lineno != new.lineno:
+        elif type(old) is not type(new) or old.lineno != new.lineno \
+                or _decorator_lines(old) != _decorator_lines(new):
             return False
         else:
             inner_old, inner_new = list(statement_bodies(old)), list(statement_bodies(new))
             if len(inner_old) != len(inner_new) or not all(
-                    _same_shape(a, b, blanked) for a, b in zip(inner_old, inner_new)):
+                    _same_shape(a, b, passes) for a, b in zip(inner_old, inner_new)):
                 return False
     return True
+
+
+def _decorator_lines(statement: ast.stmt) -> List[int]:
+    return [decorator.lineno for decorator in getattr(statement, "decorator_list", ())]
 
 
 def _first_line(statement: ast.stmt) -> int:

@@ -59,7 +59,7 @@ def test_a_skeleton_blanks_what_reads_none_of_the_names_and_keeps_every_line_num
     assert all(old[n - 1] == new[n - 1] for n in range(1, len(old) + 1) if n not in cut.blanked)
     kept = [line for line in new if line.strip() and line.strip() != "pass"]
     assert kept == ["import os", "from tensorflow.python.platform import tf_logging as logging",
-                    "@decorator", "class A(object):", "    def f(self):", "        if y:",
+                    "@_", "class A(object):", "    def f(self):", "        if y:",
                     '            logging.warning("x")', "        elif y > 3:", "        else:",
                     'def h(): return logging.info("a")', "a = 1; b = 2", "try:", "    import foo",
                     "except ImportError:"]
@@ -80,6 +80,50 @@ def test_text_whose_lines_cannot_be_cut_gets_no_skeleton(text):
 def test_nothing_to_blank_gives_no_skeleton():
     text = "import tensorflow.python.x as x\nx.y()\n"
     assert skeleton(text, ast.parse(text), {"x"}) is None
+
+
+TABLE = '''\
+import tensorflow as tf
+from tensorflow.python.platform import tf_logging as logging
+
+
+class T(object):
+
+    @parameterized.parameters([
+        # the cases
+        dict(level=1, expected="a test"),
+        dict(level=2, expected="test"),
+    ])
+    @keep(logging.INFO)
+    def testLevel(self, level, expected):
+        logging.warning("x")
+        return level
+'''
+
+
+def test_a_kept_statements_decorators_that_read_no_name_are_blanked():
+    """A test method's table of cases reads none of the names: it stands as `@_`, its
+    lines empty (the same numbers); a decorator reading a name is kept, and so is every
+    decorator where `_` is a name (it would be read where the file does not)."""
+    cut = skeleton(TABLE, ast.parse(TABLE), {"logging"})
+    new = cut.text.splitlines()
+    assert new[6] == "    @_" and new[7:11] == [""] * 4
+    assert set(range(7, 12)) <= cut.blanked
+    assert new[11:14] == TABLE.splitlines()[11:14] and new[14] == "        pass"
+    method = ast.parse(cut.text).body[2].body[0]
+    assert [d.lineno for d in method.decorator_list] == [7, 12]
+    assert skeleton(TABLE, ast.parse(TABLE), {"_", "logging"}).text.splitlines()[6:11] == \
+        TABLE.splitlines()[6:11]
+
+
+def test_a_fix_planned_past_a_blanked_decorator_is_the_whole_files():
+    partial = analyze(TABLE, "t.py", Config(), fixes=True, partial=True)
+    whole = analyze(TABLE, "t.py", Config(), fixes=True, module=cst.parse_module(TABLE))
+    assert partial.skeleton is not None and 8 in partial.skeleton.blanked
+    assert _planned(partial) == _planned(whole)
+    fixed, done, left = fix_source(TABLE.encode(), "t.py", Config())
+    assert b'tf.compat.v1.logging.warning("x")' in fixed and b"@keep(tf.compat.v1.logging.INFO)" in fixed
+    assert b'expected="a test"' in fixed and b"tf_logging" not in fixed
 
 
 def test_edits_reaching_a_blanked_line_do_not_apply():
