@@ -16,7 +16,7 @@ import ast
 import dataclasses
 import difflib
 import operator
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -85,10 +85,40 @@ def _joined(edits: List[dict], lines: Sequence[str]) -> List[dict]:
     return out
 
 
+class _Original:
+    """The file's side of every rendering of fixes of one module: its lines, and the code
+    of each region checked against them (the JSON report renders each finding's fix on
+    its own, and they meet the same statements)."""
+
+    def __init__(self, module: cst.Module, text: str):
+        self.module, self.text = module, text
+        self.lines = text.splitlines(True)
+        self._codes: Dict[Tuple[Tuple[int, ...], str, bool], str] = {}
+
+    def code(self, statements: Sequence[cst.CSTNode], indent: str, header: bool = False) -> str:
+        # keyed by identity: `module` holds these nodes, so no id is reused while it is kept
+        key = (tuple(map(id, statements)), indent, header)
+        if key not in self._codes:
+            self._codes[key] = _header_code(self.module, statements[0], indent) if header \
+                else _code(self.module, statements, indent)
+        return self._codes[key]
+
+
+_last_original: Optional[_Original] = None
+
+
+def _original(module: cst.Module, text: str) -> _Original:
+    global _last_original
+    if _last_original is None or _last_original.module is not module or _last_original.text is not text:
+        _last_original = _Original(module, text)
+    return _last_original
+
+
 class _Renderer:
     def __init__(self, old: cst.Module, new: cst.Module, text: str):
         self.old, self.new = old, new
-        self.lines = text.splitlines(True)
+        self.original = _original(old, text)
+        self.lines = self.original.lines
         self.edits: List[dict] = []
 
     def body(self, old: Sequence[cst.CSTNode], new: Sequence[cst.CSTNode],
@@ -148,7 +178,7 @@ class _Renderer:
 
     def header(self, old, new, first: int, indent: str) -> bool:
         """Edits of a compound statement's header, which starts on line `first`."""
-        old_text = _header_code(self.old, old, indent)
+        old_text = self.original.code([old], indent, header=True)
         text = "".join(self.lines[first - 1:first - 1 + len(old_text.splitlines(True))])
         if old_text != text:
             return False  # the line numbers do not add up
@@ -157,7 +187,7 @@ class _Renderer:
 
     def region(self, old, new, first: int, last: int, indent: str) -> bool:
         text = "".join(self.lines[first - 1:last])
-        if _code(self.old, old, indent) != text:
+        if self.original.code(old, indent) != text:
             return False  # the line numbers do not add up: take the whole-module route
         self.edits.extend(text_edits(text, _code(self.new, new, indent), first))
         return True
