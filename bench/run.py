@@ -8,7 +8,10 @@ files, 166k lines, nearly all importing tensorflow.python: the worst case), or
 installed one). Default: tf_keras. Every figure is the best of R runs; ratios are
 against the libcst parse floor measured in the same run, so they mean more than
 the seconds, and the fix rows (JSON/SARIF with their edits, hub-dist-fix) also against
-the cold text lint. Peak RSS is the largest child process's. The commands run with
+the cold text lint. Each round runs the floor, the lint and the fix routes one after
+another, and the same ratios are given per round too (their median and range): on a
+shared machine the load drifts between rounds, and a ratio of two bests may pair runs
+made far apart. Peak RSS is the largest child process's. The commands run with
 Python's bytecode cache on (in a temporary prefix), as an installed package has it, even
 where the environment turns it off (PYTHONDONTWRITEBYTECODE): otherwise every run would
 compile the tool's modules again, which no user's run does.
@@ -50,6 +53,12 @@ RUFF_CONFIG = """\
 "tensorflow.lite.python".msg = "private TensorFlow module"
 "tensorflow.compiler".msg = "private TensorFlow module"
 """
+
+
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _files(root):
@@ -146,33 +155,38 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
         if name not in rows or seconds < rows[name][0]:
             rows[name] = (seconds, rss, note)
 
+    fix = [sys.executable, "-m", "hub_dist_lint", "fix", "-j", str(jobs)]
+    rounds = []  # each round's seconds: its ratios compare runs made minutes apart at most
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(_warm, range(jobs * 2)))
         for _ in range(repeat):
-            best("libcst parse (floor)", _pool_time(pool, _parse_libcst, paths, jobs))
-            best("ast.parse", _pool_time(pool, _parse_ast, paths, jobs))
-    for attempt in range(repeat):
-        seconds, result, rss = _command_time(lint + ["--no-cache", str(corpus)])
-        findings = result.stdout.count(b"\n")
-        best("hub-dist-lint cold (--no-cache)", seconds, rss, f"{findings} findings")
-        shutil.rmtree(cache, ignore_errors=True)
-        _command_time(lint + ["--cache-dir", cache, str(corpus)])
-        seconds, result, rss = _command_time(lint + ["--cache-dir", cache, str(corpus)])
-        best("hub-dist-lint warm (cache)", seconds, rss, f"{result.stdout.count(NL)} findings")
-    fix = [sys.executable, "-m", "hub_dist_lint", "fix", "-j", str(jobs)]
-    for _ in range(repeat):
-        for fmt in ("json", "sarif"):
-            seconds, result, rss = _command_time(lint + ["--no-cache", "--format", fmt, str(corpus)])
-            best(f"hub-dist-lint --format {fmt}", seconds, rss)
-        seconds, result, rss = _command_time(fix + ["--diff", str(corpus)])
-        best("hub-dist-fix --diff", seconds, rss, f"{result.stdout.count(b'+++ ')} files")
-        # a copy under the corpus's own name: findings depend on the package a file is in
-        copy = Path(cache) / "fixed" / corpus.name
-        shutil.rmtree(copy.parent, ignore_errors=True)
-        shutil.copytree(corpus, copy)
-        seconds, result, rss = _command_time(fix + [str(copy)])
-        best("hub-dist-fix (writes)", seconds, rss, f"{result.stderr.count(b'fixed ')} files")
-        shutil.rmtree(copy.parent, ignore_errors=True)
+            this = {}
+
+            def measure(name, seconds, rss=None, note=""):
+                this[name] = seconds
+                best(name, seconds, rss, note)
+
+            measure("libcst parse (floor)", _pool_time(pool, _parse_libcst, paths, jobs))
+            measure("ast.parse", _pool_time(pool, _parse_ast, paths, jobs))
+            seconds, result, rss = _command_time(lint + ["--no-cache", str(corpus)])
+            measure("hub-dist-lint cold (--no-cache)", seconds, rss, f"{result.stdout.count(NL)} findings")
+            shutil.rmtree(cache, ignore_errors=True)
+            _command_time(lint + ["--cache-dir", cache, str(corpus)])
+            seconds, result, rss = _command_time(lint + ["--cache-dir", cache, str(corpus)])
+            measure("hub-dist-lint warm (cache)", seconds, rss, f"{result.stdout.count(NL)} findings")
+            for fmt in ("json", "sarif"):
+                seconds, result, rss = _command_time(lint + ["--no-cache", "--format", fmt, str(corpus)])
+                measure(f"hub-dist-lint --format {fmt}", seconds, rss)
+            seconds, result, rss = _command_time(fix + ["--diff", str(corpus)])
+            measure("hub-dist-fix --diff", seconds, rss, f"{result.stdout.count(b'+++ ')} files")
+            # a copy under the corpus's own name: findings depend on the package a file is in
+            copy = Path(cache) / "fixed" / corpus.name
+            shutil.rmtree(copy.parent, ignore_errors=True)
+            shutil.copytree(corpus, copy)
+            seconds, result, rss = _command_time(fix + [str(copy)])
+            measure("hub-dist-fix (writes)", seconds, rss, f"{result.stderr.count(b'fixed ')} files")
+            shutil.rmtree(copy.parent, ignore_errors=True)
+            rounds.append(this)
     flake8 = [sys.executable, "-m", "flake8", "-j", str(jobs), "--exit-zero"]
     for _ in range(repeat):
         seconds, result, rss = _command_time(
@@ -204,10 +218,19 @@ def bench(corpus: Path, jobs: int, repeat: int) -> None:
         print(f"{name:<34}{seconds:9.2f}{seconds / floor:9.2f}{memory:>11}  {note}")
     print(_gate_report(paths))
     text = rows["hub-dist-lint cold (--no-cache)"][0]
-    ratios = ", ".join(f"{name[len('hub-dist-'):]} {rows[name][0] / text:.2f}x" for name in (
-        "hub-dist-lint --format json", "hub-dist-lint --format sarif", "hub-dist-fix --diff",
-        "hub-dist-fix (writes)"))
+    fixes = ("hub-dist-lint --format json", "hub-dist-lint --format sarif", "hub-dist-fix --diff",
+             "hub-dist-fix (writes)")
+    ratios = ", ".join(f"{name[len('hub-dist-'):]} {rows[name][0] / text:.2f}x" for name in fixes)
     print(f"fixes against the text lint, cold: {ratios}")
+    # The same ratios within each round (its runs follow one another), as the machine's load
+    # drifts between rounds: the median of the rounds', and their range.
+    paired = [("cold / floor", "hub-dist-lint cold (--no-cache)", "libcst parse (floor)"),
+              ("warm / cold", "hub-dist-lint warm (cache)", "hub-dist-lint cold (--no-cache)")]
+    paired += [(name[len("hub-dist-"):], name, "hub-dist-lint cold (--no-cache)") for name in fixes]
+    print("per round (median; range of %d): " % len(rounds) + ", ".join(
+        f"{label} {_median([r[a] / r[b] for r in rounds]):.2f}x "
+        f"({min(r[a] / r[b] for r in rounds):.2f}-{max(r[a] / r[b] for r in rounds):.2f})"
+        for label, a, b in paired))
     plugin = rows["flake8 + hub-dist-lint plugin"][0] - rows["flake8 alone"][0]
     print(f"plugin overhead over flake8 alone: {plugin:.2f} s = {plugin / floor:.2f}x the parse floor")
     warm = rows["flake8 + plugin, warm cache"][0] - rows["flake8 alone"][0]
