@@ -68,6 +68,8 @@ class LintContext:
         self._import_statements: Optional[List[cst.CSTNode]] = None
         self._import_uses: Optional[ImportUses] = None
         self._import_uses_built = False
+        self._bindings: Optional[Bindings] = None
+        self._bindings_built = False
         self._names: Optional[Names] = None
         self._receivers: Optional[StrategyReceivers] = None
         self._value_graph: Optional[ModelScan] = None
@@ -115,18 +117,27 @@ class LintContext:
         return self.locator.span(node)
 
     # -- analyses, each built once per file ------------------------------------------------
+    def bindings(self) -> Optional[Bindings]:
+        """Python's scoping of the file, from `ast`; None when `ast` cannot read it."""
+        if not self._bindings_built:
+            self._bindings_built = True
+            tree = self.locator.ast_tree()
+            if tree is not None:
+                try:
+                    self._bindings = Bindings(tree)
+                except RecursionError:  # nesting deeper than the walk goes
+                    pass
+        return self._bindings
+
     def import_uses(self) -> Optional[ImportUses]:
         """Where the names the file imports are read (Python's scoping, from `ast`: for
         fixes). None when `ast` cannot read the file: then nothing is rewritten."""
         if not self._import_uses_built:
             self._import_uses_built = True
-            tree = self.locator.ast_tree()
+            bindings = self.bindings()
             paired = self.locator.ast_imports(self._import_statements_in_order())
-            if tree is not None and paired is not None:
-                try:
-                    self._import_uses = ImportUses(self.module, Bindings(tree), paired)
-                except RecursionError:  # nesting deeper than the walk goes
-                    pass
+            if bindings is not None and paired is not None:
+                self._import_uses = ImportUses(self.module, bindings, paired)
         return self._import_uses
 
     @property
@@ -209,12 +220,17 @@ class ImportScan(LintContext):
     """What a checker that decides from imports alone (`Checker.decides_from_imports`) sees of
     a file linted without fixes: its imports read from `ast`, no libcst tree. The engine
     uses it when every checker the file admits is such a checker; the findings are those
-    the libcst walk gives (`import_scan`), at a fraction of the parse."""
+    the libcst walk gives (`import_scan`), at a fraction of the parse.
+
+    `settles_fixes`: the caller wants fixes but not why a finding has none (JSON, an
+    editor): a checker may mark a finding `fix_settled` where `ast` proves that planning
+    it on a libcst tree would give no fix."""
 
     def __init__(self, text: str, tree: ast.Module, path: str, config: "Config",
-                 source_kind: str = "file"):
+                 source_kind: str = "file", settles_fixes: bool = False):
         super().__init__(text, None, path, config, False, tree, source_kind)  # type: ignore[arg-type]
         self.tree = tree
+        self.settles_fixes = settles_fixes
         self._scanned: Optional[List[ScannedImport]] = None
 
     @property

@@ -76,6 +76,9 @@ class Diagnostic:
     fix: Optional[Fix] = field(default=None, compare=False)
     # Why a finding that could have had a fix has none (shown by hub-dist-fix).
     no_fix_reason: Optional[str] = field(default=None, compare=False)
+    # Proven from `ast` to have no fix, for a caller that asked for no reasons (the engine
+    # then plans nothing for it on a libcst tree); `no_fix_reason` is None.
+    fix_settled: bool = field(default=False, compare=False)
 
     @property
     def sort_key(self):

@@ -82,7 +82,7 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
             noqa: bool = True, module: Optional[cst.Module] = None,
             source_kind: str = "file",
             known_module: Optional[Callable[[], Optional[cst.Module]]] = None,
-            partial: bool = False) -> Analysis:
+            partial: bool = False, fix_reasons: bool = True) -> Analysis:
     """Lint one file's source. Raises LintError for a file that cannot be checked.
 
     `tree`: the `ast` parse of this very source, when the caller has it (flake8 has).
@@ -93,7 +93,10 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
     `source_kind`: "notebook" for the code cells of a notebook (notebooks.py).
     `partial`: import fixes may be planned on a skeleton of the file (fix_skeleton.py),
     for a caller that renders them with `fixing` and lints again with `partial` False
-    where that raises `PartialTreeMiss`."""
+    where that raises `PartialTreeMiss`.
+    `fix_reasons`: False for a caller that shows fixes but not why a finding has none
+    (JSON, SARIF, an editor): a finding `ast` proves to have no fix is not planned on a
+    libcst tree (`Diagnostic.fix_settled`). hub-dist-fix prints the reasons."""
     config = config or Config()
     text = decode_source(source) if isinstance(source, bytes) else source
     checkers = [c for c in _selected_checkers(config) if c.admits(text, path)]
@@ -109,7 +112,8 @@ def analyze(source: Union[bytes, str], path: str = "<stdin>", config: Optional[C
         # libcst only when the code needs a closer look or there is something to fix.
         scanned_tree = tree if tree is not None else parse_quietly(text)
         if scanned_tree is not None:
-            scan = ImportScan(text, scanned_tree, path, config, source_kind)
+            scan = ImportScan(text, scanned_tree, path, config, source_kind,
+                              settles_fixes=fixes and not fix_reasons)
             if all(c.decides_from_imports(scan) for c in checkers):
                 by_checker = {c: _findings(c, scan, config) for c in checkers}
                 found = _finish([d for ds in by_checker.values() for d in ds], scan, text, noqa)
@@ -157,9 +161,9 @@ def _import_fix_skeleton(source: Union[bytes, str], text: str, scan: ImportScan,
 
 def _may_have_fix(diag: Diagnostic) -> bool:
     """Could the libcst route plan a fix for this finding? Not for a rule that never has
-    one (a private import without a public name, a star import): its file needs no
-    libcst tree for fixes either."""
-    return diag.code not in _NEVER_FIXED
+    one (a private import without a public name, a star import), nor for one the scan
+    proved to have none: its file needs no libcst tree for fixes either."""
+    return diag.code not in _NEVER_FIXED and not diag.fix_settled
 
 
 # codes whose rules never have a fix (Rule.fix_availability)

@@ -270,11 +270,12 @@ def _check_file(display: str, source: bytes, config, fixes: bool) -> Outcome:
                        fix_status=fix_status(d, analysis.config))
                 for d in analysis.diagnostics]
 
+    # records say whether a finding has a fix, not why not (hub-dist-fix says that)
     try:
-        analysis = analyze(source, display, config, fixes=fixes, partial=True)
+        analysis = analyze(source, display, config, fixes=fixes, partial=True, fix_reasons=False)
         records = records_of(analysis)
     except PartialTreeMiss:  # a fix planned on a skeleton reaches beyond it
-        analysis = analyze(source, display, config, fixes=fixes)
+        analysis = analyze(source, display, config, fixes=fixes, fix_reasons=False)
         records = records_of(analysis)
     return Outcome(display, records, None, analysis.parsed, note=_note(analysis.config))
 

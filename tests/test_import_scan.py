@@ -58,6 +58,29 @@ def test_with_fixes_asked_the_chosen_route_plans_what_libcst_plans(path):
     assert _found_and_fixed(chosen) == _found_and_fixed(full)
 
 
+def _found_with_fixes(analysis):
+    """Findings, with their fixes as JSON edits (not why the others have none)."""
+    return [(d.code, d.message, d.line, d.column, fix_as_json(analysis, d)) for d in analysis.diagnostics]
+
+
+def _without_reasons(source: str, path: str, config: Config):
+    """(fixes planned as for JSON, without reasons; as for hub-dist-fix, with them)."""
+    bare = analyze(source, path, config, fixes=True, partial=True, fix_reasons=False)
+    reasoned = analyze(source, path, config, fixes=True, partial=True)
+    return bare, reasoned
+
+
+@pytest.mark.parametrize("path", _GOLDENS + _FIX_GOLDENS,
+                         ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_without_reasons_the_same_findings_have_the_same_fixes(path):
+    """A finding `ast` proves to have no fix is not planned on a libcst tree when no
+    reason is asked for (JSON, editors): every finding still has the fix it has when the
+    reasons are planned too."""
+    bare, reasoned = _without_reasons(path.read_text(), str(path), settings(path))
+    assert _found_with_fixes(bare) == _found_with_fixes(reasoned)
+    assert all(d.fix is None and d.no_fix_reason is None for d in bare.diagnostics if d.fix_settled)
+
+
 def _examples():
     for rule in all_rules():
         for source in rule.VALID:
@@ -72,6 +95,86 @@ def test_the_scan_finds_what_libcst_finds_on_every_rule_example(code, source):
     assert _found(chosen) == _found(full)
     chosen, full = _both_routes(source, fixes=True)
     assert _found_and_fixed(chosen) == _found_and_fixed(full)
+    bare, reasoned = _without_reasons(source, "x.py", Config())
+    assert _found_with_fixes(bare) == _found_with_fixes(reasoned)
+
+
+_NO_FIX = ("from tensorflow.python.framework import test_util\n\n"
+           "@test_util.run_all_in_graph_and_eager_modes\nclass T:\n    pass\n")
+
+
+# Where `ast` may settle that a private module import has no fix, and where a use the
+# planner rewrites stands beside it: each is planned as for hub-dist-fix too, and compared.
+_SETTLE_CASES = [
+    _NO_FIX,
+    # a member with a public name and one without: the plan fails on the second
+    "from tensorflow.python.framework import test_util\nfrom tensorflow.python.util import nest\n"
+    "nest.flatten([1])\nnest.map_structure_up_to(1, len, [1])\n"
+    "@test_util.run_in_graph_and_eager_modes\ndef f():\n    pass\n",
+    # the module object itself is used
+    "from tensorflow.python.distribute import distribute_lib\nx = distribute_lib\n",
+    # `import a.b as m`, read in a function and a class body
+    "import tensorflow.python.framework.test_util as tu\n"
+    "def f():\n    return tu.run_in_graph_and_eager_modes\n"
+    "class A:\n    g = tu.TensorFlowTestCase\n",
+    # imported in a function, shadowed in another
+    "def f():\n    from tensorflow.python.framework import test_util\n"
+    "    return test_util.run_in_graph_and_eager_modes\n"
+    "def g(test_util):\n    return test_util.x\n",
+    # a fallback import inside try:
+    "try:\n    from tensorflow.python.framework import test_util\nexcept ImportError:\n"
+    "    test_util = None\nprint(test_util.run_in_graph_and_eager_modes)\n",
+    # in an f-string, and assigned to
+    "from tensorflow.python.framework import test_util\n"
+    "print(f'{test_util.run_in_graph_and_eager_modes}')\ntest_util.x = 1\n",
+    # listed in __all__, and a module that is not used at all
+    "from tensorflow.python.framework import test_util\nfrom tensorflow.python.util import nest\n"
+    "__all__ = ['test_util']\nx = test_util.run_in_graph_and_eager_modes\n",
+    # the frozen Keras copy, one import of it fixable and one not
+    "from tensorflow.python.keras import layers\nfrom tensorflow.python.keras import backend\n"
+    "layers.Dense(1)\nbackend.some_private_helper()\n",
+    # a name the file rebinds, and a name read before it is imported
+    "print(test_util)\nfrom tensorflow.python.framework import test_util\n"
+    "test_util = test_util.run_in_graph_and_eager_modes\n",
+]
+
+
+@pytest.mark.parametrize("source", _SETTLE_CASES)
+def test_settling_without_reasons_gives_the_fixes_planning_gives(source):
+    bare, reasoned = _without_reasons(source, "x.py", Config())
+    assert _found_with_fixes(bare) == _found_with_fixes(reasoned)
+    assert [d.code for d in bare.diagnostics] == [d.code for d in reasoned.diagnostics]
+
+
+def test_the_settled_route_is_taken_in_the_cases_above():
+    """The comparison above compares something: most cases settle a finding."""
+    settled = [source for source in _SETTLE_CASES
+               if any(d.fix_settled for d in _without_reasons(source, "x.py", Config())[0].diagnostics)]
+    assert len(settled) >= 6, settled
+
+
+def test_a_module_import_whose_member_has_no_public_name_needs_no_libcst_tree_for_json():
+    bare, reasoned = _without_reasons(_NO_FIX, "x.py", Config())
+    assert [d.code for d in bare.diagnostics] == ["HDL103"] and bare.diagnostics[0].fix_settled
+    assert bare.module is None and bare.diagnostics[0].fix is None
+    # hub-dist-fix asks why: planned on the tree, the reason the planner gives
+    assert reasoned.module is not None and reasoned.diagnostics[0].no_fix_reason == \
+        "test_util.run_all_in_graph_and_eager_modes has no public name"
+
+
+@pytest.mark.parametrize("source", [
+    # every use has a public name: the plan rewrites them
+    "from tensorflow.python.ops import math_ops\nmath_ops.add(1, 2)\n",
+    # an unexported function with a public counterpart: whether a call fits is the tree's
+    "from tensorflow.python.framework import ops\nops.convert_to_tensor(1, dtype_hint=None)\n",
+    # a dotted plain import: its uses are planned on the tree
+    "import tensorflow.python.framework.test_util\n"
+    "tensorflow.python.framework.test_util.run_all_in_graph_and_eager_modes\n",
+])
+def test_what_ast_cannot_prove_unfixable_is_planned_on_the_tree(source):
+    bare, reasoned = _without_reasons(source, "x.py", Config())
+    assert not any(d.fix_settled for d in bare.diagnostics)
+    assert _found_with_fixes(bare) == _found_with_fixes(reasoned)
 
 
 SOURCE = """\

@@ -8,8 +8,10 @@ generated API files export for the same object (see data/generate_api_map.py).
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import libcst as cst
 
@@ -223,8 +225,13 @@ class PrivateImportChecker(Checker):
                 continue
             found.append((imp, *self._finding(imp, ctx.target, planner, hub_layers)))
         kept = any(imp.path.startswith(_OLD_KERAS + ".") for imp in deliberate)
+        settles = getattr(ctx, "settles_fixes", False)
         for imp, rule, message, fix, reason in _one_keras_copy(found, kept):
-            yield ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
+            diagnostic = ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
+            if settles and rule is PrivateModuleImport and \
+                    _surely_without_fix(ctx, imp, ctx.target, hub_layers):
+                diagnostic = dataclasses.replace(diagnostic, fix_settled=True, no_fix_reason=None)
+            yield diagnostic
 
     @staticmethod
     def _finding(imp: ImportedName, target: str, planner, hub_layers: bool):
@@ -346,6 +353,83 @@ def _is_module_import(imp: ImportedName) -> bool:
     return imp.is_plain_import or apimap.is_module(imp.path)
 
 
+# What a use of an imported name becomes (`_use_outcome`): its public name; or none, as a
+# call does not fit the counterpart, Keras 3 lacks the name, a member has no public name,
+# or the module object itself is used; or unknown (whether a call fits was not asked).
+_PUBLIC, _MISFIT, _MISSING, _NO_PUBLIC_NAME, _MODULE_OBJECT, _UNKNOWN = \
+    "public", "misfit", "missing", "no public name", "module object", "unknown"
+
+
+def _use_outcome(path: str, attrs: List[str], module_like: bool, target: str, hub_layers: bool,
+                 fits: Callable[[int, dict], Optional[bool]]) -> Tuple[str, Optional[int], object]:
+    """(outcome, how many of `attrs` the rewritten part spans, the public name / the
+    counterpart / the reason) for a use reading `attrs` off the name an import of `path`
+    binds. `fits(consumed, counterpart)`: does the use's call fit the counterpart (None:
+    cannot tell). The fix planner and the `ast` proof that a plan fails both ask this."""
+    for consumed in (range(1, len(attrs) + 1) if module_like else (0,)):
+        used = ".".join([path] + attrs[:consumed])
+        public = public_home(apimap.public_name_for(used, target), target, hub_layers)
+        if public is None:
+            counterpart = apimap.counterpart(used)
+            if counterpart:
+                fit = fits(consumed, counterpart)
+                if fit is None:
+                    return _UNKNOWN, consumed, None
+                if not fit:
+                    return _MISFIT, consumed, counterpart
+                public = counterpart["public"]
+        missing = (apimap.keras_name_missing(public, target)
+                   if public and not public.startswith(TF_KERAS + ".") else None)
+        if missing:
+            return _MISSING, consumed, missing
+        if public is not None:
+            return _PUBLIC, consumed, public
+        if not apimap.is_module(used):
+            return _NO_PUBLIC_NAME, consumed, None
+    return _MODULE_OBJECT, None, None
+
+
+def _bindable_as(path: str, target: str) -> Optional[str]:
+    """The public name an imported name may be bound to where it was imported (the same
+    object in the target), or None."""
+    public = apimap.public_name_at(path, target)
+    if public is None or target not in history.exists_in(path):
+        return None
+    return None if apimap.keras_name_missing(public, target) else public
+
+
+def _surely_without_fix(ctx: LintContext, imp, target: str, hub_layers: bool) -> bool:
+    """From `ast` (an `ImportScan`'s import): planning a fix for this private module import
+    on a libcst tree gives none. Both of `_FixPlanner.plan`'s ways fail:
+    - binding its names where it stood: a plain import has none, and an import of a name
+      with no public object to bind is refused whole;
+    - rewriting its uses: some read of the name it binds (Python's scoping: the reads the
+      planner pairs with libcst names, or it fails) has no public name and no counterpart
+      on the way to a module object, or is the module object itself, or Keras 3 lacks it.
+    False where unsure: a call fitting a counterpart is the libcst tree's to tell."""
+    statement = imp.statement
+    if imp.is_star or (isinstance(statement, ast.Import) and imp.alias.asname is None):
+        return False  # star; `import a.b.c` rewrites its dotted uses (planned on the tree)
+    if isinstance(statement, ast.ImportFrom):
+        module = imp.path.rpartition(".")[0]
+        if all(_bindable_as(f"{module}.{alias.name}", target) for alias in statement.names):
+            return False
+    bindings = ctx.bindings()
+    scope = bindings.scope_of_import.get(statement) if bindings is not None else None
+    if scope is None:
+        return False
+    reads, _ = bindings.reads(imp.bound, scope)
+    for read in reads:
+        attrs, node = [], read
+        while node in bindings.attribute_of:
+            node = bindings.attribute_of[node]
+            attrs.append(node.attr)
+        outcome, _, _ = _use_outcome(imp.path, attrs, True, target, hub_layers, lambda *_: None)
+        if outcome in (_MISSING, _NO_PUBLIC_NAME, _MODULE_OBJECT):
+            return True
+    return False
+
+
 def _exported_names(module: cst.Module) -> Optional[set]:
     """Names a literal module-level `__all__` lists; None if `__all__` is computed."""
     names: set = set()
@@ -416,11 +500,8 @@ class _FixPlanner:
         assigns, public_of = [], {}
         for alias in statement.names:
             name = dotted_name(alias.name)
-            path = f"{module}.{name}"
-            public = apimap.public_name_at(path, self.target)
-            if public is None or self.target not in history.exists_in(path):
-                return FixPlan(None, None)
-            if apimap.keras_name_missing(public, self.target):
+            public = _bindable_as(f"{module}.{name}", self.target)
+            if public is None:
                 return FixPlan(None, None)
             bound = alias.asname.name.value if alias.asname else name
             last = alias is statement.names[-1]
@@ -497,29 +578,21 @@ class _FixPlanner:
         if any(n in uses.stored for n in chain):
             return None, f"{dotted_name(chain[-1])} is assigned to (not the same on tf)"
         attrs = [n.attr.value for n in chain[1:]]
-        module_like = _is_module_import(imp)
-        for consumed in (range(1, len(attrs) + 1) if module_like else (0,)):
-            path = ".".join([imp.path] + attrs[:consumed])
+        outcome, consumed, detail = _use_outcome(
+            imp.path, attrs, _is_module_import(imp), self.target, self.hub_layers,
+            lambda consumed, counterpart: call_fits(uses.call_of.get(chain[consumed]), counterpart))
+        spelled_here = (dotted_name(chain[consumed]) or imp.bound) if consumed is not None else None
+        if outcome == _PUBLIC:
             target = chain[consumed]
-            spelled_here = dotted_name(target) or imp.bound
-            public = public_home(apimap.public_name_for(path, self.target), self.target,
-                                 self.hub_layers)
-            if public is None:
-                counterpart = apimap.counterpart(path)
-                if counterpart:
-                    if not call_fits(uses.call_of.get(target), counterpart):
-                        return None, (f"{spelled_here} is not {counterpart['public']}: a use passes "
-                                      "arguments that mean something else there")
-                    public = counterpart["public"]
-            missing = (apimap.keras_name_missing(public, self.target)
-                       if public and not public.startswith(TF_KERAS + ".") else None)
-            if missing:
-                return None, missing
-            if public is not None:
-                spelled = public if public.startswith(TF_KERAS + ".") else prefix + public[len("tf"):]
-                new = cst.parse_expression(spelled)
-                new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
-                return ((target, new), public), None
-            if not apimap.is_module(path):
-                return None, f"{spelled_here} has no public name"
+            spelled = detail if detail.startswith(TF_KERAS + ".") else prefix + detail[len("tf"):]
+            new = cst.parse_expression(spelled)
+            new = new.with_changes(lpar=target.lpar, rpar=target.rpar)
+            return ((target, new), detail), None
+        if outcome == _MISFIT:
+            return None, (f"{spelled_here} is not {detail['public']}: a use passes "
+                          "arguments that mean something else there")
+        if outcome == _MISSING:
+            return None, detail
+        if outcome == _NO_PUBLIC_NAME:
+            return None, f"{spelled_here} has no public name"
         return None, f"{imp.bound} is used as a module object"
