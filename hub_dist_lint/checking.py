@@ -51,6 +51,9 @@ NO_PLAN = FixPlan(None, None)
 class LintContext:
     """What a checker sees of one file. Expensive views are built on first use, once."""
 
+    # fixes are planned on this context itself (an `ImportScan` may settle that none exist)
+    settles_fixes = False
+
     def __init__(self, text: str, module: cst.Module, path: str, config: "Config",
                  want_fixes: bool, tree: Optional[ast.Module] = None, source_kind: str = "file"):
         self.text = text

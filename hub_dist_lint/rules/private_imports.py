@@ -225,10 +225,9 @@ class PrivateImportChecker(Checker):
                 continue
             found.append((imp, *self._finding(imp, ctx.target, planner, hub_layers)))
         kept = any(imp.path.startswith(_OLD_KERAS + ".") for imp in deliberate)
-        settles = getattr(ctx, "settles_fixes", False)
         for imp, rule, message, fix, reason in _one_keras_copy(found, kept):
             diagnostic = ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
-            if settles and rule is PrivateModuleImport and \
+            if ctx.settles_fixes and rule is PrivateModuleImport and \
                     _surely_without_fix(ctx, imp, ctx.target, hub_layers):
                 diagnostic = dataclasses.replace(diagnostic, fix_settled=True, no_fix_reason=None)
             yield diagnostic
