@@ -99,6 +99,14 @@ class Bindings:
         found.sort(key=lambda n: (n.lineno, n.col_offset))  # source order
         return found, unsure
 
+    def attributes_read_off(self, name: ast.Name) -> List[str]:
+        """The attributes a read takes in turn: ["b", "c"] for `a.b.c`."""
+        attributes, node = [], name
+        while node in self.attribute_of:
+            node = self.attribute_of[node]
+            attributes.append(node.attr)
+        return attributes
+
     def loads(self, name: str) -> List[Tuple[ast.Name, Scope]]:
         """Every read of `name` in the file, with the scope it happens in."""
         return list(self._reads.get(name, ()))

@@ -127,7 +127,7 @@ class ImportUses:
             return None, f"a class body binds {root} and reads it"
         mine = []
         for read in reads:
-            dotted = self._dotted_from(read)
+            dotted = ".".join([read.id] + self.bindings.attributes_read_off(read))
             if dotted == imp.path or dotted.startswith(imp.path + "."):
                 mine.append(read)
                 continue
@@ -148,13 +148,6 @@ class ImportUses:
             self._statement_of_cst[node] = self._statement_of_cst[name]
             heads.append(node)
         return heads, None
-
-    def _dotted_from(self, name: ast.Name) -> str:
-        parts, node = [name.id], name
-        while node in self.bindings.attribute_of:
-            node = self.bindings.attribute_of[node]
-            parts.append(node.attr)
-        return ".".join(parts)
 
     def cst_names(self, reads: List[ast.Name], value: str
                   ) -> Tuple[Optional[List[cst.Name]], Optional[str]]:

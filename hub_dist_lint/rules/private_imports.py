@@ -19,6 +19,7 @@ from ..checking import FixPlan, LintContext
 from .. import apimap, history
 from ..diagnostics import Diagnostic, Fix
 from ..analysis.signatures import call_fits
+from ..import_scan import ScannedImport
 from ..imports import ImportedName, dotted_name
 from ..tf_alias import bind_statement
 from ..fixes.tf_keras_rewrite import tf_keras_ensure, uses_hub_layer
@@ -228,7 +229,7 @@ class PrivateImportChecker(Checker):
         for imp, rule, message, fix, reason in _one_keras_copy(found, kept):
             diagnostic = ctx.diagnostic(rule, message, ctx.import_span(imp), fix, reason)
             if ctx.settles_fixes and rule is PrivateModuleImport and \
-                    _surely_without_fix(ctx, imp, ctx.target, hub_layers):
+                    _surely_without_fix(ctx, imp, hub_layers):
                 diagnostic = dataclasses.replace(diagnostic, fix_settled=True, no_fix_reason=None)
             yield diagnostic
 
@@ -397,7 +398,7 @@ def _bindable_as(path: str, target: str) -> Optional[str]:
     return None if apimap.keras_name_missing(public, target) else public
 
 
-def _surely_without_fix(ctx: LintContext, imp, target: str, hub_layers: bool) -> bool:
+def _surely_without_fix(ctx: LintContext, imp: ScannedImport, hub_layers: bool) -> bool:
     """From `ast` (an `ImportScan`'s import): planning a fix for this private module import
     on a libcst tree gives none. Both of `_FixPlanner.plan`'s ways fail:
     - binding its names where it stood: a plain import has none, and an import of a name
@@ -406,7 +407,7 @@ def _surely_without_fix(ctx: LintContext, imp, target: str, hub_layers: bool) ->
       planner pairs with libcst names, or it fails) has no public name and no counterpart
       on the way to a module object, or is the module object itself, or Keras 3 lacks it.
     False where unsure: a call fitting a counterpart is the libcst tree's to tell."""
-    statement = imp.statement
+    statement, target = imp.statement, ctx.target
     if imp.is_star or (isinstance(statement, ast.Import) and imp.alias.asname is None):
         return False  # star; `import a.b.c` rewrites its dotted uses (planned on the tree)
     if isinstance(statement, ast.ImportFrom):
@@ -419,11 +420,8 @@ def _surely_without_fix(ctx: LintContext, imp, target: str, hub_layers: bool) ->
         return False
     reads, _ = bindings.reads(imp.bound, scope)
     for read in reads:
-        attrs, node = [], read
-        while node in bindings.attribute_of:
-            node = bindings.attribute_of[node]
-            attrs.append(node.attr)
-        outcome, _, _ = _use_outcome(imp.path, attrs, True, target, hub_layers, lambda *_: None)
+        outcome, _, _ = _use_outcome(imp.path, bindings.attributes_read_off(read), True, target,
+                                     hub_layers, lambda *_: None)
         if outcome in (_MISSING, _NO_PUBLIC_NAME, _MODULE_OBJECT):
             return True
     return False
