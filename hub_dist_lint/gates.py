@@ -10,7 +10,7 @@ the 2,029-file user tree. The helpers here give the same answers at the substrin
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import AnyStr, Iterator, Tuple
 
 
 class AllOf:
@@ -24,13 +24,35 @@ class AllOf:
 
 
 class AnyOf:
-    """A gate: some word is in the text (`re.compile("a|b").search`, by substring tests)."""
+    """A gate: some word is in the text (`re.compile("a|b").search`, by substring tests),
+    or some of `identifiers` stands in it as a whole identifier (`names_identifier`)."""
 
-    def __init__(self, *words: str):
+    def __init__(self, *words: str, identifiers: Tuple[str, ...] = ()):
         self.words = words
+        self.identifiers = identifiers
 
     def search(self, text: str) -> bool:
-        return any(word in text for word in self.words)
+        return any(word in text for word in self.words) or \
+            any(names_identifier(text, name) for name in self.identifiers)
+
+
+def names_identifier(text: AnyStr, name: AnyStr) -> bool:
+    """Does `name` stand in the text (str, or bytes of a source) as a whole identifier, not
+    inside a longer one (`KerasLayer`, not `KerasLayersNet`)? A substring test, then a look
+    at the characters around each hit. Only an ASCII letter, digit or underscore counts as
+    part of a longer identifier, so a text using other identifier characters next to the
+    name passes (the gate lets through more, never less)."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if not (at and _continues(text[at - 1:at])) and not _continues(text[end:end + 1]):
+            return True
+        at = text.find(name, end)
+    return False
+
+
+def _continues(char: AnyStr) -> bool:
+    return bool(char) and (char.isalnum() or char in ("_", b"_")) and char.isascii()
 
 
 def line_matches(pattern: "re.Pattern[str]", text: str, word: str) -> Iterator["re.Match[str]"]:

@@ -66,3 +66,28 @@ def test_line_matches_are_finditers_matches(pattern, word, text):
 def test_any_of_and_all_of():
     assert AnyOf("a", "b").search("xb") and not AnyOf("a", "b").search("xyz")
     assert AllOf("a", "b").search("ba") and not AllOf("a", "b").search("bb")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("layer = hub.KerasLayer(h)", True),
+    ("from tensorflow_hub import KerasLayer as KL", True),
+    ("KerasLayer", True),
+    ("net = test_utils.KerasLayersNet(layers)", False),
+    ("class MyKerasLayer(Layer): pass", False),
+    ("KerasLayer_v2 = 1", False),
+    ("KerasLayersNet(); hub.KerasLayer(h)", True),
+    ("hub.KerasLayeré", True),  # a non-ASCII neighbour: let through (never less)
+])
+def test_names_identifier(text, names):
+    from hub_dist_lint.gates import names_identifier
+
+    assert names_identifier(text, "KerasLayer") is names
+    assert names_identifier(text.encode(), b"KerasLayer") is names
+
+
+def test_a_longer_identifier_does_not_open_the_keras3_gate():
+    # tf_agents' tests build networks with test_utils.KerasLayersNet: no hub layer
+    from hub_dist_lint.rules.keras3 import Keras3Checker
+
+    assert not Keras3Checker().admits("net = test_utils.KerasLayersNet(layers)\n", "<stdin>")
+    assert Keras3Checker().admits("layer = hub.KerasLayer(h)\n", "<stdin>")

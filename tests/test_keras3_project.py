@@ -358,3 +358,19 @@ def test_modules_read_without_a_libcst_parse_still_pass_on_their_imports(tmp_pat
                               "user.py": user})
     assert [(line, code) for line, code, _ in findings(root / "user.py")] == \
         [(9, "HDL504"), (15, "HDL504"), (23, "HDL501")]
+
+
+def test_a_module_naming_only_a_longer_identifier_makes_no_hub_layer(tmp_path):
+    # tf_agents' networks/test_utils.py defines KerasLayersNet: no hub layer, no walk
+    from hub_dist_lint.rules.keras3 import Keras3Checker
+
+    user = "import tensorflow as tf\nfrom {} import make\n\nmodel = tf.keras.Sequential([make()])\n"
+    root = project(tmp_path, {
+        "nets.py": "class KerasLayersNet:\n    pass\n\n\ndef make():\n    return KerasLayersNet()\n",
+        "hubs.py": "import tensorflow_hub as hub\n\n\ndef make():\n    return hub.KerasLayer('h')\n",
+        "user_nets.py": user.format("nets"), "user_hubs.py": user.format("hubs")})
+    nets, hubs = root / "user_nets.py", root / "user_hubs.py"
+    assert not Keras3Checker().admits(nets.read_text(), str(nets))
+    assert not analyze(nets.read_bytes(), str(nets), CONFIG).parsed
+    assert Keras3Checker().admits(hubs.read_text(), str(hubs))
+    assert lines(hubs) == [4]

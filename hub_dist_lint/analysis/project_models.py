@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from .. import project_reads
-from ..gates import line_matches
+from ..gates import line_matches, names_identifier
 from .entry_point import project_root
 
 # modules never taken from the project: a file named like them is not what Python imports
@@ -181,7 +181,7 @@ _IMPORT_LINE = re.compile(r"^(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]
 @project_reads.remembered(maxsize=1024)
 def _text_names_keras_layer(path: str) -> bool:
     data = project_reads.read_bytes(path)
-    return data is not None and b"KerasLayer" in data
+    return data is not None and names_identifier(data, b"KerasLayer")
 
 
 def _makes_hub_layers(path: str, hops: int = 0) -> bool:

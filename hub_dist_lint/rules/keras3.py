@@ -24,7 +24,7 @@ from ..analysis.names import Names
 from ..analysis.project_models import (ModuleModels, ParameterReach, ProjectModels, imports_hub_maker,
                                        module_classes, top_level_imports)
 from ..files import own_package
-from ..gates import AnyOf, line_matches
+from ..gates import AnyOf, line_matches, names_identifier
 from ..analysis.keras_switch import (Switch, binds_os_before, earliest_anchor, find_switches,
                                      late_because, set_some_other_way, switch_lines,
                                      switch_statement)
@@ -262,7 +262,7 @@ Keras moved to tf-keras; none when the class is only instantiated by other modul
 
 class Keras3Checker(Checker):
     rules = (HubLayerInKeras3Model, IneffectiveLegacySwitch, UntrackedHubLayer)
-    gate = AnyOf("KerasLayer", "TF_USE_LEGACY_KERAS")
+    gate = AnyOf("TF_USE_LEGACY_KERAS", identifiers=("KerasLayer",))
 
     def admits(self, text: str, path: str) -> bool:
         # a Keras model built around what a module of the project gives (a hub layer it
@@ -370,7 +370,7 @@ def _legacy_in_force(ctx: LintContext, switches: Sequence[Switch]) -> bool:
 def _follows_hub_layers(ctx: LintContext) -> Tuple[bool, Optional[ProjectModels]]:
     """Whether HDL501/504 follow hub layers in this file (it makes them, or builds a Keras
     model around a module of the project that does), and the project modules it reads."""
-    if "KerasLayer" in ctx.text and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
+    if names_identifier(ctx.text, "KerasLayer") and any(i.path.startswith("tensorflow_hub") for i in ctx.imports):
         return True, _project_models(ctx)
     if not _builds_keras_models(ctx.text):
         return False, None
@@ -422,7 +422,7 @@ class _ProjectModule:
         tree = parse_quietly(text)
         self.light = ModuleModels(path, imported=top_level_imports(tree) if tree is not None else {})
         # None: every name needs the summary (no ast tree: a grammar newer than this Python)
-        self.summarized_names = (None if tree is None or "KerasLayer" in text or _builds_keras_models(text)
+        self.summarized_names = (None if tree is None or names_identifier(text, "KerasLayer") or _builds_keras_models(text)
                                  else module_classes(tree) if "keras" in text else frozenset())
         self._full: Optional[ModuleModels] = None
         self._looks: Optional[project_reads.Reads] = None  # what summarizing looked at
@@ -456,7 +456,7 @@ def _module_models(path: str, text: str, config, target: str) -> Optional[Module
     units = {unit.node.name.value: unit for unit in scan.units
              if unit.parent is not None and unit.parent.kind == "module" and unit.kind in ("function", "class")}
     returns_hub, hub_classes = frozenset(), frozenset()
-    if "KerasLayer" in ctx.text:  # a hub layer is made through that name (see _ProjectModule)
+    if names_identifier(ctx.text, "KerasLayer"):  # a hub layer is made through that name (see _ProjectModule)
         returns_hub = frozenset(name for name, unit in units.items()
                                 if unit.kind == "function" and scan.returned_kind(unit) == HUB)
         hub_classes = frozenset(name for name, unit in units.items()
