@@ -159,3 +159,16 @@ def test_the_run_index_sees_content_settings_and_racy_files(tmp_path):
     _tree(fresh, 5)
     run_cli("--cache-dir", tmp_path / "cache2", fresh)
     assert not list((tmp_path / "cache2").rglob("runs/*.json"))
+
+
+def test_files_are_checked_with_the_cycle_collector_run_rarely():
+    # in the pool's workers and in this process for a small run; as before afterwards
+    import gc
+
+    from hub_dist_lint import runner
+
+    before = gc.get_threshold()
+    in_workers = list(runner.in_parallel(gc.get_threshold, [()] * 16, jobs=2))
+    in_process = list(runner.in_parallel(gc.get_threshold, [()] * 3, jobs=2))
+    assert {t[0] for t in in_workers + in_process} == {runner.CYCLE_COLLECTION_THRESHOLD}
+    assert gc.get_threshold() == before
