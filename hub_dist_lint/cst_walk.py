@@ -90,15 +90,35 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     _walk(node, visitor, visitor.on_visit, visitor.on_leave)
 
 
+# value type -> what the walk does with a field's value: enters a node (a CSTNode, not
+# trivia), looks into a sequence, or skips it. `isinstance` on CSTNode, an abstract base
+# class, costs a Python-level __instancecheck__ per value; this is one dict lookup.
+_SKIP, _NODE, _SEQUENCE = 0, 1, 2
+_WAY: Dict[type, int] = {}
+
+
+def _way(kind: type) -> int:
+    way = _WAY[kind] = (_SEQUENCE if issubclass(kind, (tuple, list)) else
+                        _NODE if issubclass(kind, cst.CSTNode) and kind not in _TRIVIA_TYPES else _SKIP)
+    return way
+
+
 def _walk(node, visitor, on_visit, on_leave) -> None:
     if on_visit(node):
         fields = _FIELDS.get(type(node)) or _fields_of(node)
+        known = _WAY.get
         for name in fields:
             value = getattr(node, name)
-            if isinstance(value, (tuple, list)):
-                for item in value:
-                    if type(item) not in _TRIVIA_TYPES and isinstance(item, cst.CSTNode):
-                        _walk(item, visitor, on_visit, on_leave)
-            elif type(value) not in _TRIVIA_TYPES and isinstance(value, cst.CSTNode):
+            way = known(type(value))
+            if way is None:
+                way = _way(type(value))
+            if way == _NODE:
                 _walk(value, visitor, on_visit, on_leave)
+            elif way == _SEQUENCE:
+                for item in value:
+                    way = known(type(item))
+                    if way is None:
+                        way = _way(type(item))
+                    if way == _NODE:
+                        _walk(item, visitor, on_visit, on_leave)
     on_leave(node)
