@@ -52,7 +52,10 @@ def names_identifier(text: AnyStr, name: AnyStr) -> bool:
 
 
 def _continues(char: AnyStr) -> bool:
-    return bool(char) and (char.isalnum() or char in ("_", b"_")) and char.isascii()
+    """An ASCII letter, digit or underscore (`char`: one character of a str or bytes, or none)."""
+    if not char or not char.isascii():
+        return False
+    return char.isalnum() or char == (b"_" if isinstance(char, bytes) else "_")
 
 
 def line_matches(pattern: "re.Pattern[str]", text: str, word: str) -> Iterator["re.Match[str]"]:
