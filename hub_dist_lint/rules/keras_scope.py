@@ -203,18 +203,21 @@ def _may_compile_in_a_scope(tree: ast.Module, makers: frozenset) -> bool:
     maker by its name: what every finding needs (an over-approximation, on the `ast` tree;
     `name_scope()` is not `scope()`)."""
     scoped = compiles = made = False
-    nodes = all_nodes(tree)
     # the names a maker is bound to here: `from ... import Adam as A`, `Opt = optimizers.Adam`
     aliases = set(makers)
-    for node in nodes:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
+    entered = []  # `with` statements and calls, in order: looked at once every alias is known
+    for node in all_nodes(tree):
+        kind = type(node)
+        if kind is ast.Call or kind is ast.With or kind is ast.AsyncWith:
+            entered.append(node)
+        elif kind is ast.Import or kind is ast.ImportFrom:
             aliases.update(a.asname for a in node.names
                            if a.asname and a.name.rpartition(".")[2] in makers)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        elif kind is ast.Assign and isinstance(node.value, (ast.Name, ast.Attribute)):
             value = node.value
             if (value.attr if isinstance(value, ast.Attribute) else value.id) in makers:
                 aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    for node in nodes:
+    for node in entered:
         if isinstance(node, (ast.With, ast.AsyncWith)) and not scoped:
             scoped = any(isinstance(item.context_expr, ast.Call)
                          and isinstance(item.context_expr.func, ast.Attribute)

@@ -273,18 +273,21 @@ def _may_match(tree: ast.AST, imports, text: str = "", release: Optional[str] = 
     symbol_reads = None  # built for the first `.Symbol` that needs it
     strategies = {imp.bound for imp in imports
                   if imp.bound and imp.path.rsplit(".", 1)[-1].lower().endswith("strategy")}
-    nodes = all_nodes(tree)
-    for node in nodes:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+    # the attributes that may be reported, in order: looked at once every strategy name is known
+    attributes = []
+    for node in all_nodes(tree):
+        kind = type(node)
+        if kind is ast.Attribute:
+            if node.attr in symbols or node.attr in methods or node.attr == "distribute":
+                attributes.append(node)
+        elif (kind is ast.Assign or kind is ast.AnnAssign) and type(node.value) is ast.Call:
             made = _last_name(node.value) or ""
             if made.lower().endswith(("strategy", "strategyv1", "strategyv2")) or made in strategies:
-                for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                for target in (node.targets if kind is ast.Assign else [node.target]):
                     name = _last_name(target)
                     if name:
                         strategies.add(name)
-    for node in nodes:
-        if not isinstance(node, ast.Attribute):
-            continue
+    for node in attributes:
         if node.attr == "distribute" and _last_name(node.value) == "contrib":
             return True  # HDL304 reads only tf.contrib.distribute (tf.contrib.slim is HDL403's)
         if node.attr in symbols and (
