@@ -94,31 +94,28 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
 # trivia), looks into a sequence, or skips it. `isinstance` on CSTNode, an abstract base
 # class, costs a Python-level __instancecheck__ per value; this is one dict lookup.
 _SKIP, _NODE, _SEQUENCE = 0, 1, 2
-_WAY: Dict[type, int] = {}
 
 
-def _way(kind: type) -> int:
-    way = _WAY[kind] = (_SEQUENCE if issubclass(kind, (tuple, list)) else
-                        _NODE if issubclass(kind, cst.CSTNode) and kind not in _TRIVIA_TYPES else _SKIP)
-    return way
+class _Ways(dict):
+    def __missing__(self, kind: type) -> int:
+        way = self[kind] = (_SEQUENCE if issubclass(kind, (tuple, list)) else
+                            _NODE if issubclass(kind, cst.CSTNode) and kind not in _TRIVIA_TYPES else _SKIP)
+        return way
+
+
+_WAY = _Ways()
 
 
 def _walk(node, visitor, on_visit, on_leave) -> None:
     if on_visit(node):
         fields = _FIELDS.get(type(node)) or _fields_of(node)
-        known = _WAY.get
         for name in fields:
             value = getattr(node, name)
-            way = known(type(value))
-            if way is None:
-                way = _way(type(value))
+            way = _WAY[type(value)]
             if way == _NODE:
                 _walk(value, visitor, on_visit, on_leave)
             elif way == _SEQUENCE:
                 for item in value:
-                    way = known(type(item))
-                    if way is None:
-                        way = _way(type(item))
-                    if way == _NODE:
+                    if _WAY[type(item)] == _NODE:
                         _walk(item, visitor, on_visit, on_leave)
     on_leave(node)

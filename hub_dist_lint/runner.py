@@ -325,7 +325,7 @@ def _run_batch(job):
 
 # Objects allocated between two runs of CPython's cycle collector (its default is 700).
 # Checking files allocates millions of tree nodes and frees nearly all of them by
-# reference counting: at the default, the collector took 10-12% of a cold run (tf_keras
+# reference counting: at the default, the collector took 8-13% of a cold run (tf_keras
 # and the user tree in one process) and found next to nothing to free.
 CYCLE_COLLECTION_THRESHOLD = 20_000
 
